@@ -1,0 +1,3 @@
+from diversion.admin.views import bp
+
+__all__ = ["bp"]

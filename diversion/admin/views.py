@@ -1,0 +1,138 @@
+"""Administration: users, API tokens and the audit trail."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from diversion.access import roles_required
+from diversion.admin.forms import ChangeRoleForm, CreateTokenForm, CreateUserForm, VersionedActionForm
+from diversion.domain.roles import ADMIN, MANAGER
+from diversion.errors import Conflict, ValidationFailed
+from diversion.forms import apply_field_errors
+from diversion.services import audit_trail
+from diversion.services import tokens as token_service
+from diversion.services import users as user_service
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _version(form) -> int | None:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.route("/users")
+@roles_required(ADMIN)
+def users():
+    return render_template("admin/users.html", users=user_service.list_users())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def user_new():
+    form = CreateUserForm()
+    if form.validate_on_submit():
+        try:
+            user = user_service.create(email=form.email.data, name=form.name.data, role=form.role.data,
+                                password=form.password.data, actor=current_user)
+        except ValidationFailed as failure:
+            apply_field_errors(form, failure.fields)
+        else:
+            flash(f"{user.name} can now sign in as {user.email}.", "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/user_new.html", form=form)
+
+
+@bp.route("/users/<int:user_id>")
+@roles_required(ADMIN)
+def user_detail(user_id: int):
+    user = user_service.get(user_id)
+    role_form = ChangeRoleForm(role=user.role, version=user.version)
+    return render_template("admin/user_detail.html", user=user, role_form=role_form,
+                           action_form=VersionedActionForm(version=user.version))
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@roles_required(ADMIN)
+def user_role(user_id: int):
+    user = user_service.get(user_id)
+    form = ChangeRoleForm()
+    if form.validate_on_submit():
+        try:
+            user_service.change_role(user, form.role.data, actor=current_user, version=_version(form))
+        except ValidationFailed as failure:
+            apply_field_errors(form, failure.fields)
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+        else:
+            flash(f"{user.name} is now a {form.role.data.replace('_', ' ')}.", "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/user_detail.html", user=user, role_form=form,
+                           action_form=VersionedActionForm(version=user.version)), 422
+
+
+@bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@roles_required(ADMIN)
+def user_active(user_id: int, action: str):
+    user = user_service.get(user_id)
+    form = VersionedActionForm()
+    if form.validate_on_submit():
+        try:
+            user_service.set_active(user, action == "reactivate", actor=current_user, version=_version(form))
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+        else:
+            flash(f"{user.name} has been {action}d.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/tokens")
+@roles_required(ADMIN)
+def tokens():
+    return render_template("admin/tokens.html", tokens=token_service.list_all(),
+                           action_form=VersionedActionForm())
+
+
+@bp.route("/tokens/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def token_new():
+    form = CreateTokenForm()
+    form.user_id.choices = [(0, "Choose a user")] + [
+        (u.id, f"{u.name} ({u.email}, {u.role.replace('_', ' ')})") for u in user_service.list_users() if u.active]
+    if form.validate_on_submit():
+        try:
+            if not form.user_id.data:
+                raise ValidationFailed(fields={"user_id": ["Choose a user"]})
+            token, secret = token_service.issue(user_service.get(form.user_id.data), name=form.name.data,
+                                                 actor=current_user)
+        except ValidationFailed as failure:
+            apply_field_errors(form, failure.fields)
+        else:
+            # Shown once, on this response only (Cache-Control: no-store); never stored in clear.
+            return render_template("admin/token_created.html", token=token, secret=secret)
+    return render_template("admin/token_new.html", form=form)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@roles_required(ADMIN)
+def token_revoke(token_id: int):
+    token = token_service.get(token_id)
+    if VersionedActionForm().validate_on_submit():
+        try:
+            token_service.revoke(token, actor=current_user)
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+        else:
+            flash(f"Token “{token.name}” has been revoked.", "success")
+    return redirect(url_for("admin.tokens"))
+
+
+@bp.route("/audit")
+@roles_required(ADMIN, MANAGER)
+def audit():
+    page = request.args.get("page", 1, type=int)
+    events, has_next = audit_trail.recent(page=max(page, 1))
+    return render_template("admin/audit.html", events=events, page=page, has_next=has_next)

@@ -1,0 +1,31 @@
+"""Write to the audit trail in the caller's transaction (the record lands only if the change does)."""
+from __future__ import annotations
+
+from flask import g, has_request_context, request
+
+from diversion.extensions import db
+from diversion.models import AuditEvent
+
+
+def current_source() -> str:
+    """page, api or cli: where the action came from."""
+    if has_request_context():
+        return g.get("audit_source", "page")
+    return "cli"
+
+
+def record(action: str, *, actor=None, object_type: str | None = None, object_id=None,
+           justification: str | None = None, details: dict | None = None) -> AuditEvent:
+    """Add an audit event to the session. Never commits: the request or command does that once."""
+    event = AuditEvent(
+        action=action,
+        actor_id=getattr(actor, "id", actor),
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        justification=justification,
+        details=details,
+        source=current_source(),
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,3 @@
+from diversion.auth.views import bp
+
+__all__ = ["bp"]

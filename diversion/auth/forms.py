@@ -1,0 +1,26 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email address", widget=GovTextInput(),
+                       validators=[DataRequired("Enter your email address"), Length(max=254)])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[DataRequired("Enter your password"), Length(max=256)])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", widget=GovPasswordInput(),
+                                     validators=[DataRequired("Enter your current password")])
+    new_password = PasswordField("New password", widget=GovPasswordInput(),
+                                 validators=[DataRequired("Enter a new password")])
+    confirm_password = PasswordField("Confirm new password", widget=GovPasswordInput(),
+                                     validators=[DataRequired("Confirm your new password")])
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class SignOutForm(FlaskForm):
+    """Only the CSRF token: signing out is a POST."""

@@ -1,0 +1,73 @@
+"""Command-line operations (api-contract.md, Operations): users create, users token, demo."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from diversion.errors import Conflict, NotFound, ValidationFailed
+from diversion.extensions import db
+from diversion.domain import roles
+
+users_cli = AppGroup("users", help="Manage staff accounts and their API tokens.")
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+def _describe(failure: ValidationFailed) -> str:
+    return "; ".join(f"{field}: {' '.join(problems)}" for field, problems in failure.fields.items())
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name")
+@click.option("--role", required=True, type=click.Choice(roles.ROLES), help="One of the roles")
+@click.option("--password", required=True, help="12+ characters, not easily guessed")
+def create_user(email: str, name: str, role: str, password: str) -> None:
+    """Create a user who can sign in."""
+    from diversion.services import users
+
+    try:
+        user = users.create(email=email, name=name, role=role, password=password, actor=None)
+    except ValidationFailed as failure:
+        _fail(_describe(failure))
+    db.session.commit()
+    click.echo(f"Created user {user.id} ({user.role}).")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="Issued from the command line", help="What the token is for")
+def issue_token(email: str, name: str) -> None:
+    """Issue a new API token for EMAIL. The token is the last line printed."""
+    from diversion.services import tokens, users
+
+    user = users.find_by_email(email)
+    if user is None:
+        _fail(f"No user with the email address {email}.")
+    try:
+        _token, secret = tokens.issue(user, name=name, actor=None)
+    except (ValidationFailed, Conflict, NotFound) as failure:
+        _fail(failure.message if not getattr(failure, "fields", None) else _describe(failure))
+    db.session.commit()
+    click.echo("Store this token now: it cannot be shown again.")
+    click.echo(secret)
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load the demo data set (safe to run again): one demo user per role."""
+    from diversion.demo import load_demo
+
+    summary = load_demo()
+    db.session.commit()
+    for line in summary:
+        click.echo(line)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo)

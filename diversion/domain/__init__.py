@@ -1,0 +1,1 @@
+"""The schemes' rules in plain Python: no Flask, no SQLAlchemy. Functions take `today` and policy values."""

@@ -1,0 +1,3 @@
+from diversion.main.views import bp
+
+__all__ = ["bp"]

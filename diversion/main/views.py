@@ -1,0 +1,33 @@
+"""Home page per role, and the health check."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from diversion.access import public, signed_in
+from diversion.extensions import db
+
+bp = Blueprint("main", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.route("/")
+@signed_in
+def home():
+    return render_template(f"main/home_{current_user.role}.html")
+
+
+@bp.route("/health")
+@public
+def health():
+    try:
+        db.session.execute(text("SELECT 1")).scalar_one()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.warning("health check: database unreachable (%s)", type(error).__name__)
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,32 @@
+"""The append-only audit trail (DPA 2018 s.62 logging). The database refuses UPDATE and DELETE on it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from diversion import clock
+from diversion.models.base import Base, UTCDateTime
+
+SOURCES = ("page", "api", "cli")
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_type", "object_id"),
+        Index("ix_audit_events_actor_id", "actor_id"),
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64), nullable=False)
+    object_type: Mapped[str | None] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    justification: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(8), nullable=False)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    details: Mapped[dict | None] = mapped_column(JSON)

@@ -1,0 +1,23 @@
+"""Reading the audit trail (writing is diversion.audit.record)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from diversion.extensions import db
+from diversion.models import AuditEvent, User
+
+PAGE_SIZE = 50
+
+
+def recent(page: int = 1) -> tuple[list[tuple[AuditEvent, User | None]], bool]:
+    """One page of events, newest first, with their actors, in a single query."""
+    actor = aliased(User)
+    rows = db.session.execute(
+        select(AuditEvent, actor)
+        .outerjoin(actor, AuditEvent.actor_id == actor.id)
+        .order_by(AuditEvent.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    ).all()
+    return [tuple(row) for row in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE

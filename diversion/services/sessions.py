@@ -1,0 +1,58 @@
+"""Server-side sessions: the cookie holds a random key; the row says whether it still works.
+
+Ending the row (sign-out, idle timeout, deactivation, password change) kills every copy of the cookie.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from diversion import clock
+from diversion.extensions import db
+from diversion.hashing import digest, new_secret
+from diversion.models import User, UserSession
+
+TOUCH_EVERY = timedelta(minutes=1)  # how stale last_seen_at may get before we write it again
+
+
+def start(user: User) -> str:
+    key = new_secret()
+    db.session.add(UserSession(key_hash=digest(key), user_id=user.id))
+    db.session.flush()
+    user.session_key = key
+    return key
+
+
+def load(key: str, idle_minutes: int) -> User | None:
+    """The user behind a live session key, or None. Idle sessions are ended here."""
+    row = db.session.scalar(select(UserSession).where(UserSession.key_hash == digest(key)))
+    if row is None or row.ended_at is not None:
+        return None
+    now = clock.now()
+    if now - row.last_seen_at > timedelta(minutes=idle_minutes):
+        row.ended_at, row.ended_reason = now, "idle"
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+    user.session_key = key
+    return user
+
+
+def end(key: str, reason: str) -> None:
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.key_hash == digest(key), UserSession.ended_at.is_(None))
+        .values(ended_at=clock.now(), ended_reason=reason)
+    )
+
+
+def end_all(user: User, reason: str) -> None:
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=clock.now(), ended_reason=reason)
+    )

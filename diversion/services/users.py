@@ -1,0 +1,156 @@
+"""Staff accounts: create, authenticate, change role, deactivate, change password."""
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from diversion import audit
+from diversion.domain import roles
+from diversion.domain.passwords import password_problems
+from diversion.errors import Conflict, NotFound, ValidationFailed
+from diversion.extensions import db
+from diversion.hashing import hash_password, needs_rehash, verify_password
+from diversion.models import User
+from diversion.services import sessions
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def get(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.active.desc(), User.name, User.id)))
+
+
+def _check_email(email: str, fields: dict) -> str:
+    email = normalise_email(email)
+    if not email:
+        fields.setdefault("email", []).append("Enter an email address")
+        return email
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        fields.setdefault("email", []).append("Enter an email address in the correct format, like name@example.org")
+        return email
+    if find_by_email(email) is not None:
+        fields.setdefault("email", []).append("A user with this email address already exists")
+    return email
+
+
+def _check_name(name: str, fields: dict) -> str:
+    name = (name or "").strip()
+    if not name:
+        fields.setdefault("name", []).append("Enter the person's full name")
+    elif len(name) > 100:
+        fields.setdefault("name", []).append("Name must be 100 characters or fewer")
+    return name
+
+
+def _check_role(role: str, fields: dict) -> None:
+    if not roles.is_role(role):
+        fields.setdefault("role", []).append(
+            "Choose a role: " + ", ".join(roles.ROLES))
+
+
+def create(*, email: str, name: str, role: str, password: str, actor: User | None) -> User:
+    fields: dict[str, list[str]] = {}
+    email = _check_email(email, fields)
+    name = _check_name(name, fields)
+    _check_role(role, fields)
+    for problem in password_problems(password or "", (email, name)):
+        fields.setdefault("password", []).append(problem)
+    if fields:
+        raise ValidationFailed(fields=fields)
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password), active=True)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", actor=actor, object_type="user", object_id=user.id,
+                 details={"role": role})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None. Both outcomes are audited."""
+    user = find_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password or "")
+    if not ok or user is None or not user.active:
+        reason = "unknown_account" if user is None else ("deactivated" if ok else "wrong_password")
+        audit.record("auth.sign_in_failed", actor=None, object_type="user" if user else None,
+                     object_id=user.id if user else None, details={"reason": reason})
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit.record("auth.sign_in", actor=user, object_type="user", object_id=user.id)
+    return user
+
+
+def _save(user: User, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != user.version:
+        raise Conflict("Someone else changed this user while you were looking at it. Check and try again.")
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise Conflict("Someone else changed this user at the same time. Check and try again.") from exc
+
+
+def change_role(user: User, role: str, *, actor: User, version: int | None = None) -> User:
+    fields: dict[str, list[str]] = {}
+    _check_role(role, fields)
+    if fields:
+        raise ValidationFailed(fields=fields)
+    if user.id == actor.id and role != user.role:
+        raise ValidationFailed(fields={"role": ["You cannot change your own role"]})
+    before = user.role
+    user.role = role
+    _save(user, version)
+    audit.record("user.change_role", actor=actor, object_type="user", object_id=user.id,
+                 details={"from": before, "to": role})
+    return user
+
+
+def set_active(user: User, active: bool, *, actor: User, version: int | None = None) -> User:
+    if user.id == actor.id and not active:
+        raise Conflict("You cannot deactivate your own account.")
+    user.active = active
+    _save(user, version)
+    if not active:
+        sessions.end_all(user, "deactivated")
+    audit.record("user.deactivate" if not active else "user.reactivate", actor=actor,
+                 object_type="user", object_id=user.id)
+    return user
+
+
+def change_password(user: User, *, current: str, new: str, confirm: str) -> str:
+    """Change the user's password; ends every session and returns a fresh session key for this one."""
+    fields: dict[str, list[str]] = {}
+    if not verify_password(user.password_hash, current or ""):
+        fields["current_password"] = ["Your current password is not correct"]
+    problems = password_problems(new or "", (user.email, user.name))
+    if problems:
+        fields["new_password"] = problems
+    elif new != confirm:
+        fields["confirm_password"] = ["The passwords do not match"]
+    elif current == new:
+        fields["new_password"] = ["Choose a password you have not just used"]
+    if fields:
+        raise ValidationFailed(fields=fields)
+    from diversion import clock
+
+    user.password_hash = hash_password(new)
+    user.password_changed_at = clock.now()
+    _save(user, None)
+    sessions.end_all(user, "password_changed")
+    audit.record("user.change_password", actor=user, object_type="user", object_id=user.id)
+    return sessions.start(user)

@@ -1,0 +1,35 @@
+"""Jinja: GOV.UK Frontend macros, the WTForms helpers and the globals every page needs."""
+from __future__ import annotations
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from diversion.domain import roles
+from diversion.navigation import items_for
+
+
+def configure(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(app.template_folder),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    app.jinja_env.globals.update(role_label=roles.label, navigation_items=items_for)
+    app.jinja_env.filters["datetime"] = _format_datetime
+
+
+def _format_datetime(value) -> str:
+    """UK local time, e.g. 26 November 2026 at 2:05pm."""
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    local = value.astimezone(ZoneInfo("Europe/London"))
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")

@@ -1,0 +1,33 @@
+"""Alembic environment: runs inside the Flask app (Flask-Migrate), on SQLite or PostgreSQL.
+
+Batch mode is on (render_as_batch in the factory) so that ALTERs work on SQLite too.
+"""
+from alembic import context
+from flask import current_app
+
+from diversion import models  # noqa: F401  (every table on the metadata, for autogenerate)
+
+config = context.config
+database = current_app.extensions["migrate"].db
+options = dict(current_app.extensions["migrate"].configure_args)
+options.setdefault("compare_type", True)
+
+
+def _skip_empty_autogenerate(_context, _revision, directives):
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+
+
+options.setdefault("process_revision_directives", _skip_empty_autogenerate)
+
+if context.is_offline_mode():
+    context.configure(url=database.engine.url.render_as_string(hide_password=False),
+                      target_metadata=database.metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    with database.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=database.metadata,
+                          **options)
+        with context.begin_transaction():
+            context.run_migrations()
