@@ -29,4 +29,5 @@ def password_problems(password: str, user_inputs: tuple[str, ...] = ()) -> list[
 def _words(value: str) -> list[str]:
     """Split a name or email into the pieces an attacker would try."""
     cleaned = "".join(ch if ch.isalnum() else " " for ch in value.lower())
-    return [value.lower(), *cleaned.split()]
+    pieces = cleaned.split()
+    return [value.lower(), "".join(pieces), *pieces]

@@ -1,0 +1,60 @@
+# Two commands for a fresh machine:  `make run` (the app on SQLite with demo data) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := DIVERSION_ENV=development $(VENV)/bin/flask --app wsgi
+# The PostgreSQL server the second test run creates its own fresh database on.
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run serve install assets chromium test test-sqlite test-postgres bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/dist/app.css: node_modules/.installed static/src/app.scss
+	npm run build
+
+assets: static/dist/app.css
+
+install: $(VENV)/.installed assets
+
+## make run: install everything, migrate a SQLite database under instance/, load demo data, serve :5000
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+## make test: install what the tests need, then run every test on SQLite and on PostgreSQL
+test: install chromium
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+# pytest exits 5 when it collected no test: for this project that means a broken selection, so it fails loudly.
+PYTEST = $(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests: failing" >&2; exit $$rc; }
+
+test-sqlite:
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(PYTEST)
+
+test-postgres:
+	@echo "== tests on PostgreSQL ($(TEST_POSTGRES_URL), a fresh database created by the run) =="
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST)
+
+clean:
+	rm -rf $(VENV) node_modules static/dist .pytest_cache
