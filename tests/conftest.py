@@ -63,7 +63,9 @@ def database_url(tmp_path_factory):
 def make_app(database_url: str, **overrides):
     settings = {"ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url}
     settings.update(overrides)
-    return create_app(settings)
+    app = create_app(settings)
+    app.test_client_class = PageClient
+    return app
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +131,6 @@ def app_context(app):
 def client(app) -> PageClient:
     # Not `with app.test_client()`: a preserved request context would share `g` (and the signed-in
     # user) with the next client's request, which real browsers never do.
-    app.test_client_class = PageClient
     return app.test_client()
 
 

@@ -21,3 +21,11 @@ def recent(page: int = 1) -> tuple[list[tuple[AuditEvent, User | None]], bool]:
         .limit(PAGE_SIZE + 1)
     ).all()
     return [tuple(row) for row in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
+
+
+def after(last_id: int | None, limit: int) -> list[AuditEvent]:
+    """Events with id greater than `last_id`, oldest first (for exports that page through everything)."""
+    query = select(AuditEvent).order_by(AuditEvent.id).limit(limit)
+    if last_id is not None:
+        query = query.where(AuditEvent.id > last_id)
+    return list(db.session.scalars(query))
