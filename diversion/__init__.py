@@ -54,12 +54,17 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _register_database_hooks(app: Flask) -> None:
-    """One commit per request, made here after a successful view; failures roll back."""
+    """One commit per request, made here after a successful view; failures roll back.
+
+    A failed use case (a ServiceError raised, even if the view caught it) also rolls back.
+    """
+    from flask import g
+
     from diversion.extensions import db
 
     @app.after_request
     def _commit(response):
-        if response.status_code < 400:
+        if response.status_code < 400 and not g.get("service_failed"):
             db.session.commit()
         else:
             db.session.rollback()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, has_app_context, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -23,6 +23,10 @@ class ServiceError(Exception):
     def __init__(self, message: str | None = None, fields: dict[str, list[str]] | None = None,
                  code: str | None = None):
         super().__init__(message or self.default_message)
+        if has_app_context():
+            # Whatever the failed use case changed before it failed must not be committed, even when
+            # the view catches the error to show a form again (see _commit in the app factory).
+            g.service_failed = True
         self.message = message or self.default_message
         self.fields = fields or {}
         if code:

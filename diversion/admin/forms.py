@@ -2,28 +2,26 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput,
                                                 GovTextInput)
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length
 
 from diversion.domain import roles
 
 ROLE_CHOICES = [(role, roles.label(role)) for role in roles.ROLES]
 
 
+# Forms carry the CSRF token and the typed values; the services validate (once, for pages and API alike)
+# and report every bad field together.
+
+
 class CreateUserForm(FlaskForm):
-    name = StringField("Full name", widget=GovTextInput(),
-                       validators=[DataRequired("Enter the person's full name"), Length(max=100)])
-    email = EmailField("Email address", widget=GovTextInput(),
-                       validators=[DataRequired("Enter an email address"), Length(max=254)])
-    role = RadioField("Role", choices=ROLE_CHOICES, widget=GovRadioInput(),
-                      validators=[InputRequired("Choose a role")])
-    password = PasswordField("Initial password", widget=GovPasswordInput(),
-                             validators=[DataRequired("Enter an initial password")])
+    name = StringField("Full name", widget=GovTextInput())
+    email = EmailField("Email address", widget=GovTextInput())
+    role = RadioField("Role", choices=ROLE_CHOICES, widget=GovRadioInput(), validate_choice=False)
+    password = PasswordField("Initial password", widget=GovPasswordInput())
     submit = SubmitField("Create user", widget=GovSubmitInput())
 
 
 class ChangeRoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES, widget=GovSelect(),
-                       validators=[InputRequired("Choose a role")])
+    role = SelectField("Role", choices=ROLE_CHOICES, widget=GovSelect(), validate_choice=False)
     version = HiddenField()
     submit = SubmitField("Change role", widget=GovSubmitInput())
 
@@ -34,9 +32,7 @@ class VersionedActionForm(FlaskForm):
 
 
 class CreateTokenForm(FlaskForm):
-    user_id = SelectField("User the token acts as", coerce=int, widget=GovSelect(),
-                          validators=[InputRequired("Choose a user")])
+    user_id = SelectField("User the token acts as", widget=GovSelect(), validate_choice=False)
     name = StringField("Token name", widget=GovTextInput(),
-                       description="The system that will use it, for example 'Custody system (Durham)'",
-                       validators=[DataRequired("Enter a name for the token"), Length(max=100)])
+                       description="The system that will use it, for example 'Custody system (Durham)'")
     submit = SubmitField("Create token", widget=GovSubmitInput())

@@ -7,6 +7,7 @@ from flask_login import current_user
 from diversion.access import roles_required
 from diversion.admin.forms import ChangeRoleForm, CreateTokenForm, CreateUserForm, VersionedActionForm
 from diversion.domain.roles import ADMIN, MANAGER
+from diversion.domain.roles import label as role_label
 from diversion.errors import Conflict, ValidationFailed
 from diversion.forms import apply_field_errors
 from diversion.services import audit_trail
@@ -68,7 +69,7 @@ def user_role(user_id: int):
             flash(conflict.message, "error")
             return redirect(url_for("admin.user_detail", user_id=user.id))
         else:
-            flash(f"{user.name} is now a {form.role.data.replace('_', ' ')}.", "success")
+            flash(f"{user.name}'s role is now {role_label(user.role).lower()}.", "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/user_detail.html", user=user, role_form=form,
                            action_form=VersionedActionForm(version=user.version)), 422
@@ -100,14 +101,12 @@ def tokens():
 @roles_required(ADMIN)
 def token_new():
     form = CreateTokenForm()
-    form.user_id.choices = [(0, "Choose a user")] + [
-        (u.id, f"{u.name} ({u.email}, {u.role.replace('_', ' ')})") for u in user_service.list_users() if u.active]
+    form.user_id.choices = [("", "Choose a user")] + [
+        (str(u.id), f"{u.name} ({u.email}, {role_label(u.role)})") for u in user_service.list_users() if u.active]
     if form.validate_on_submit():
         try:
-            if not form.user_id.data:
-                raise ValidationFailed(fields={"user_id": ["Choose a user"]})
-            token, secret = token_service.issue(user_service.get(form.user_id.data), name=form.name.data,
-                                                 actor=current_user)
+            token, secret = token_service.issue(user_service.find(form.user_id.data), name=form.name.data,
+                                                actor=current_user)
         except ValidationFailed as failure:
             apply_field_errors(form, failure.fields)
         else:

@@ -13,12 +13,10 @@ class SignInForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", widget=GovPasswordInput(),
-                                     validators=[DataRequired("Enter your current password")])
-    new_password = PasswordField("New password", widget=GovPasswordInput(),
-                                 validators=[DataRequired("Enter a new password")])
-    confirm_password = PasswordField("Confirm new password", widget=GovPasswordInput(),
-                                     validators=[DataRequired("Confirm your new password")])
+    # validated by services.users.change_password, which reports every problem at once
+    current_password = PasswordField("Current password", widget=GovPasswordInput())
+    new_password = PasswordField("New password", widget=GovPasswordInput())
+    confirm_password = PasswordField("Confirm new password", widget=GovPasswordInput())
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from diversion import audit, clock
-from diversion.errors import Conflict, NotFound, ValidationFailed
+from diversion.errors import Conflict, NotFound, ValidationFailed  # noqa: F401
 from diversion.extensions import db
 from diversion.hashing import digest, new_secret
 from diversion.models import ApiToken, User
@@ -15,14 +15,20 @@ PREFIX = "dvt_"
 TOUCH_EVERY = timedelta(minutes=5)
 
 
-def issue(user: User, *, name: str, actor: User | None) -> tuple[ApiToken, str]:
+def issue(user: User | None, *, name: str, actor: User | None) -> tuple[ApiToken, str]:
+    """A new token for `user` (None when the caller could not find one: reported as a field error)."""
+    fields: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed(fields={"name": ["Enter a name for the token, such as the system that will use it"]})
-    if len(name) > 100:
-        raise ValidationFailed(fields={"name": ["Name must be 100 characters or fewer"]})
-    if not user.active:
-        raise Conflict("A deactivated user cannot be given a token.")
+        fields["name"] = ["Enter a name for the token, such as the system that will use it"]
+    elif len(name) > 100:
+        fields["name"] = ["Name must be 100 characters or fewer"]
+    if user is None:
+        fields["user_id"] = ["Choose a user"]
+    elif not user.active:
+        fields["user_id"] = ["A deactivated user cannot be given a token"]
+    if fields:
+        raise ValidationFailed(fields=fields)
     secret = new_secret(PREFIX)
     token = ApiToken(user_id=user.id, name=name, token_hash=digest(secret),
                      prefix=secret[: len(PREFIX) + 6], created_by_id=getattr(actor, "id", None))

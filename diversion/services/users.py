@@ -5,7 +5,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from diversion import audit
+from diversion import audit, clock
 from diversion.domain import roles
 from diversion.domain.passwords import password_problems
 from diversion.errors import Conflict, NotFound, ValidationFailed
@@ -28,6 +28,14 @@ def get(user_id: int) -> User:
     if user is None:
         raise NotFound("No such user.")
     return user
+
+
+def find(user_id) -> User | None:
+    """The user with this id (given as text from a form), or None."""
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
 
 
 def list_users() -> list[User]:
@@ -96,9 +104,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def _save(user: User, expected_version: int | None) -> None:
+def _check_version(user: User, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != user.version:
         raise Conflict("Someone else changed this user while you were looking at it. Check and try again.")
+
+
+def _save(user: User) -> None:
     try:
         db.session.flush()
     except StaleDataError as exc:
@@ -112,9 +123,10 @@ def change_role(user: User, role: str, *, actor: User, version: int | None = Non
         raise ValidationFailed(fields=fields)
     if user.id == actor.id and role != user.role:
         raise ValidationFailed(fields={"role": ["You cannot change your own role"]})
+    _check_version(user, version)
     before = user.role
     user.role = role
-    _save(user, version)
+    _save(user)
     audit.record("user.change_role", actor=actor, object_type="user", object_id=user.id,
                  details={"from": before, "to": role})
     return user
@@ -123,8 +135,9 @@ def change_role(user: User, role: str, *, actor: User, version: int | None = Non
 def set_active(user: User, active: bool, *, actor: User, version: int | None = None) -> User:
     if user.id == actor.id and not active:
         raise Conflict("You cannot deactivate your own account.")
+    _check_version(user, version)
     user.active = active
-    _save(user, version)
+    _save(user)
     if not active:
         sessions.end_all(user, "deactivated")
     audit.record("user.deactivate" if not active else "user.reactivate", actor=actor,
@@ -135,10 +148,14 @@ def set_active(user: User, active: bool, *, actor: User, version: int | None = N
 def change_password(user: User, *, current: str, new: str, confirm: str) -> str:
     """Change the user's password; ends every session and returns a fresh session key for this one."""
     fields: dict[str, list[str]] = {}
-    if not verify_password(user.password_hash, current or ""):
+    if not current:
+        fields["current_password"] = ["Enter your current password"]
+    elif not verify_password(user.password_hash, current):
         fields["current_password"] = ["Your current password is not correct"]
     problems = password_problems(new or "", (user.email, user.name))
-    if problems:
+    if not new:
+        fields["new_password"] = ["Enter a new password"]
+    elif problems:
         fields["new_password"] = problems
     elif new != confirm:
         fields["confirm_password"] = ["The passwords do not match"]
@@ -146,11 +163,9 @@ def change_password(user: User, *, current: str, new: str, confirm: str) -> str:
         fields["new_password"] = ["Choose a password you have not just used"]
     if fields:
         raise ValidationFailed(fields=fields)
-    from diversion import clock
-
     user.password_hash = hash_password(new)
     user.password_changed_at = clock.now()
-    _save(user, None)
+    _save(user)
     sessions.end_all(user, "password_changed")
     audit.record("user.change_password", actor=user, object_type="user", object_id=user.id)
     return sessions.start(user)

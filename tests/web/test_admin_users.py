@@ -1,0 +1,104 @@
+"""Administrators manage who can sign in."""
+from sqlalchemy import select
+
+from diversion.extensions import db
+from diversion.models import AuditEvent, User
+from tests.factories import PASSWORD
+
+GOOD = {"name": "Priya Shah", "email": "priya.shah@police.example", "role": "navigator",
+        "password": "Saffron-lighthouse-88"}
+
+
+def _user(app, email):
+    with app.app_context():
+        return db.session.scalar(select(User).where(User.email == email))
+
+
+def test_an_admin_adds_a_user_who_can_then_sign_in(signed_in, app):
+    client, admin = signed_in("admin")
+    response = client.post_form("/admin/users/new", GOOD)
+    assert response.status_code == 302
+    created = _user(app, GOOD["email"])
+    assert created.role == "navigator" and created.password_hash.startswith("$argon2id$")
+    page = client.get_page(response.location)
+    assert page.h1.get_text(strip=True) == "Priya Shah"
+    assert app.test_client().sign_in_with_password(GOOD["email"], GOOD["password"]).status_code == 302
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"))
+        assert (event.actor_id, event.object_id, event.source) == (admin.id, str(created.id), "page")
+
+
+def test_every_bad_field_is_reported_and_what_was_typed_is_kept(signed_in, make_user):
+    client, _ = signed_in("admin")
+    existing = make_user("navigator")
+    page = client.post_page("/admin/users/new", {"name": "", "email": existing.email, "role": "",
+                                                 "password": "password1234"})
+    links = [a["href"] for a in page.select(".govuk-error-summary a")]
+    assert links == ["#name", "#email", "#role", "#password"]
+    assert page.select_one("#email")["value"] == existing.email
+
+
+def test_service_rules_are_shown_on_the_fields_they_concern(signed_in, make_user):
+    client, _ = signed_in("admin")
+    existing = make_user("navigator")
+    page = client.post_page("/admin/users/new", dict(GOOD, email=existing.email, password="password1234"))
+    assert "already exists" in page.select_one("#email-error").get_text()
+    assert "harder to guess" in page.select_one("#password-error").get_text()
+    assert page.select_one("#name")["value"] == GOOD["name"]
+
+
+def test_an_admin_changes_a_users_role(signed_in, make_user, app):
+    client, _ = signed_in("admin")
+    user = make_user("navigator")
+    response = client.post_form(f"/admin/users/{user.id}/role", {"role": "manager", "version": user.version},
+                                form_page=f"/admin/users/{user.id}")
+    assert response.status_code == 302
+    assert _user(app, user.email).role == "manager"
+
+
+def test_a_role_change_from_a_stale_page_changes_nothing(signed_in, make_user, app):
+    client, _ = signed_in("admin")
+    user = make_user("navigator")
+    stale_version = user.version
+    client.post_form(f"/admin/users/{user.id}/role", {"role": "manager", "version": stale_version},
+                     form_page=f"/admin/users/{user.id}")
+    response = client.post_form(f"/admin/users/{user.id}/role", {"role": "provider", "version": stale_version},
+                                form_page=f"/admin/users/{user.id}")
+    assert response.status_code == 302
+    assert _user(app, user.email).role == "manager"
+    assert "Someone else changed this user" in client.get_page(response.location).get_text()
+
+
+def test_deactivating_a_user_ends_their_sessions_and_sign_in(signed_in, make_user, app):
+    client, _ = signed_in("admin")
+    user = make_user("navigator")
+    their_browser = app.test_client()
+    their_browser.sign_in_as(user)
+    assert their_browser.get("/").status_code == 200
+    client.post_form(f"/admin/users/{user.id}/deactivate", {"version": user.version},
+                     form_page=f"/admin/users/{user.id}")
+    assert _user(app, user.email).active is False
+    assert their_browser.get("/").status_code == 302
+    page = app.test_client().post_page("/sign-in", {"email": user.email, "password": PASSWORD})
+    assert page.select_one(".govuk-error-summary") is not None
+
+
+def test_an_admin_cannot_deactivate_themselves(signed_in, app):
+    client, admin = signed_in("admin")
+    response = client.post_form(f"/admin/users/{admin.id}/deactivate", {"version": admin.version},
+                                form_page="/admin/users")
+    assert response.status_code == 302
+    assert _user(app, admin.email).active is True
+
+
+def test_a_reactivated_user_can_sign_in_again(signed_in, make_user, app):
+    client, _ = signed_in("admin")
+    user = make_user("navigator", active=False)
+    client.post_form(f"/admin/users/{user.id}/reactivate", {"version": user.version},
+                     form_page=f"/admin/users/{user.id}")
+    assert app.test_client().sign_in_with_password(user.email, PASSWORD).status_code == 302
+
+
+def test_an_unknown_user_is_a_404(signed_in):
+    client, _ = signed_in("admin")
+    client.get_page("/admin/users/99999", expected_status=404)
