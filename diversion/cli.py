@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
@@ -58,6 +58,7 @@ def issue_token(email: str, name: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo() -> None:
     """Load the demo data set (safe to run again): one demo user per role."""
     from diversion.demo import load_demo

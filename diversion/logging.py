@@ -19,7 +19,7 @@ def configure(app: Flask) -> None:
     root = logging.getLogger("diversion")
     root.handlers[:] = [handler]
     root.setLevel(app.config["LOG_LEVEL"])
-    root.propagate = False
+    root.propagate = True  # reaches pytest's capture; the root logger has no handler of its own in production
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     access = logging.getLogger("diversion.request")
 

@@ -1,0 +1,76 @@
+"""The command-line operations of the contract."""
+import pytest
+from sqlalchemy import func, select
+
+from diversion.extensions import db
+from diversion.models import User
+from tests.api.conftest import bearer
+
+
+@pytest.fixture
+def cli(app):
+    return app.test_cli_runner()
+
+
+def _run(cli, *args):
+    return cli.invoke(args=list(args))
+
+
+def test_users_create_makes_a_user_who_can_sign_in(cli, app):
+    result = _run(cli, "users", "create", "Jo.Bloggs@Police.example", "--name", "Jo Bloggs", "--role", "manager",
+                  "--password", "Copper-teapot-sunrise-19")
+    assert result.exit_code == 0, result.output
+    assert app.test_client().sign_in_with_password("jo.bloggs@police.example",
+                                                   "Copper-teapot-sunrise-19").status_code == 302
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--role", "sergeant", "--password", "Copper-teapot-sunrise-19"], "sergeant"),
+    (["--role", "manager", "--password", "password1234"], "harder to guess"),
+    (["--role", "manager", "--password", "short"], "12 characters"),
+])
+def test_users_create_fails_clearly_on_bad_input(cli, app, args, message):
+    result = _run(cli, "users", "create", "jo@police.example", "--name", "Jo Bloggs", *args)
+    assert result.exit_code != 0
+    assert message in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_users_create_refuses_a_duplicate_email(cli):
+    args = ["users", "create", "jo@police.example", "--name", "Jo", "--role", "manager",
+            "--password", "Copper-teapot-sunrise-19"]
+    assert _run(cli, *args).exit_code == 0
+    result = _run(cli, *args)
+    assert result.exit_code != 0 and "already exists" in result.output
+
+
+def test_users_token_prints_a_working_token_on_its_last_line(cli, app, make_user):
+    user = make_user("custody_officer")
+    result = _run(cli, "users", "token", user.email)
+    assert result.exit_code == 0
+    token = result.output.strip().splitlines()[-1]
+    assert app.test_client().get("/api/v1/me", headers=bearer(token)).get_json()["id"] == user.id
+
+
+def test_users_token_for_an_unknown_email_fails(cli):
+    result = _run(cli, "users", "token", "nobody@police.example")
+    assert result.exit_code != 0 and "No user" in result.output
+
+
+def test_demo_is_idempotent_with_one_user_per_role(cli, app):
+    assert _run(cli, "demo").exit_code == 0
+    assert _run(cli, "demo").exit_code == 0
+    with app.app_context():
+        roles = sorted(db.session.scalars(select(User.role)))
+    assert roles == sorted(["custody_officer", "navigator", "provider", "manager", "admin"])
+
+
+def test_cli_changes_are_audited_as_coming_from_the_cli(cli, app):
+    from diversion.models import AuditEvent
+
+    _run(cli, "users", "create", "jo@police.example", "--name", "Jo", "--role", "admin",
+         "--password", "Copper-teapot-sunrise-19")
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent)).one()
+    assert (event.action, event.source, event.actor_id) == ("user.create", "cli", None)
