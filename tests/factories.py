@@ -28,3 +28,42 @@ def user(role: str = "navigator", **fields) -> User:
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def referral_payload(**overrides) -> dict:
+    """A Checkpoint referral as the API takes it: eligible unless overridden (dates relative to today)."""
+    from datetime import timedelta
+
+    from diversion import clock
+
+    today = clock.today()
+    body = {
+        "person": {"given_name": "Chloé", "family_name": "O'Sullivan-Nkemelu", "date_of_birth": "1994-03-12",
+                   "gender": "female", "ethnicity": "mixed_white_black_african"},
+        "referral_date": today.isoformat(),
+        "offence": {"category": "theft", "description": "Took two bottles of gin from a supermarket",
+                    "offence_date": (today - timedelta(days=2)).isoformat(), "hate_crime": False},
+        "interview": "admitted", "evidential_test_met": True,
+        "flags": {"court_order": False, "on_bail": False, "co_accused": False, "detained_mental_health": False},
+        "has_victim": True, "victim_wishes_restorative": False, "previous_convictions": 1,
+        "custody_suite": "Durham", "referring_officer": "PS 1234 Rahman",
+    }
+    for key, value in overrides.items():
+        if "." in key:
+            outer, inner = key.split(".", 1)
+            body[outer] = dict(body[outer], **{inner: value})
+        else:
+            body[key] = value
+    return body
+
+
+def contract_payload(**overrides) -> dict:
+    from diversion import clock
+
+    body = {"start_date": clock.today().isoformat(), "participant_consent": True, "warning_given": True,
+            "conditions": [
+                {"type": "pathway", "pathway": "alcohol", "description": "Attend four sessions with the alcohol service"},
+                {"type": "community", "community_kind": "unpaid_work", "target_hours": 24,
+                 "description": "Volunteer at the food bank"}]}
+    body.update(overrides)
+    return body

@@ -41,6 +41,10 @@ def build_spec() -> dict:
     spec.components.schema("Me", {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
         "role": {"type": "string", "enum": ["custody_officer", "navigator", "provider", "manager", "admin"]}}})
+    from diversion.api.schemas import SCHEMAS
+
+    for name, schema in SCHEMAS.items():
+        spec.components.schema(name, schema)
     for status, text in [("BadRequest", "Malformed JSON or a body that is not an object"),
                          ("Unauthorized", "No token, or a token that is not valid"),
                          ("Forbidden", "The token's role may not do this"),

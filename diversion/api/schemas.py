@@ -1,0 +1,78 @@
+"""OpenAPI component schemas for the Checkpoint endpoints (the contract's shapes)."""
+from diversion.domain import contracts as c
+from diversion.domain import people
+from diversion.domain.eligibility import INTERVIEW_ANSWERS, REASONS
+
+DATE = {"type": "string", "format": "date"}
+TIMESTAMP = {"type": "string", "format": "date-time"}
+STRING = {"type": "string"}
+BOOL = {"type": "boolean"}
+INT = {"type": "integer"}
+
+
+def obj(properties: dict, required=()) -> dict:
+    body = {"type": "object", "properties": properties}
+    if required:
+        body["required"] = list(required)
+    return body
+
+
+PERSON_INPUT = obj({
+    "given_name": {"type": "string", "minLength": 1, "maxLength": 100},
+    "family_name": {"type": "string", "minLength": 1, "maxLength": 100},
+    "date_of_birth": DATE, "gender": {"type": "string", "enum": list(people.GENDERS)},
+    "ethnicity": {"type": "string", "enum": list(people.ETHNICITIES)}, "pnc_id": STRING,
+    "custody_number": STRING, "postcode": STRING, "phone": STRING, "email": STRING,
+}, ["given_name", "family_name", "date_of_birth"])
+
+SCHEMAS = {
+    "PersonInput": PERSON_INPUT,
+    "Person": {**PERSON_INPUT, "properties": {**PERSON_INPUT["properties"], "id": INT}},
+    "ReferralInput": obj({
+        "person": {"$ref": "#/components/schemas/PersonInput"}, "referral_date": DATE,
+        "offence": obj({"category": STRING, "description": STRING, "offence_date": DATE, "arrest_date": DATE,
+                        "hate_crime": BOOL}, ["category", "description", "offence_date"]),
+        "interview": {"type": "string", "enum": list(INTERVIEW_ANSWERS)}, "evidential_test_met": BOOL,
+        "flags": obj({k: BOOL for k in ("court_order", "on_bail", "co_accused", "detained_mental_health")}),
+        "has_victim": BOOL, "victim_wishes_restorative": BOOL, "previous_convictions": INT,
+        "custody_suite": STRING, "referring_officer": STRING,
+    }, ["person", "offence", "interview", "evidential_test_met", "has_victim"]),
+    "Referral": obj({
+        "id": INT, "status": STRING, "referral_date": DATE, "person": {"$ref": "#/components/schemas/Person"},
+        "offence": {"type": "object"},
+        "eligibility": obj({"eligible": BOOL, "reasons": {"type": "array", "items": {
+            "type": "string", "enum": list(REASONS)}}}),
+        "possible_duplicates": {"type": "array", "items": INT}, "created_at": TIMESTAMP, "version": INT}),
+    "Decision": obj({"reason": STRING, "version": INT}, ["reason"]),
+    "ConditionInput": obj({
+        "type": {"type": "string", "enum": list(c.CLIENT_CONDITION_TYPES)}, "description": STRING,
+        "pathway": {"type": "string", "enum": list(c.PATHWAYS)},
+        "community_kind": {"type": "string", "enum": list(c.COMMUNITY_KINDS)},
+        "target_hours": {"type": "integer", "minimum": c.MIN_HOURS, "maximum": c.MAX_HOURS}},
+        ["type", "description"]),
+    "ContractInput": obj({
+        "navigator_id": INT, "start_date": DATE, "participant_consent": BOOL, "warning_given": BOOL,
+        "conditions": {"type": "array", "maxItems": c.MAX_CONDITIONS - 1,
+                       "items": {"$ref": "#/components/schemas/ConditionInput"}}, "version": INT},
+        ["start_date", "participant_consent", "warning_given", "conditions"]),
+    "Condition": obj({"id": INT, "type": {"type": "string", "enum": list(c.CONDITION_TYPES)},
+                      "description": STRING, "pathway": STRING, "community_kind": STRING, "target_hours": INT,
+                      "hours_done": {"type": "number"},
+                      "status": {"type": "string", "enum": list(c.CONDITION_STATUSES)}}),
+    "Note": obj({"id": INT, "kind": {"type": "string", "enum": list(c.NOTE_KINDS)}, "body": STRING,
+                 "author": obj({"id": INT, "name": STRING}), "occurred_at": TIMESTAMP, "created_at": TIMESTAMP}),
+    "Contract": obj({
+        "id": INT, "referral_id": INT, "person": {"$ref": "#/components/schemas/Person"}, "navigator_id": INT,
+        "status": {"type": "string", "enum": list(c.STATUS_LABELS)}, "start_date": DATE, "deadline": DATE,
+        "conditions": {"type": "array", "items": {"$ref": "#/components/schemas/Condition"}},
+        "notes": {"type": "array", "items": {"$ref": "#/components/schemas/Note"}},
+        "outcome": {"type": "object", "nullable": True}, "prosecution_referred": BOOL, "version": INT}),
+    "NoteInput": obj({"kind": {"type": "string", "enum": list(c.NOTE_KINDS)},
+                      "body": {"type": "string", "minLength": 1, "maxLength": c.NOTE_MAX},
+                      "occurred_at": TIMESTAMP}, ["kind", "body"]),
+    "ProgressInput": obj({"hours": {"type": "number", "exclusiveMinimum": 0}, "note": STRING}, ["note"]),
+    "ConditionStatusInput": obj({"status": {"type": "string", "enum": [c.MET, c.FAILED]}, "version": INT},
+                                ["status"]),
+    "OutcomeInput": obj({"outcome": {"type": "string", "enum": list(c.OUTCOMES)}, "date": DATE,
+                         "reason": STRING, "details": STRING, "version": INT}, ["outcome", "date"]),
+}

@@ -1,0 +1,73 @@
+"""Records as the contract's JSON."""
+from __future__ import annotations
+
+from diversion import clock
+from diversion.domain import contracts as rules
+
+PERSON_FIELDS = ("given_name", "family_name", "gender", "ethnicity", "pnc_id", "custody_number", "postcode",
+                 "phone", "email")
+
+
+def _date(value):
+    return value.isoformat() if value is not None else None
+
+
+def person(p) -> dict:
+    body = {"id": p.id, **{f: getattr(p, f) for f in PERSON_FIELDS}, "date_of_birth": _date(p.date_of_birth)}
+    return body
+
+
+def referral(r) -> dict:
+    return {
+        "id": r.id, "status": r.status, "referral_date": _date(r.referral_date), "person": person(r.person),
+        "offence": {"category": r.offence_category, "description": r.offence_description,
+                    "offence_date": _date(r.offence_date), "arrest_date": _date(r.arrest_date),
+                    "hate_crime": r.hate_crime},
+        "interview": r.interview, "evidential_test_met": r.evidential_test_met,
+        "flags": {"court_order": r.court_order, "on_bail": r.on_bail, "co_accused": r.co_accused,
+                  "detained_mental_health": r.detained_mental_health},
+        "has_victim": r.has_victim, "victim_wishes_restorative": r.victim_wishes_restorative,
+        "previous_convictions": r.previous_convictions, "custody_suite": r.custody_suite,
+        "referring_officer": r.referring_officer,
+        "eligibility": {"eligible": r.eligible, "reasons": list(r.reasons)},
+        "possible_duplicates": list(r.possible_duplicates),
+        "decision_reason": r.decision_reason,
+        "created_at": r.created_at.isoformat(), "version": r.version,
+    }
+
+
+def condition(c) -> dict:
+    body = {"id": c.id, "type": c.type, "description": c.description, "status": c.status}
+    if c.type == rules.PATHWAY:
+        body["pathway"] = c.pathway
+    if c.type == rules.COMMUNITY:
+        body["community_kind"] = c.community_kind
+        if c.community_kind == rules.UNPAID_WORK:
+            body["target_hours"] = c.target_hours
+            body["hours_done"] = c.hours_done
+    return body
+
+
+def note(n) -> dict:
+    return {"id": n.id, "kind": n.kind, "body": n.body, "author": {"id": n.author.id, "name": n.author.name},
+            "occurred_at": n.occurred_at.isoformat(), "created_at": n.created_at.isoformat()}
+
+
+def contract(c) -> dict:
+    outcome = None
+    if c.outcome_date is not None:
+        outcome = {"outcome": c.status, "date": _date(c.outcome_date), "reason": c.outcome_reason,
+                   "details": c.outcome_details, "recorded_by": c.outcome_recorded_by_id,
+                   "recorded_at": c.outcome_recorded_at.isoformat()}
+    return {
+        "id": c.id, "referral_id": c.referral_id, "person": person(c.person), "navigator_id": c.navigator_id,
+        "status": rules.status_on(c.status, c.deadline, clock.today()), "start_date": _date(c.start_date),
+        "deadline": _date(c.deadline), "conditions": [condition(x) for x in c.conditions],
+        "notes": [note(n) for n in c.notes], "outcome": outcome, "prosecution_referred": c.prosecution_referred,
+        "version": c.version,
+    }
+
+
+def progress(entry, cond) -> dict:
+    return {"id": entry.id, "condition_id": cond.id, "hours": entry.hours, "note": entry.note,
+            "author": entry.author_id, "created_at": entry.created_at.isoformat(), "condition": condition(cond)}

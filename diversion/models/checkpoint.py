@@ -1,0 +1,135 @@
+"""Checkpoint: referrals from custody, contracts to engage, their conditions, notes and progress."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from diversion import clock
+from diversion.models.base import Base, Timestamped, UTCDateTime, Versioned
+from diversion.models.people import Person
+from diversion.models.users import User
+
+
+class CheckpointReferral(Timestamped, Versioned, Base):
+    __tablename__ = "checkpoint_referrals"
+    __table_args__ = (
+        Index("ix_checkpoint_referrals_status_referral_date", "status", "referral_date"),
+        Index("ix_checkpoint_referrals_referral_date", "referral_date"),
+        Index("ix_checkpoint_referrals_created_by_id", "created_by_id"),
+        Index("ix_checkpoint_referrals_person_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    status: Mapped[str] = mapped_column(String(24), nullable=False)
+    referral_date: Mapped[date] = mapped_column(Date, nullable=False)
+    offence_category: Mapped[str] = mapped_column(ForeignKey("offence_categories.code"), nullable=False)
+    offence_description: Mapped[str] = mapped_column(Text, nullable=False)
+    offence_date: Mapped[date] = mapped_column(Date, nullable=False)
+    arrest_date: Mapped[date | None] = mapped_column(Date)
+    hate_crime: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    interview: Mapped[str] = mapped_column(String(16), nullable=False)
+    evidential_test_met: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    court_order: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    on_bail: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    co_accused: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    detained_mental_health: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    has_victim: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    victim_wishes_restorative: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    previous_convictions: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    custody_suite: Mapped[str | None] = mapped_column(String(120))
+    referring_officer: Mapped[str | None] = mapped_column(String(120))
+    eligible: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    reasons: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    possible_duplicates: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)  # approval, refusal or decline reason
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+    contract: Mapped[Contract | None] = relationship(back_populates="referral", uselist=False)
+
+
+class Contract(Timestamped, Versioned, Base):
+    __tablename__ = "contracts"
+    __table_args__ = (
+        Index("ix_contracts_navigator_status_deadline", "navigator_id", "status", "deadline"),
+        Index("ix_contracts_status_deadline", "status", "deadline"),
+        Index("ix_contracts_start_date", "start_date"),
+        Index("ix_contracts_outcome_date", "outcome_date"),
+        Index("ix_contracts_person_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("checkpoint_referrals.id"), nullable=False, unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    navigator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    deadline: Mapped[date] = mapped_column(Date, nullable=False)
+    participant_consent: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    warning_given: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    outcome_date: Mapped[date | None] = mapped_column(Date)
+    outcome_reason: Mapped[str | None] = mapped_column(String(64))
+    outcome_details: Mapped[str | None] = mapped_column(Text)
+    outcome_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    prosecution_referred: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    referral: Mapped[CheckpointReferral] = relationship(back_populates="contract")
+    person: Mapped[Person] = relationship()
+    navigator: Mapped[User] = relationship(foreign_keys=[navigator_id])
+    outcome_recorded_by: Mapped[User | None] = relationship(foreign_keys=[outcome_recorded_by_id])
+    conditions: Mapped[list[Condition]] = relationship(back_populates="contract", order_by="Condition.position")
+    notes: Mapped[list[Note]] = relationship(back_populates="contract", order_by="Note.occurred_at.desc()")
+
+
+class Condition(Versioned, Base):
+    __tablename__ = "contract_conditions"
+    __table_args__ = (Index("ix_contract_conditions_contract_id", "contract_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    type: Mapped[str] = mapped_column(String(16), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    pathway: Mapped[str | None] = mapped_column(String(32))
+    community_kind: Mapped[str | None] = mapped_column(String(16))
+    target_hours: Mapped[int | None] = mapped_column(Integer)
+    hours_done: Mapped[float] = mapped_column(Float, nullable=False, default=0)
+    status: Mapped[str] = mapped_column(String(8), nullable=False, default="open")
+
+    contract: Mapped[Contract] = relationship(back_populates="conditions")
+
+
+class Note(Base):
+    """Append-only: a correction is a new note. The database refuses UPDATE and DELETE."""
+
+    __tablename__ = "contract_notes"
+    __table_args__ = (Index("ix_contract_notes_contract_id_occurred_at", "contract_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+
+    contract: Mapped[Contract] = relationship(back_populates="notes")
+    author: Mapped[User] = relationship()
+
+
+class ProgressEntry(Base):
+    __tablename__ = "condition_progress"
+    __table_args__ = (Index("ix_condition_progress_condition_id", "condition_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    condition_id: Mapped[int] = mapped_column(ForeignKey("contract_conditions.id"), nullable=False)
+    hours: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, nullable=False)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)

@@ -1,0 +1,296 @@
+"""Contracts to engage: agree, read (each navigator their own caseload), note, progress, conditions, outcome."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from diversion import audit, clock
+from diversion.domain import contracts as rules
+from diversion.domain import referrals as referral_rules
+from diversion.domain.deadlines import contract_deadline
+from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
+from diversion.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from diversion.extensions import db
+from diversion.models import CheckpointReferral, Condition, Contract, Note, ProgressEntry, User
+from diversion.services import parse
+from diversion.services.parse import Problems
+
+WORKERS = {NAVIGATOR, MANAGER, ADMIN}
+
+
+def _version(data: dict, problems: Problems, required: bool = False) -> int | None:
+    value = data.get("version")
+    if value is None:
+        if required:
+            problems.add("version", "Send the version of the record you read")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.add("version", "Send the version you read, as a whole number")
+        return None
+    return value
+
+
+def _stale(record, version: int | None, what: str = "contract") -> None:
+    if version is not None and version != record.version:
+        raise Conflict(f"Someone else changed this {what} since you read it. Check it and try again.")
+
+
+def _flush(what: str = "contract") -> None:
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise Conflict(f"Someone else changed this {what} at the same time. Check it and try again.") from exc
+
+
+def _conditions(data: object, problems: Problems) -> list[rules.ConditionInput]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.add("conditions", "Send the conditions as a list")
+        return []
+    items = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict):
+            problems.add(f"conditions.{i}", "Each condition must be an object")
+            items.append(rules.ConditionInput())
+            continue
+        items.append(rules.ConditionInput(**{k: item.get(k) for k in (
+            "type", "description", "pathway", "community_kind", "target_hours")}))
+    return items
+
+
+def agree(referral: CheckpointReferral, data: dict, *, actor: User) -> Contract:
+    """Agree a contract on a referral awaiting a navigator (conditions, consent, warning, start date)."""
+    today = clock.today()
+    problems = Problems()
+    start = parse.iso_date(data, "start_date", problems, label="the start date", today=today)
+    if start and start < referral.referral_date:
+        problems.add("start_date", "The contract cannot start before the referral date "
+                                   f"({referral.referral_date:%-d %B %Y})")
+    for key, label in (("participant_consent", "the person consented"),
+                       ("warning_given", "the person was warned that a breach means prosecution")):
+        if data.get(key) is not True:
+            problems.add(key, f"Confirm that {label}")
+    navigator = _navigator(data.get("navigator_id"), actor, problems)
+    conditions = _conditions(data.get("conditions"), problems)
+    for name, found in rules.condition_problems(conditions, referral.victim_wishes_restorative).items():
+        for problem in found:
+            problems.add(name, problem)
+    version = _version(data, problems)
+    problems.raise_if_any()
+    _stale(referral, version, "referral")
+    if referral_rules.next_status(referral.status, "contract") is None:
+        raise Conflict(f"This referral is {referral_rules.LABELS[referral.status].lower()}: "
+                       "only a referral awaiting a navigator can get a contract.")
+    contract = Contract(referral_id=referral.id, person_id=referral.person_id, navigator_id=navigator.id,
+                        status=rules.ACTIVE, start_date=start, deadline=contract_deadline(start),
+                        participant_consent=True, warning_given=True)
+    contract.conditions = [Condition(position=0, type=rules.OFFENDING, description=rules.OFFENDING_DESCRIPTION)] + [
+        Condition(position=i + 1, type=c.type, description=c.description.strip(),
+                  pathway=c.pathway if c.type == rules.PATHWAY else None,
+                  community_kind=c.community_kind if c.type == rules.COMMUNITY else None,
+                  target_hours=c.target_hours if c.community_kind == rules.UNPAID_WORK else None)
+        for i, c in enumerate(conditions)]
+    referral.status = referral_rules.CONTRACTED
+    db.session.add(contract)
+    _flush("referral")
+    audit.record("contract.create", actor=actor, object_type="contract", object_id=contract.id,
+                 details={"referral_id": referral.id, "person_id": referral.person_id})
+    return contract
+
+
+def _navigator(value: object, actor: User, problems: Problems) -> User:
+    if value is None:
+        if actor.role != NAVIGATOR:
+            problems.add("navigator_id", "Choose the navigator who will hold this contract")
+        return actor
+    user = db.session.get(User, value) if isinstance(value, int) and not isinstance(value, bool) else None
+    if user is None or user.role != NAVIGATOR or not user.active:
+        problems.add("navigator_id", "Choose an active navigator")
+        return actor
+    return user
+
+
+def load(contract_id: object, user: User, *, action: str = "view") -> Contract:
+    """The contract if this user may see it: navigators only their own caseload (404 otherwise)."""
+    if user.role not in WORKERS:
+        raise Forbidden()
+    contract = db.session.get(Contract, contract_id) if isinstance(contract_id, int) else None
+    if contract is None or (user.role == NAVIGATOR and contract.navigator_id != user.id):
+        raise NotFound("No such contract.")
+    if action == "view":
+        audit.record("contract.view", actor=user, object_type="contract", object_id=contract.id,
+                     details={"person_id": contract.person_id})
+    return contract
+
+
+def load_full(contract_id: object, user: User) -> Contract:
+    """As `load`, with conditions and notes (and their authors) fetched in a fixed number of queries."""
+    contract = load(contract_id, user)
+    db.session.scalars(select(Contract).where(Contract.id == contract.id).options(
+        selectinload(Contract.conditions), selectinload(Contract.notes).selectinload(Note.author),
+        selectinload(Contract.navigator), selectinload(Contract.person))).one()
+    return contract
+
+
+def add_note(contract: Contract, data: dict, *, actor: User) -> Note:
+    problems = Problems()
+    kind = parse.choice(data, "kind", rules.NOTE_KINDS, problems, label="the kind of note")
+    body = parse.text(data, "body", problems, max_length=rules.NOTE_MAX, label="the note", strip=False)
+    occurred = parse.timestamp(data, "occurred_at", problems, now=clock.now(), label="when it happened")
+    problems.raise_if_any()
+    note = Note(contract_id=contract.id, kind=kind, body=body, author_id=actor.id,
+                occurred_at=occurred or clock.now())
+    db.session.add(note)
+    db.session.flush()
+    audit.record("contract.note", actor=actor, object_type="contract", object_id=contract.id,
+                 details={"note_id": note.id, "kind": kind})
+    return note
+
+
+def _condition(contract: Contract, condition_id: object) -> Condition:
+    for condition in contract.conditions:
+        if condition.id == condition_id:
+            return condition
+    raise NotFound("No such condition on this contract.")
+
+
+def record_progress(contract: Contract, condition_id: object, data: dict, *, actor: User) -> ProgressEntry:
+    condition = _condition(contract, condition_id)
+    hours = data.get("hours")
+    fields, conflict = rules.progress_problems(hours, data.get("note"), condition.community_kind, contract.status)
+    if fields:
+        raise ValidationFailed(fields=fields)
+    if conflict:
+        raise Conflict(conflict)
+    entry = ProgressEntry(condition_id=condition.id, hours=hours or None, note=data["note"], author_id=actor.id)
+    db.session.add(entry)
+    if hours:
+        condition.hours_done = (condition.hours_done or 0) + hours
+    contract.updated_at = clock.now()  # a change to a condition is a change to the contract (new version)
+    _flush()
+    audit.record("contract.progress", actor=actor, object_type="contract", object_id=contract.id,
+                 details={"condition_id": condition.id, "hours": hours})
+    return entry
+
+
+def set_condition_status(contract: Contract, condition_id: object, data: dict, *, actor: User) -> Contract:
+    condition = _condition(contract, condition_id)
+    problems = Problems()
+    version = _version(data, problems)
+    problem = rules.condition_status_problem(condition.type, data.get("status"), contract.status)
+    if problem and problem[0] == "field":
+        problems.add("status", problem[1])
+    problems.raise_if_any()
+    if problem:
+        raise Conflict(problem[1])
+    _stale(contract, version)
+    condition.status = data["status"]
+    contract.updated_at = clock.now()
+    _flush()
+    audit.record("contract.condition_status", actor=actor, object_type="contract", object_id=contract.id,
+                 details={"condition_id": condition.id, "status": condition.status})
+    return contract
+
+
+def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
+    today = clock.today()
+    problems = Problems()
+    on = parse.iso_date(data, "date", problems, label="the date of the outcome", today=None, not_future=False)
+    details = parse.text(data, "details", problems, required=False, max_length=rules.NOTE_MAX, strip=False)
+    reason = data.get("reason")
+    version = _version(data, problems)
+    if reason is not None and not isinstance(reason, str):
+        problems.add("reason", "Give the reason as a code")
+        reason = None
+    check = rules.check_outcome(
+        outcome=data.get("outcome"), on=on, reason=reason, stored_status=contract.status,
+        start_date=contract.start_date, deadline=contract.deadline, today=today,
+        condition_statuses={c.id: (c.type, c.status) for c in contract.conditions})
+    for name, found in check.fields.items():
+        if name not in problems.fields:  # a field that failed to parse is already explained
+            for problem in found:
+                problems.add(name, problem)
+    problems.raise_if_any()
+    _stale(contract, version)
+    if check.conflict:
+        raise Conflict(check.conflict, fields=check.conflict_fields)
+    outcome = data["outcome"]
+    contract.status = outcome
+    contract.outcome_date = on
+    contract.outcome_reason = reason if outcome != rules.COMPLETED else None
+    contract.outcome_details = details
+    contract.outcome_recorded_by_id = actor.id
+    contract.outcome_recorded_at = clock.now()
+    offending = next(c for c in contract.conditions if c.type == rules.OFFENDING)
+    if outcome == rules.COMPLETED:
+        offending.status = rules.MET
+    elif outcome == rules.BREACHED:
+        contract.prosecution_referred = True
+        if reason == "reoffended":
+            offending.status = rules.FAILED
+    _flush()
+    audit.record(f"contract.{outcome}", actor=actor, object_type="contract", object_id=contract.id,
+                 justification=details, details={"reason": contract.outcome_reason})
+    return contract
+
+
+def _contract_query(user: User, *, status: str | None = None, due_within_days: int | None = None,
+                    due_before=None, navigator_id: int | None = None, search: str | None = None):
+    """Contracts this user may see, filtered. Navigators see only their own; `status` is a shown status
+    (overdue is active past its deadline)."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, or_
+
+    from diversion.models import Person
+
+    if user.role not in WORKERS:
+        raise Forbidden()
+    today = clock.today()
+    query = select(Contract).join(Contract.person)
+    if user.role == NAVIGATOR:
+        query = query.where(Contract.navigator_id == user.id)
+    elif navigator_id:
+        query = query.where(Contract.navigator_id == navigator_id)
+    if status == rules.OVERDUE:
+        query = query.where(Contract.status == rules.ACTIVE, Contract.deadline < today)
+    elif status == rules.ACTIVE:
+        query = query.where(Contract.status == rules.ACTIVE, Contract.deadline >= today)
+    elif status in rules.OUTCOMES:
+        query = query.where(Contract.status == status)
+    if due_within_days is not None:
+        query = query.where(Contract.status == rules.ACTIVE, Contract.deadline >= today,
+                            Contract.deadline <= today + timedelta(days=due_within_days))
+    if due_before is not None:
+        query = query.where(Contract.deadline < due_before)
+    if search and search.strip():
+        term = search.strip()
+        like = f"%{term.lower()}%"
+        query = query.where(or_(func.lower(Person.given_name + " " + Person.family_name).like(like),
+                                func.lower(Person.family_name).like(like), Person.pnc_id == term.upper()))
+    return query
+
+
+def caseload(user: User, *, page: int = 1, per_page: int = 25, **filters) -> tuple[list[Contract], int]:
+    """One page of contracts sorted by deadline, with people and navigators, and the total: two queries."""
+    from sqlalchemy import func
+    from sqlalchemy.orm import joinedload
+
+    query = _contract_query(user, **filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(
+        query.options(joinedload(Contract.person), joinedload(Contract.navigator))
+        .order_by(Contract.deadline, Contract.id).offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), total
+
+
+def listing(user: User, *, after_id: int | None, limit: int, **filters) -> list[Contract]:
+    """For the API: contracts in id order after a cursor, with conditions and notes, in a fixed number of queries."""
+    query = _contract_query(user, **filters)
+    if after_id is not None:
+        query = query.where(Contract.id > after_id)
+    return list(db.session.scalars(query.options(
+        selectinload(Contract.person), selectinload(Contract.conditions),
+        selectinload(Contract.notes).selectinload(Note.author)).order_by(Contract.id).limit(limit)))

@@ -1,0 +1,64 @@
+"""Reference data: offence categories and policy values."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from diversion import audit
+from diversion.domain.eligibility import CATEGORY_ELIGIBILITY, DEFAULT_OFFENCE_AGE_LIMIT_MONTHS
+from diversion.errors import Conflict, NotFound, ValidationFailed
+from diversion.extensions import db
+from diversion.models import OffenceCategory, PolicySetting
+
+OFFENCE_AGE_LIMIT = "offence_age_limit_months"
+
+
+def categories(include_inactive: bool = False) -> list[OffenceCategory]:
+    query = select(OffenceCategory).order_by(OffenceCategory.position, OffenceCategory.title)
+    if not include_inactive:
+        query = query.where(OffenceCategory.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def category(code: str) -> OffenceCategory | None:
+    return db.session.get(OffenceCategory, code) if isinstance(code, str) else None
+
+
+def offence_age_limit() -> int:
+    setting = db.session.get(PolicySetting, OFFENCE_AGE_LIMIT)
+    return setting.value if setting else DEFAULT_OFFENCE_AGE_LIMIT_MONTHS
+
+
+def policies() -> list[PolicySetting]:
+    return list(db.session.scalars(select(PolicySetting).order_by(PolicySetting.key)))
+
+
+def set_category_eligibility(code: str, eligibility: str, *, version: int | None, actor) -> OffenceCategory:
+    record = category(code)
+    if record is None:
+        raise NotFound("No such offence category.")
+    if eligibility not in CATEGORY_ELIGIBILITY:
+        raise ValidationFailed(fields={"eligibility": ["Choose eligible, excluded or specific terms"]})
+    if version is not None and version != record.version:
+        raise Conflict("Someone else changed this category. Check and try again.")
+    before = record.eligibility
+    record.eligibility = eligibility
+    db.session.flush()
+    audit.record("reference.offence_category", actor=actor, object_type="offence_category", object_id=code,
+                 details={"from": before, "to": eligibility})
+    return record
+
+
+def set_policy(key: str, value: object, *, version: int | None, actor) -> PolicySetting:
+    record = db.session.get(PolicySetting, key)
+    if record is None:
+        raise NotFound("No such policy value.")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24:
+        raise ValidationFailed(fields={"value": ["Enter a whole number of months from 1 to 24"]})
+    if version is not None and version != record.version:
+        raise Conflict("Someone else changed this value. Check and try again.")
+    before = record.value
+    record.value = value
+    db.session.flush()
+    audit.record("reference.policy", actor=actor, object_type="policy_setting", object_id=key,
+                 details={"from": before, "to": value})
+    return record
