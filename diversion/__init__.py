@@ -37,12 +37,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.configure(app)
     _register_database_hooks(app)
 
-    from diversion import auth, main, admin, api
+    from diversion import admin, api, auth, casework, intake, main
     from diversion.auth import session_loader  # noqa: F401  (registers the user loader)
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(intake.bp)
+    app.register_blueprint(casework.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     errors.register(app)

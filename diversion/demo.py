@@ -1,4 +1,4 @@
-"""The demo data set: one user per role (later issues add referrals, contracts and DIVERT cases).
+"""The demo data set: one user per role (four navigators), and the Checkpoint demo cases.
 
 Idempotent: running it twice changes nothing the second time.
 """
@@ -12,6 +12,9 @@ DEMO_PASSWORD = "Diversion-demo-2026!"
 DEMO_USERS = [
     ("custody@example.org", "Sergeant Aisha Rahman", roles.CUSTODY_OFFICER),
     ("navigator@example.org", "Tomasz Nowak", roles.NAVIGATOR),
+    ("navigator2@example.org", "Bethany Armstrong", roles.NAVIGATOR),
+    ("navigator3@example.org", "Kwame Boateng", roles.NAVIGATOR),
+    ("navigator4@example.org", "Harpreet Gill", roles.NAVIGATOR),
     ("provider@example.org", "Grace Mensah", roles.PROVIDER),
     ("manager@example.org", "Siobhan O'Neill", roles.MANAGER),
     ("admin@example.org", "Dev Patel", roles.ADMIN),
@@ -26,5 +29,11 @@ def load_demo() -> list[str]:
             lines.append(f"Created {role} {email}")
         else:
             lines.append(f"Kept {role} {email}")
+    from diversion import demo_checkpoint
+
+    by_email = {email: users.find_by_email(email) for email, _name, _role in DEMO_USERS}
+    navigators = [by_email[e] for e, _n, role in DEMO_USERS if role == roles.NAVIGATOR]
+    made = demo_checkpoint.load(by_email["custody@example.org"], navigators, by_email["manager@example.org"])
+    lines.append(f"Checkpoint: {made} referrals created" if made else "Checkpoint: demo cases already loaded")
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines

@@ -22,6 +22,7 @@ def configure(app: Flask) -> None:
     WTFormsHelpers(app)
     app.jinja_env.globals.update(role_label=roles.label, navigation_items=items_for)
     app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.filters["longdate"] = _format_date
 
 
 def _format_datetime(value) -> str:
@@ -33,3 +34,8 @@ def _format_datetime(value) -> str:
     local = value.astimezone(ZoneInfo("Europe/London"))
     hour = local.strftime("%I").lstrip("0") or "12"
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def _format_date(value) -> str:
+    """26 November 2026."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"

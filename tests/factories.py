@@ -67,3 +67,31 @@ def contract_payload(**overrides) -> dict:
                  "description": "Volunteer at the food bank"}]}
     body.update(overrides)
     return body
+
+
+def referral(actor, **overrides):
+    """A stored referral made through the service (as a custody officer would)."""
+    from diversion.services import referrals
+
+    return referrals.create(referral_payload(**overrides), actor=actor)
+
+
+def contract(referral_record, navigator, **overrides):
+    from diversion.services import contracts
+
+    return contracts.agree(referral_record, contract_payload(**overrides), actor=navigator)
+
+
+def divert_payload(**overrides) -> dict:
+    from diversion import clock
+
+    body = {"person": {"given_name": "Kai", "family_name": "Brennan", "date_of_birth": "2002-07-04",
+                       "gender": "male", "ethnicity": "white_irish"},
+            "referral_date": clock.today().isoformat(), "source": "street", "substance": "cannabis",
+            "suspected_supply": False, "referring_officer": "PC 2231 Hughes", "location": "Market Place"}
+    for key, value in overrides.items():
+        if key.startswith("person."):
+            body["person"] = dict(body["person"], **{key[7:]: value})
+        else:
+            body[key] = value
+    return body

@@ -58,12 +58,13 @@ def test_users_token_for_an_unknown_email_fails(cli):
     assert result.exit_code != 0 and "No user" in result.output
 
 
-def test_demo_is_idempotent_with_one_user_per_role(cli, app):
+def test_demo_is_idempotent_with_a_user_for_every_role(cli, app):
     assert _run(cli, "demo").exit_code == 0
     assert _run(cli, "demo").exit_code == 0
     with app.app_context():
         roles = sorted(db.session.scalars(select(User.role)))
-    assert roles == sorted(["custody_officer", "navigator", "provider", "manager", "admin"])
+    assert roles == sorted(["custody_officer", "navigator", "navigator", "navigator", "navigator", "provider",
+                            "manager", "admin"])
 
 
 def test_cli_changes_are_audited_as_coming_from_the_cli(cli, app):

@@ -62,7 +62,7 @@ def list_referrals():
     status = request.args.get("status")
     if status and status not in referral_rules.STATUSES:
         raise ValidationFailed(fields={"status": ["Unknown status: use one of " + ", ".join(referral_rules.STATUSES)]})
-    rows = referrals.listing(status=status, after_id=after, limit=limit + 1, newest_first=False)
+    rows = referrals.listing(status=status, after_id=after, limit=limit + 1, newest_first=False, viewer=g.api_user)
     return jsonify(page(rows, limit, serialise.referral))
 
 

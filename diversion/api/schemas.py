@@ -1,5 +1,6 @@
 """OpenAPI component schemas for the Checkpoint endpoints (the contract's shapes)."""
 from diversion.domain import contracts as c
+from diversion.domain import divert as d
 from diversion.domain import people
 from diversion.domain.eligibility import INTERVIEW_ANSWERS, REASONS
 
@@ -75,4 +76,22 @@ SCHEMAS = {
                                 ["status"]),
     "OutcomeInput": obj({"outcome": {"type": "string", "enum": list(c.OUTCOMES)}, "date": DATE,
                          "reason": STRING, "details": STRING, "version": INT}, ["outcome", "date"]),
+    "DivertReferralInput": obj({
+        "person": {"$ref": "#/components/schemas/PersonInput"}, "referral_date": DATE,
+        "source": {"type": "string", "enum": list(d.SOURCES)}, "substance": {"type": "string", "enum": list(d.SUBSTANCES)},
+        "suspected_supply": BOOL, "referring_officer": STRING, "location": STRING},
+        ["person", "source", "substance", "suspected_supply", "referring_officer"]),
+    "DivertEvent": obj({"id": INT, "event": {"type": "string", "enum": list(d.EVENTS)}, "date": DATE,
+                        "note": STRING, "onward_to": {"type": "string", "enum": list(d.NEEDS)},
+                        "recorded_by": INT, "created_at": TIMESTAMP}),
+    "DivertEventInput": obj({"event": {"type": "string", "enum": list(d.EVENTS)}, "date": DATE,
+                             "note": {"type": "string", "maxLength": d.NOTE_MAX},
+                             "onward_to": {"type": "string", "enum": list(d.NEEDS)}, "version": INT},
+                            ["event", "date"]),
+    "DivertReferral": obj({
+        "id": INT, "person": {"$ref": "#/components/schemas/Person"},
+        "status": {"type": "string", "enum": list(d.STATUSES)}, "referral_date": DATE,
+        "source": STRING, "substance": STRING, "suspected_supply": BOOL, "referring_officer": STRING,
+        "location": STRING, "referral_number": INT, "possible_duplicates": {"type": "array", "items": INT},
+        "events": {"type": "array", "items": {"$ref": "#/components/schemas/DivertEvent"}}, "version": INT}),
 }

@@ -43,6 +43,11 @@ NOTE_KINDS = {"meeting": "Meeting", "phone": "Phone call", "missed_appointment":
 NOTE_MAX = 20_000
 
 
+def _is(value: object, options) -> bool:
+    """`value` is one of the codes in `options` (any JSON value may arrive here, lists included)."""
+    return isinstance(value, str) and value in options
+
+
 @dataclass
 class ConditionInput:
     """A condition as a navigator or client proposed it (before validation)."""
@@ -70,23 +75,26 @@ def condition_problems(conditions: list[ConditionInput], victim_wishes_restorati
         if c.type == OFFENDING:
             add(f"{at}.type", "The no-further-offending condition is added automatically; do not send it")
             continue
-        if c.type not in CLIENT_CONDITION_TYPES:
-            add(f"{at}.type", "Choose victim, pathway or community")
-            continue
         if not isinstance(c.description, str) or not c.description.strip():
             add(f"{at}.description", "Describe what the person agrees to do")
         elif len(c.description) > DESCRIPTION_MAX:
             add(f"{at}.description", f"Description must be {DESCRIPTION_MAX} characters or fewer")
+        if not _is(c.type, CLIENT_CONDITION_TYPES):
+            add(f"{at}.type", "Choose victim, pathway or community")
+            continue
         if c.type == VICTIM:
             victims += 1
-        if c.type == PATHWAY and c.pathway not in PATHWAYS:
+        if c.type == PATHWAY and not _is(c.pathway, PATHWAYS):
             add(f"{at}.pathway", "Choose the need this pathway addresses")
         if c.type != PATHWAY and c.pathway not in (None, ""):
             add(f"{at}.pathway", "Only a pathway condition has a need")
         if c.type == COMMUNITY:
             _community_problems(c, at, add)
-        elif c.community_kind not in (None, "") or c.target_hours not in (None, ""):
-            add(f"{at}.community_kind", "Only a community condition has unpaid work or a GPS tag")
+        else:
+            if c.community_kind not in (None, ""):
+                add(f"{at}.community_kind", "Only a community condition has unpaid work or a GPS tag")
+            if c.target_hours not in (None, ""):
+                add(f"{at}.target_hours", "Only unpaid work has a target of hours")
     if victim_wishes_restorative and victims == 0:
         add(prefix, "The victim wants a restorative approach: add a victim condition")
     if not victim_wishes_restorative and victims > 0:
@@ -97,7 +105,7 @@ def condition_problems(conditions: list[ConditionInput], victim_wishes_restorati
 
 
 def _community_problems(c: ConditionInput, at: str, add) -> None:
-    if c.community_kind not in COMMUNITY_KINDS:
+    if not _is(c.community_kind, COMMUNITY_KINDS):
         add(f"{at}.community_kind", "Choose unpaid work or a GPS tag")
         return
     if c.community_kind == UNPAID_WORK:
@@ -135,7 +143,7 @@ def check_outcome(*, outcome: object, on: date | None, reason: object, stored_st
                   deadline: date, today: date, condition_statuses: dict[int, tuple[str, str]]) -> OutcomeCheck:
     """May this outcome be recorded now? `condition_statuses` maps condition id → (type, status)."""
     check = OutcomeCheck()
-    if outcome not in OUTCOMES:
+    if not _is(outcome, OUTCOMES):
         check.fields["outcome"] = ["Choose completed, breached or discontinued"]
     if on is None:
         check.fields["date"] = ["Enter the date of the outcome"]
@@ -143,7 +151,7 @@ def check_outcome(*, outcome: object, on: date | None, reason: object, stored_st
         check.fields["date"] = ["The date of the outcome cannot be in the future"]
     elif on < start_date:
         check.fields["date"] = ["The date of the outcome cannot be before the contract started"]
-    if outcome == BREACHED and reason not in BREACH_REASONS:
+    if outcome == BREACHED and not _is(reason, BREACH_REASONS):
         check.fields["reason"] = ["Choose why the contract was breached"]
     if outcome == DISCONTINUED and (not isinstance(reason, str) or not reason.strip()):
         check.fields["reason"] = ["Give the reason the contract was discontinued"]
@@ -165,7 +173,7 @@ def check_outcome(*, outcome: object, on: date | None, reason: object, stored_st
 
 def condition_status_problem(condition_type: str, new_status: object, stored_status: str) -> tuple[str, str] | None:
     """(kind, message) when a condition's status may not be set this way: kind is 'field' or 'conflict'."""
-    if new_status not in (MET, FAILED):
+    if not _is(new_status, (MET, FAILED)):
         return "field", "Choose met or failed"
     if condition_type == OFFENDING:
         return "conflict", "The no-further-offending condition follows the contract's outcome"

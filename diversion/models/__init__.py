@@ -1,10 +1,13 @@
 """SQLAlchemy 2 typed models. Import every module here so Alembic sees the whole schema."""
 from diversion.models.audit import AuditEvent
 from diversion.models.base import Base
+from diversion.models.divert import DivertEvent, DivertReferral
+from diversion.models.drafts import ReferralDraft
 from diversion.models.checkpoint import CheckpointReferral, Condition, Contract, Note, ProgressEntry
 from diversion.models.people import Person
 from diversion.models.reference import OffenceCategory, PolicySetting
 from diversion.models.users import ApiToken, User, UserSession
 
-__all__ = ["ApiToken", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "Note", "OffenceCategory",
-           "Person", "PolicySetting", "ProgressEntry", "User", "UserSession"]
+__all__ = ["ApiToken", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "DivertEvent",
+           "DivertReferral", "Note", "OffenceCategory",
+           "Person", "PolicySetting", "ProgressEntry", "ReferralDraft", "User", "UserSession"]

@@ -60,8 +60,16 @@ def _conditions(data: object, problems: Problems) -> list[rules.ConditionInput]:
     return items
 
 
-def agree(referral: CheckpointReferral, data: dict, *, actor: User) -> Contract:
-    """Agree a contract on a referral awaiting a navigator (conditions, consent, warning, start date)."""
+class Agreement:
+    """A checked proposal for a contract: what `agree` would create, for a page to show before saving."""
+
+    def __init__(self, start, navigator: User, conditions: list[rules.ConditionInput]):
+        self.start_date, self.navigator, self.conditions = start, navigator, conditions
+        self.deadline = contract_deadline(start)
+
+
+def check_agreement(referral: CheckpointReferral, data: dict, *, actor: User) -> Agreement:
+    """Every rule for a new contract, without saving anything: ValidationFailed (422) or Conflict (409)."""
     today = clock.today()
     problems = Problems()
     start = parse.iso_date(data, "start_date", problems, label="the start date", today=today)
@@ -83,15 +91,21 @@ def agree(referral: CheckpointReferral, data: dict, *, actor: User) -> Contract:
     if referral_rules.next_status(referral.status, "contract") is None:
         raise Conflict(f"This referral is {referral_rules.LABELS[referral.status].lower()}: "
                        "only a referral awaiting a navigator can get a contract.")
-    contract = Contract(referral_id=referral.id, person_id=referral.person_id, navigator_id=navigator.id,
-                        status=rules.ACTIVE, start_date=start, deadline=contract_deadline(start),
+    return Agreement(start, navigator, conditions)
+
+
+def agree(referral: CheckpointReferral, data: dict, *, actor: User) -> Contract:
+    """Agree a contract on a referral awaiting a navigator (conditions, consent, warning, start date)."""
+    agreement = check_agreement(referral, data, actor=actor)
+    contract = Contract(referral_id=referral.id, person_id=referral.person_id, navigator_id=agreement.navigator.id,
+                        status=rules.ACTIVE, start_date=agreement.start_date, deadline=agreement.deadline,
                         participant_consent=True, warning_given=True)
     contract.conditions = [Condition(position=0, type=rules.OFFENDING, description=rules.OFFENDING_DESCRIPTION)] + [
         Condition(position=i + 1, type=c.type, description=c.description.strip(),
                   pathway=c.pathway if c.type == rules.PATHWAY else None,
                   community_kind=c.community_kind if c.type == rules.COMMUNITY else None,
                   target_hours=c.target_hours if c.community_kind == rules.UNPAID_WORK else None)
-        for i, c in enumerate(conditions)]
+        for i, c in enumerate(agreement.conditions)]
     referral.status = referral_rules.CONTRACTED
     db.session.add(contract)
     _flush("referral")
@@ -283,6 +297,7 @@ def caseload(user: User, *, page: int = 1, per_page: int = 25, **filters) -> tup
     rows = db.session.scalars(
         query.options(joinedload(Contract.person), joinedload(Contract.navigator))
         .order_by(Contract.deadline, Contract.id).offset((page - 1) * per_page).limit(per_page)).all()
+    audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in rows]})
     return list(rows), total
 
 
@@ -291,6 +306,8 @@ def listing(user: User, *, after_id: int | None, limit: int, **filters) -> list[
     query = _contract_query(user, **filters)
     if after_id is not None:
         query = query.where(Contract.id > after_id)
-    return list(db.session.scalars(query.options(
+    rows = list(db.session.scalars(query.options(
         selectinload(Contract.person), selectinload(Contract.conditions),
         selectinload(Contract.notes).selectinload(Note.author)).order_by(Contract.id).limit(limit)))
+    audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in rows]})
+    return rows

@@ -144,8 +144,8 @@ def decline(referral, *, reason, version, actor):
 
 
 def listing(*, status: str | None = None, created_by: int | None = None, after_id: int | None = None,
-            limit: int = 50, newest_first: bool = True) -> list[CheckpointReferral]:
-    """Referrals with their people, in one query."""
+            limit: int = 50, newest_first: bool = True, viewer: User | None = None) -> list[CheckpointReferral]:
+    """Referrals with their people, in one query. With a `viewer`, the people shown are audited as viewed."""
     from sqlalchemy.orm import joinedload
 
     query = select(CheckpointReferral).options(joinedload(CheckpointReferral.person))
@@ -156,4 +156,8 @@ def listing(*, status: str | None = None, created_by: int | None = None, after_i
     if after_id is not None:
         query = query.where(CheckpointReferral.id < after_id if newest_first else CheckpointReferral.id > after_id)
     order = CheckpointReferral.id.desc() if newest_first else CheckpointReferral.id
-    return list(db.session.scalars(query.order_by(order).limit(limit)))
+    rows = list(db.session.scalars(query.order_by(order).limit(limit)))
+    if viewer is not None:
+        audit.record("checkpoint_referral.list", actor=viewer, object_type="checkpoint_referral",
+                     details={"ids": [r.id for r in rows], "status": status})
+    return rows

@@ -26,6 +26,7 @@ from diversion.domain.contracts import (
 )
 
 PROPERTY = settings(max_examples=200, deadline=None)
+QUICK = settings(max_examples=100, deadline=None)
 
 NEED_CODES = ("drugs", "alcohol", "mental_health", "accommodation", "finance", "relationships",
               "employment_education", "physical_health", "gambling", "exploitation", "other")
@@ -49,8 +50,8 @@ def unpaid_work(hours=20, **changes) -> ConditionInput:
 
 
 def gps_tag(**changes) -> ConditionInput:
-    return ConditionInput(**{"type": "community", "description": "Wear a GPS tag", "community_kind": "gps_tag",
-                             **changes})
+    return ConditionInput(**{"type": "community", "description": "Wear a GPS tag",
+                             "community_kind": "gps_tag", **changes})
 
 
 def offending() -> ConditionInput:
@@ -118,7 +119,8 @@ def test_four_client_conditions_plus_offending_make_five_and_are_accepted():
 
 
 def test_five_client_conditions_would_make_six_and_are_refused():
-    conditions = [pathway("drugs"), pathway("alcohol"), pathway("finance"), pathway("gambling"), unpaid_work()]
+    conditions = [pathway("drugs"), pathway("alcohol"), pathway("finance"), pathway("gambling"),
+                  unpaid_work()]
     problems = condition_problems(conditions, victim_wishes_restorative=False)
     assert list(problems) == ["conditions"] and len(problems["conditions"]) == 1
 
@@ -208,18 +210,22 @@ def test_a_community_condition_is_unpaid_work_or_a_gps_tag(kind):
     assert list(problems) == ["conditions.0.community_kind"]
 
 
-@pytest.mark.parametrize("condition", [pathway(community_kind="gps_tag"), victim(community_kind="unpaid_work")],
+@pytest.mark.parametrize("condition",
+                         [pathway(community_kind="gps_tag"), victim(community_kind="unpaid_work")],
                          ids=["pathway", "victim"])
 def test_only_a_community_condition_has_unpaid_work_or_a_gps_tag(condition):
     restorative = condition.type == "victim"
     assert list(condition_problems([condition], restorative)) == ["conditions.0.community_kind"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: target_hours on a non-community condition is reported under "
-                                       "conditions.N.community_kind, not the bad field conditions.N.target_hours")
 def test_hours_on_a_condition_that_is_not_community_are_reported_against_target_hours():
     problems = condition_problems([pathway(target_hours=20)], victim_wishes_restorative=False)
-    assert "conditions.0.target_hours" in problems
+    assert list(problems) == ["conditions.0.target_hours"]
+
+
+def test_a_kind_and_hours_on_a_condition_that_is_not_community_are_both_reported():
+    problems = condition_problems([victim(community_kind="unpaid_work", target_hours=20)], True)
+    assert set(problems) == {"conditions.0.community_kind", "conditions.0.target_hours"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,12 +238,14 @@ def test_problems_are_keyed_by_the_dotted_name_of_the_bad_field():
 
 
 def test_the_prefix_of_the_dotted_names_can_be_chosen():
-    problems = condition_problems([unpaid_work(40)], victim_wishes_restorative=True, prefix="contract.conditions")
+    problems = condition_problems([unpaid_work(40)], victim_wishes_restorative=True,
+                                  prefix="contract.conditions")
     assert set(problems) == {"contract.conditions", "contract.conditions.0.target_hours"}
 
 
 def test_every_problem_is_reported_at_once():
-    conditions = [offending(), pathway("housing"), unpaid_work(12), gps_tag(description=""), victim(), victim()]
+    conditions = [offending(), pathway("housing"), unpaid_work(12), gps_tag(description=""),
+                  victim(), victim()]
     problems = condition_problems(conditions, victim_wishes_restorative=False)
     assert set(problems) == {"conditions", "conditions.0.type", "conditions.1.pathway",
                              "conditions.2.target_hours", "conditions.3.description"}
@@ -248,19 +256,15 @@ def test_every_problem_is_reported_at_once():
 def test_one_condition_can_have_several_bad_fields():
     bad = ConditionInput(type="pathway", description="", pathway="housing", community_kind="gps_tag")
     problems = condition_problems([bad], victim_wishes_restorative=False)
-    assert set(problems) == {"conditions.0.description", "conditions.0.pathway", "conditions.0.community_kind"}
+    assert set(problems) == {"conditions.0.description", "conditions.0.pathway",
+                             "conditions.0.community_kind"}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a condition with an unknown type is skipped after the type error, "
-                                       "so its missing description (required for every type) is not reported")
 def test_a_condition_with_an_unknown_type_and_no_description_has_both_fields_reported():
-    problems = condition_problems([ConditionInput(type="curfew", description="")], victim_wishes_restorative=False)
+    problems = condition_problems([ConditionInput(type="curfew", description="")], False)
     assert set(problems) == {"conditions.0.type", "conditions.0.description"}
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="BUG: an unhashable pathway value (e.g. a JSON list) raises TypeError instead of "
-                          "giving a field problem; the API must never answer malformed input with a 5xx")
 def test_a_pathway_sent_as_a_list_is_a_field_problem_not_a_crash():
     problems = condition_problems([pathway(["drugs"])], victim_wishes_restorative=False)
     assert list(problems) == ["conditions.0.pathway"]
@@ -283,8 +287,8 @@ GOOD_CONDITIONS = [pathway("drugs"), pathway("other"), unpaid_work(18), unpaid_w
 
 
 @PROPERTY
-@given(st.lists(st.one_of(st.sampled_from(BAD_CONDITIONS), st.sampled_from(GOOD_CONDITIONS).map(lambda c: (c, None))),
-                max_size=8))
+@given(st.lists(st.one_of(st.sampled_from(BAD_CONDITIONS),
+                          st.sampled_from(GOOD_CONDITIONS).map(lambda c: (c, None))), max_size=8))
 def test_k_independent_bad_conditions_give_k_keyed_problems(picked):
     conditions = [condition for condition, _ in picked]
     expected = {f"conditions.{i}.{bad_field}": 1 for i, (_, bad_field) in enumerate(picked) if bad_field}
@@ -319,7 +323,8 @@ def test_an_ended_contract_keeps_its_status_however_late(ended):
 
 
 @PROPERTY
-@given(deadline=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), offset=st.integers(-500, 500))
+@given(deadline=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+       offset=st.integers(-500, 500))
 def test_an_active_contract_is_overdue_exactly_when_today_is_after_the_deadline(deadline, offset):
     today = deadline + timedelta(days=offset)
     assert status_on("active", deadline, today) == ("overdue" if offset > 0 else "active")
@@ -358,6 +363,9 @@ def test_a_check_with_a_field_problem_is_not_ok():
     assert not OutcomeCheck(fields={"date": ["Enter the date"]}).ok
 
 
+EVERY_OUTCOME = [("completed", None), ("breached", "other"), ("discontinued", "died")]
+
+
 # --- completed ---
 
 def test_a_contract_can_be_completed_on_its_deadline_with_every_condition_met():
@@ -377,7 +385,8 @@ def test_completing_before_the_deadline_is_a_conflict_naming_the_date():
 
 
 def test_completing_with_unmet_conditions_is_a_conflict_listing_their_ids():
-    conditions = {1: ("offending", "open"), 7: ("pathway", "failed"), 3: ("victim", "met"), 5: ("community", "open")}
+    conditions = {1: ("offending", "open"), 7: ("pathway", "failed"), 3: ("victim", "met"),
+                  5: ("community", "open")}
     check = outcome_check("completed", CONTRACT_DEADLINE, conditions=conditions)
     assert check.fields == {}
     assert check.conflict
@@ -427,9 +436,6 @@ def test_a_breach_needs_one_of_the_reason_codes(reason):
     assert list(check.fields) == ["reason"] and check.conflict is None
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="BUG: an unhashable breach reason (e.g. a JSON list) raises TypeError instead of "
-                          "giving a field problem; the API must never answer malformed input with a 5xx")
 def test_a_breach_reason_sent_as_a_list_is_a_field_problem_not_a_crash():
     check = outcome_check("breached", date(2025, 3, 1), ["reoffended"])
     assert list(check.fields) == ["reason"]
@@ -449,8 +455,8 @@ def test_a_breach_needs_no_met_conditions():
 
 
 @PROPERTY
-@given(offset=st.integers(0, 400), reason=st.sampled_from(["reoffended", "condition_failed", "withdrew_consent",
-                                                            "other"]))
+@given(offset=st.integers(0, 400),
+       reason=st.sampled_from(["reoffended", "condition_failed", "withdrew_consent", "other"]))
 def test_a_valid_breach_is_ok_on_any_day_from_the_start_date_to_today(offset, reason):
     today = START + timedelta(days=400)
     assert outcome_check("breached", START + timedelta(days=offset), reason, today=today).ok
@@ -477,12 +483,12 @@ def test_the_outcome_must_be_completed_breached_or_discontinued(outcome):
     assert list(check.fields) == ["outcome"]
 
 
-@pytest.mark.parametrize("outcome, reason", [("completed", None), ("breached", "other"), ("discontinued", "died")])
+@pytest.mark.parametrize("outcome, reason", EVERY_OUTCOME)
 def test_an_outcome_needs_a_date(outcome, reason):
     assert list(outcome_check(outcome, None, reason).fields) == ["date"]
 
 
-@pytest.mark.parametrize("outcome, reason", [("completed", None), ("breached", "other"), ("discontinued", "died")])
+@pytest.mark.parametrize("outcome, reason", EVERY_OUTCOME)
 def test_an_outcome_date_cannot_be_in_the_future(outcome, reason):
     check = outcome_check(outcome, TODAY + timedelta(days=1), reason)
     assert list(check.fields) == ["date"] and check.conflict is None
@@ -493,7 +499,7 @@ def test_an_outcome_dated_today_is_accepted(outcome, reason):
     assert outcome_check(outcome, TODAY, reason).ok
 
 
-@pytest.mark.parametrize("outcome, reason", [("completed", None), ("breached", "other"), ("discontinued", "died")])
+@pytest.mark.parametrize("outcome, reason", EVERY_OUTCOME)
 def test_an_outcome_date_cannot_be_before_the_contract_started(outcome, reason):
     check = outcome_check(outcome, START - timedelta(days=1), reason)
     assert list(check.fields) == ["date"] and check.conflict is None
@@ -508,7 +514,7 @@ def test_every_field_problem_is_reported_at_once():
 # --- an ended contract ---
 
 @pytest.mark.parametrize("stored_status", ENDED)
-@pytest.mark.parametrize("outcome, reason", [("completed", None), ("breached", "other"), ("discontinued", "died")])
+@pytest.mark.parametrize("outcome, reason", EVERY_OUTCOME)
 def test_an_ended_contract_cannot_take_another_outcome(stored_status, outcome, reason):
     check = outcome_check(outcome, CONTRACT_DEADLINE, reason, stored_status=stored_status)
     assert check.fields == {}
@@ -601,3 +607,60 @@ def test_progress_cannot_be_logged_on_an_ended_contract(stored_status):
 def test_progress_field_problems_are_all_reported_together():
     fields, _ = progress_problems(-3, "", "unpaid_work", "active")
     assert set(fields) == {"hours", "note"}
+
+
+# ---------------------------------------------------------------------------------------------
+# No input, however malformed, may produce a 5xx: any JSON value gives problems, never an exception
+# ---------------------------------------------------------------------------------------------
+
+KNOWN_CODES = st.sampled_from(["victim", "pathway", "community", "offending", "drugs", "unpaid_work",
+                               "gps_tag", "completed", "breached", "discontinued", "reoffended", "met",
+                               "failed", "open"])
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | KNOWN_CODES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)
+ANY_CONDITION = st.builds(ConditionInput, type=JSON_VALUES, description=JSON_VALUES, pathway=JSON_VALUES,
+                          community_kind=JSON_VALUES, target_hours=JSON_VALUES)
+
+
+def is_problem_map(problems: object, prefix: str) -> bool:
+    return isinstance(problems, dict) and all(
+        name.startswith(prefix) and messages and all(isinstance(m, str) and m for m in messages)
+        for name, messages in problems.items())
+
+
+@QUICK
+@given(conditions=st.lists(ANY_CONDITION, max_size=6), restorative=st.booleans())
+def test_any_malformed_conditions_give_keyed_problems_not_an_exception(conditions, restorative):
+    assert is_problem_map(condition_problems(conditions, restorative), "conditions")
+
+
+@QUICK
+@given(outcome=JSON_VALUES, reason=JSON_VALUES,
+       on=st.none() | st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 1, 1)))
+def test_any_malformed_outcome_gives_field_problems_not_an_exception(outcome, reason, on):
+    check = outcome_check(outcome, on, reason)
+    assert is_problem_map(check.fields, "")
+    if outcome not in ("completed", "breached", "discontinued"):
+        assert "outcome" in check.fields and not check.ok
+
+
+@QUICK
+@given(new_status=JSON_VALUES)
+def test_any_status_other_than_met_or_failed_is_a_field_problem_not_an_exception(new_status):
+    problem = condition_status_problem("pathway", new_status, "active")
+    if new_status in ("met", "failed"):
+        assert problem is None
+    else:
+        assert problem[0] == "field"
+
+
+@QUICK
+@given(hours=JSON_VALUES, note=JSON_VALUES)
+def test_any_malformed_progress_gives_field_problems_not_an_exception(hours, note):
+    fields, conflict = progress_problems(hours, note, "unpaid_work", "active")
+    assert is_problem_map(fields, "") and conflict is None
+    if not isinstance(note, str) or not note.strip():
+        assert "note" in fields

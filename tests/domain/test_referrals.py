@@ -3,7 +3,8 @@
 The rules (api-contract.md "Referral" and "Contract"):
 - ineligible referrals are stored too, status `ineligible`;
 - eligible -> `awaiting_navigator`, except a `specific_terms` category -> `awaiting_approval`;
-- a manager approves an `awaiting_approval` referral -> `awaiting_navigator` (or refuses it -> `not_approved`);
+- a manager approves an `awaiting_approval` referral -> `awaiting_navigator`
+  (or refuses it -> `not_approved`);
 - a navigator records that the person declined the offer -> `declined` (ordinary prosecution follows);
 - only a referral in `awaiting_navigator` can get a contract; it becomes `contracted`.
 """
@@ -18,7 +19,8 @@ import pytest
 from diversion.domain.eligibility import Decision, Screening, screen
 from diversion.domain.referrals import LABELS, STATUSES, TRANSITIONS, initial_status, next_status
 
-ALL_STATUSES = ("ineligible", "awaiting_approval", "awaiting_navigator", "not_approved", "declined", "contracted")
+ALL_STATUSES = ("ineligible", "awaiting_approval", "awaiting_navigator", "not_approved", "declined",
+                "contracted")
 ACTIONS = ("approve", "refuse", "decline", "contract")
 
 # (status, action) -> the status it leads to; every other pair is not allowed.
@@ -48,7 +50,8 @@ def test_every_status_has_a_label_for_people(status):
 # ---------------------------------------------------------------------------------------------
 
 def test_an_ineligible_referral_is_stored_as_ineligible():
-    assert initial_status(Decision(eligible=False, reasons=("on_bail",), needs_approval=False)) == "ineligible"
+    decision = Decision(eligible=False, reasons=("on_bail",), needs_approval=False)
+    assert initial_status(decision) == "ineligible"
 
 
 def test_an_eligible_referral_waits_for_a_navigator():

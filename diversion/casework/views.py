@@ -1,0 +1,204 @@
+"""Navigators' pages: referrals awaiting a navigator, agreeing a contract, the contract page, the caseload."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from diversion import clock
+from diversion.access import roles_required
+from diversion.casework import forms
+from diversion.domain import contracts as rules
+from diversion.domain import referrals as referral_rules
+from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
+from diversion.errors import Conflict, ValidationFailed
+from diversion.extensions import db
+from diversion.models import User
+from diversion.pages import PageErrors, date_parts
+from diversion.services import contracts, reference, referrals
+
+bp = Blueprint("casework", __name__)
+WORKERS = (NAVIGATOR, MANAGER, ADMIN)
+
+
+def _navigators() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == NAVIGATOR, User.active.is_(True))
+                                   .order_by(User.name)))
+
+
+@bp.route("/queue")
+@roles_required(*WORKERS)
+def queue():
+    waiting = referrals.listing(status=referral_rules.AWAITING_NAVIGATOR, limit=200, newest_first=False,
+                                viewer=current_user)
+    categories = {c.code: c.title for c in reference.categories(include_inactive=True)}
+    return render_template("casework/queue.html", referrals=waiting, categories=categories, today=clock.today())
+
+
+@bp.route("/referrals/<int:referral_id>/decline", methods=["POST"])
+@roles_required(NAVIGATOR, ADMIN)
+def decline(referral_id: int):
+    referral = referrals.load(referral_id, current_user, action="decline")
+    version = request.form.get("version", "")
+    try:
+        referrals.decline(referral, reason=request.form.get("reason"),
+                          version=int(version) if version.isdigit() else None, actor=current_user)
+    except (ValidationFailed, Conflict) as failure:
+        message = failure.fields.get("reason", [failure.message])[0] if failure.fields else failure.message
+        flash(f"The referral was not declined: {message}", "error")
+    else:
+        flash("Recorded that the person declined Checkpoint. The case goes on to ordinary prosecution.", "success")
+    return redirect(url_for("intake.referral", referral_id=referral.id))
+
+
+@bp.route("/referrals/<int:referral_id>/contract", methods=["GET", "POST"])
+@roles_required(NAVIGATOR, ADMIN)
+def agree(referral_id: int):
+    referral = referrals.load(referral_id, current_user, action="view" if request.method == "GET" else "contract")
+    if referral.status != referral_rules.AWAITING_NAVIGATOR:
+        flash(f"This referral is {referral_rules.LABELS[referral.status].lower()}: it cannot get a contract.", "error")
+        return redirect(url_for("intake.referral", referral_id=referral.id))
+    form, errors, problems = request.form, PageErrors(), {}
+    action = form.get("action", "check")
+    if request.method == "POST" and action in ("check", "agree"):
+        data, slots = forms.contract_data(form, referral.victim_wishes_restorative, problems)
+        try:
+            if problems:
+                raise ValidationFailed(fields=problems)
+            if action == "agree":
+                contract = contracts.agree(referral, data, actor=current_user)
+                flash("Contract agreed. Give the person their printed copy.", "success")
+                return redirect(url_for("casework.contract", contract_id=contract.id))
+            agreement = contracts.check_agreement(referral, data, actor=current_user)
+            return render_template("casework/agree_check.html", referral=referral, agreement=agreement,
+                                   form=form, pathways=rules.PATHWAYS)
+        except ValidationFailed as failure:
+            errors = PageErrors(forms.slot_fields({**problems, **failure.fields}, slots), order=AGREE_ORDER)
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+    return render_template("casework/agree.html", referral=referral, form=form, errors=errors,
+                           navigators=_navigators(), pathways=rules.PATHWAYS, start_parts=_start_parts(form))
+
+
+AGREE_ORDER = ["start_date", "navigator_id", "conditions", "victim.description", "pathway1.pathway",
+               "pathway1.description", "pathway2.pathway", "pathway2.description", "community.community_kind",
+               "community.target_hours", "community.description", "participant_consent", "warning_given"]
+
+
+def _start_parts(form) -> dict:
+    if form.get("start_date-day") is not None:
+        return {p: form.get(f"start_date-{p}", "") for p in ("day", "month", "year")}
+    return date_parts(clock.today())
+
+
+@bp.route("/contracts")
+@roles_required(*WORKERS)
+def caseload():
+    args = request.args
+    status = args.get("status") if args.get("status") in rules.STATUS_LABELS else None
+    navigator_id = args.get("navigator", type=int) if current_user.role != NAVIGATOR else None
+    page = max(args.get("page", 1, type=int), 1)
+    due_soon = args.get("due") == "14"
+    rows, total = contracts.caseload(current_user, status=status, due_within_days=14 if due_soon else None,
+                                     navigator_id=navigator_id, search=args.get("q"), page=page)
+    return render_template("casework/caseload.html", contracts=rows, total=total, page=page, per_page=25,
+                           status=status, due_soon=due_soon, navigator_id=navigator_id, q=args.get("q", ""),
+                           navigators=_navigators() if current_user.role != NAVIGATOR else [],
+                           today=clock.today(), status_on=rules.status_on)
+
+
+def _contract_page(contract_id: int, errors: PageErrors | None = None, values=None, status: int = 200,
+                   open_form: str | None = None):
+    contract = contracts.load_full(contract_id, current_user)
+    categories = {c.code: c.title for c in reference.categories(include_inactive=True)}
+    return render_template("casework/contract.html", contract=contract, referral=contract.referral,
+                           categories=categories, today=clock.today(), rules=rules, errors=errors or PageErrors(),
+                           values=values or {}, open_form=open_form,
+                           shown_status=rules.status_on(contract.status, contract.deadline, clock.today())), status
+
+
+@bp.route("/contracts/<int:contract_id>")
+@roles_required(*WORKERS)
+def contract(contract_id: int):
+    return _contract_page(contract_id)
+
+
+@bp.route("/contracts/<int:contract_id>/print")
+@roles_required(*WORKERS)
+def print_contract(contract_id: int):
+    record = contracts.load_full(contract_id, current_user)
+    return render_template("casework/print.html", contract=record, rules=rules,
+                           categories={c.code: c.title for c in reference.categories(include_inactive=True)})
+
+
+def _act(contract_id: int, form_name: str, act, order: list[str], rename: dict | None = None):
+    """Run one change on the contract; on failure show the contract page again with the input kept."""
+    record = contracts.load(contract_id, current_user, action=form_name)
+    problems: dict = {}
+    try:
+        message = act(record, problems)
+    except ValidationFailed as failure:
+        fields = {(rename or {}).get(k, k): v for k, v in {**failure.fields, **problems}.items()}
+        return _contract_page(contract_id, PageErrors(fields, order), request.form, open_form=form_name)
+    except Conflict as conflict:
+        fields = {f"{form_name}_conflict": [conflict.message]}
+        if conflict.fields.get("conditions"):
+            fields[f"{form_name}_conflict"] = [conflict.message + " Not yet met: " + ", ".join(
+                c.description for c in record.conditions if str(c.id) in conflict.fields["conditions"])]
+        return _contract_page(contract_id, PageErrors(fields), request.form, open_form=form_name)
+    flash(message, "success")
+    return redirect(url_for("casework.contract", contract_id=contract_id) + f"#{form_name}")
+
+
+def _version() -> int | None:
+    value = request.form.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/contracts/<int:contract_id>/notes", methods=["POST"])
+@roles_required(*WORKERS)
+def add_note(contract_id: int):
+    def act(record, _problems):
+        contracts.add_note(record, {"kind": request.form.get("kind") or None, "body": request.form.get("body")},
+                           actor=current_user)
+        return "Note added."
+    return _act(contract_id, "note", act, ["kind", "body"], {"kind": "note_kind", "body": "note_body"})
+
+
+@bp.route("/contracts/<int:contract_id>/conditions/<int:condition_id>/progress", methods=["POST"])
+@roles_required(*WORKERS)
+def progress(contract_id: int, condition_id: int):
+    def act(record, _problems):
+        contracts.record_progress(record, condition_id, {"hours": forms.number(request.form.get("hours")),
+                                                        "note": request.form.get("note")}, actor=current_user)
+        return "Progress logged."
+    prefix = f"progress-{condition_id}"
+    return _act(contract_id, prefix, act, ["hours", "note"], {"hours": f"{prefix}-hours", "note": f"{prefix}-note"})
+
+
+@bp.route("/contracts/<int:contract_id>/conditions/<int:condition_id>/status", methods=["POST"])
+@roles_required(*WORKERS)
+def condition_status(contract_id: int, condition_id: int):
+    def act(record, _problems):
+        contracts.set_condition_status(record, condition_id, {"status": request.form.get("status"),
+                                                              "version": _version()}, actor=current_user)
+        return "Condition marked " + request.form.get("status", "") + "."
+    return _act(contract_id, "conditions", act, ["status"])
+
+
+@bp.route("/contracts/<int:contract_id>/outcome", methods=["POST"])
+@roles_required(*WORKERS)
+def outcome(contract_id: int):
+    chosen = request.form.get("outcome")
+    reason_field = "breach_reason" if chosen == rules.BREACHED else "discontinue_reason"
+
+    def act(record, problems):
+        data = forms.outcome_data(request.form, problems)
+        if problems:
+            raise ValidationFailed(fields=problems)
+        contracts.record_outcome(record, data, actor=current_user)
+        return {rules.COMPLETED: "Contract completed: no further action (outcome 22).",
+                rules.BREACHED: "Contract breached: the case is referred for prosecution.",
+                rules.DISCONTINUED: "Contract discontinued."}[data["outcome"]]
+    return _act(contract_id, "outcome", act, ["outcome", "outcome_date", reason_field, "details"],
+                {"date": "outcome_date", "reason": reason_field})

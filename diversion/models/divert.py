@@ -1,0 +1,58 @@
+"""DIVERT: drug-possession referrals from the street or custody, and the provider's events."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from diversion import clock
+from diversion.models.base import Base, Timestamped, UTCDateTime, Versioned
+from diversion.models.people import Person
+from diversion.models.users import User
+
+
+class DivertReferral(Timestamped, Versioned, Base):
+    __tablename__ = "divert_referrals"
+    __table_args__ = (
+        Index("ix_divert_referrals_status_referral_date", "status", "referral_date"),
+        Index("ix_divert_referrals_referral_date", "referral_date"),
+        Index("ix_divert_referrals_person_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    status: Mapped[str] = mapped_column(String(24), nullable=False, default="referred")
+    referral_date: Mapped[date] = mapped_column(Date, nullable=False)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    substance: Mapped[str] = mapped_column(String(24), nullable=False)
+    suspected_supply: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    referring_officer: Mapped[str] = mapped_column(String(120), nullable=False)
+    location: Mapped[str | None] = mapped_column(String(200))
+    referral_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    ever_assessed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    possible_duplicates: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    person: Mapped[Person] = relationship()
+    events: Mapped[list[DivertEvent]] = relationship(back_populates="referral",
+                                                     order_by="[DivertEvent.date, DivertEvent.id]")
+
+
+class DivertEvent(Base):
+    """What the provider did or saw. Append-only, like contract notes."""
+
+    __tablename__ = "divert_events"
+    __table_args__ = (Index("ix_divert_events_referral_id", "referral_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("divert_referrals.id"), nullable=False)
+    event: Mapped[str] = mapped_column(String(24), nullable=False)
+    date: Mapped[date] = mapped_column(Date, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    onward_to: Mapped[str | None] = mapped_column(String(32))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+
+    referral: Mapped[DivertReferral] = relationship(back_populates="events")
+    recorded_by: Mapped[User] = relationship()

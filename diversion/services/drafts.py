@@ -1,0 +1,60 @@
+"""Referral drafts: what a custody officer has entered so far, page by page, kept on the server.
+
+A draft belongs to the officer who started it (anyone else gets 404), is deleted when the referral
+is submitted, and drafts untouched for a day are deleted when their owner next starts one.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from diversion import audit, clock
+from diversion.errors import NotFound
+from diversion.extensions import db
+from diversion.models import CheckpointReferral, ReferralDraft, User
+from diversion.services import referrals
+
+KEEP_FOR = timedelta(days=1)
+
+
+def start(owner: User) -> ReferralDraft:
+    db.session.execute(delete(ReferralDraft).where(ReferralDraft.owner_id == owner.id,
+                                                   ReferralDraft.updated_at < clock.now() - KEEP_FOR))
+    draft = ReferralDraft(owner_id=owner.id, data={})
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def load(draft_id: int, user: User) -> ReferralDraft:
+    draft = db.session.get(ReferralDraft, draft_id)
+    if draft is None or draft.owner_id != user.id:
+        raise NotFound("No such draft referral.")
+    return draft
+
+
+def merge(draft: ReferralDraft, section: str | None, values: dict) -> None:
+    """Save one page's answers. `section` is 'person', 'offence', 'flags' or None for top-level fields."""
+    data = dict(draft.data)
+    if section:
+        data[section] = {**data.get(section, {}), **values}
+    else:
+        data.update(values)
+    draft.data = data  # a new dict, so the JSON column sees the change
+    draft.updated_at = clock.now()
+    db.session.flush()
+
+
+def submit(draft: ReferralDraft, actor: User) -> CheckpointReferral:
+    """Create the referral from the draft (ValidationFailed if it is incomplete), then delete the draft."""
+    referral = referrals.create(draft.data, actor=actor)
+    db.session.delete(draft)
+    db.session.flush()
+    return referral
+
+
+def discard(draft: ReferralDraft, actor: User) -> None:
+    db.session.delete(draft)
+    db.session.flush()
+    audit.record("referral_draft.discard", actor=actor, object_type="referral_draft", object_id=draft.id)

@@ -1,0 +1,29 @@
+"""The demo data set is realistic, covers every status, and loads once."""
+import sqlalchemy as sa
+
+from diversion import clock
+from diversion.extensions import db
+from diversion.models import CheckpointReferral, Contract, Note, Person, User
+
+
+def test_demo_loads_300_referrals_and_200_contracts_in_every_status_once(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0  # idempotent
+    with app.app_context():
+        count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
+        assert count(CheckpointReferral) == 300 and count(Contract) == 200
+        statuses = dict(db.session.execute(sa.select(CheckpointReferral.status, sa.func.count())
+                                           .group_by(CheckpointReferral.status)).all())
+        assert set(statuses) == {"ineligible", "declined", "awaiting_navigator", "awaiting_approval", "not_approved",
+                                 "contracted"}
+        ended = dict(db.session.execute(sa.select(Contract.status, sa.func.count()).group_by(Contract.status)).all())
+        assert set(ended) == {"active", "completed", "breached", "discontinued"}
+        overdue = db.session.scalar(sa.select(sa.func.count()).select_from(Contract).where(
+            Contract.status == "active", Contract.deadline < clock.today()))
+        assert overdue > 0
+        navigators = db.session.scalar(sa.select(sa.func.count(sa.distinct(Contract.navigator_id))))
+        assert navigators == 4
+        assert count(Note) >= 400
+        assert db.session.scalar(sa.select(sa.func.count(sa.distinct(Person.ethnicity)))) >= 10
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 8
