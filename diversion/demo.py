@@ -1,4 +1,4 @@
-"""The demo data set: one user per role (four navigators), and the Checkpoint demo cases.
+"""The demo data set: one user per role (four navigators), the Checkpoint cases and the DIVERT referrals.
 
 Idempotent: running it twice changes nothing the second time.
 """
@@ -35,5 +35,9 @@ def load_demo() -> list[str]:
     navigators = [by_email[e] for e, _n, role in DEMO_USERS if role == roles.NAVIGATOR]
     made = demo_checkpoint.load(by_email["custody@example.org"], navigators, by_email["manager@example.org"])
     lines.append(f"Checkpoint: {made} referrals created" if made else "Checkpoint: demo cases already loaded")
+    from diversion import demo_divert
+
+    made = demo_divert.load(by_email["custody@example.org"], by_email["provider@example.org"])
+    lines.append(f"DIVERT: {made} referrals created" if made else "DIVERT: demo referrals already loaded")
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines

@@ -59,6 +59,7 @@ NOTES = [
     ("warning", "Reminded them that missing conditions can lead to prosecution."),
     ("general", "Food bank supervisor reports good attendance."),
 ]
+NO_FLAGS = {"court_order": False, "on_bail": False, "co_accused": False, "detained_mental_health": False}
 VICTIM_TEXT = "Write a letter of apology to the victim, through the restorative justice service"
 PATHWAY_TEXT = {"alcohol": "Attend four sessions with the alcohol service",
                 "drugs": "Attend the drug service and complete the assessment",
@@ -90,24 +91,20 @@ def _referral_body(rng: random.Random, n: int, referral_date, kind: str, today) 
             "offence": {"category": category, "description": description, "hate_crime": False,
                         "offence_date": (referral_date - timedelta(days=rng.randrange(0, 20))).isoformat()},
             "interview": rng.choice(["admitted"] * 4 + ["no_comment"]), "evidential_test_met": True,
-            "flags": {}, "has_victim": category not in ("drugs_possession", "offensive_weapon"),
+            "flags": dict(NO_FLAGS), "has_victim": category not in ("drugs_possession", "offensive_weapon"),
             "previous_convictions": rng.choice([0, 0, 0, 1, 2]), "custody_suite": "Durham",
             "referring_officer": "PS 1471 Rahman"}
     body["victim_wishes_restorative"] = body["has_victim"] and rng.random() < 0.3
     if kind == "ineligible":
-        reason = rng.choice(["old", "denied", "evidence", "bail", "co_accused", "excluded", "order"])
+        reason = rng.choice(["old", "denied", "evidence", "on_bail", "co_accused", "excluded", "court_order"])
         if reason == "old":
             body["offence"]["offence_date"] = (referral_date - timedelta(days=100 + rng.randrange(60))).isoformat()
         elif reason == "denied":
             body["interview"] = "denied"
         elif reason == "evidence":
             body["evidential_test_met"] = False
-        elif reason == "bail":
-            body["flags"] = {"on_bail": True}
-        elif reason == "co_accused":
-            body["flags"] = {"co_accused": True}
-        elif reason == "order":
-            body["flags"] = {"court_order": True}
+        elif reason in ("on_bail", "co_accused", "court_order"):
+            body["flags"][reason] = True
         else:
             body["offence"].update(category="robbery", description="Took a phone by force")
     return body

@@ -17,7 +17,10 @@ def field_id(dotted: str) -> str:
 class PageErrors:
     """Errors to show: a message per field id, in the order the fields appear, plus the summary list."""
 
-    def __init__(self, fields: dict[str, list[str]] | None = None, order: list[str] | None = None):
+    def __init__(self, fields: dict[str, list[str]] | None = None, order: list[str] | None = None,
+                 dates: tuple[str, ...] | set[str] = ()):
+        # A date input's error links to its Day box (`<id>-day`), as the Design System asks.
+        self.dates = {field_id(name) for name in dates}
         self.by_id: dict[str, str] = {}
         for name, problems in (fields or {}).items():
             if problems:
@@ -35,7 +38,8 @@ class PageErrors:
         return {"text": text} if text else None
 
     def summary(self) -> list[dict]:
-        return [{"text": text, "href": f"#{fid}"} for fid, text in self.by_id.items()]
+        return [{"text": text, "href": f"#{fid}-day" if fid in self.dates else f"#{fid}"}
+                for fid, text in self.by_id.items()]
 
 
 def date_from_form(prefix: str, label: str, problems: dict[str, list[str]], name: str,

@@ -73,7 +73,8 @@ def agree(referral_id: int):
             return render_template("casework/agree_check.html", referral=referral, agreement=agreement,
                                    form=form, pathways=rules.PATHWAYS)
         except ValidationFailed as failure:
-            errors = PageErrors(forms.slot_fields({**problems, **failure.fields}, slots), order=AGREE_ORDER)
+            errors = PageErrors(forms.slot_fields({**failure.fields, **problems}, slots), order=AGREE_ORDER,
+                                dates=("start_date",))
         except Conflict as conflict:
             flash(conflict.message, "error")
     return render_template("casework/agree.html", referral=referral, form=form, errors=errors,
@@ -139,7 +140,8 @@ def _act(contract_id: int, form_name: str, act, order: list[str], rename: dict |
         message = act(record, problems)
     except ValidationFailed as failure:
         fields = {(rename or {}).get(k, k): v for k, v in {**failure.fields, **problems}.items()}
-        return _contract_page(contract_id, PageErrors(fields, order), request.form, open_form=form_name)
+        return _contract_page(contract_id, PageErrors(fields, order, dates=("outcome_date",)), request.form,
+                              open_form=form_name)
     except Conflict as conflict:
         fields = {f"{form_name}_conflict": [conflict.message]}
         if conflict.fields.get("conditions"):
@@ -168,11 +170,13 @@ def add_note(contract_id: int):
 @bp.route("/contracts/<int:contract_id>/conditions/<int:condition_id>/progress", methods=["POST"])
 @roles_required(*WORKERS)
 def progress(contract_id: int, condition_id: int):
-    def act(record, _problems):
-        contracts.record_progress(record, condition_id, {"hours": forms.number(request.form.get("hours")),
-                                                        "note": request.form.get("note")}, actor=current_user)
-        return "Progress logged."
     prefix = f"progress-{condition_id}"
+
+    def act(record, _problems):
+        contracts.record_progress(record, condition_id, {"hours": forms.number(request.form.get(f"{prefix}-hours")),
+                                                        "note": request.form.get(f"{prefix}-note")},
+                                  actor=current_user)
+        return "Progress logged."
     return _act(contract_id, prefix, act, ["hours", "note"], {"hours": f"{prefix}-hours", "note": f"{prefix}-note"})
 
 

@@ -42,6 +42,7 @@ class CheckpointReferral(Timestamped, Versioned, Base):
     custody_suite: Mapped[str | None] = mapped_column(String(120))
     referring_officer: Mapped[str | None] = mapped_column(String(120))
     eligible: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    offence_age_limit_months: Mapped[int] = mapped_column(Integer, nullable=False)  # the policy when screened
     reasons: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     possible_duplicates: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -65,3 +65,41 @@ def possible_duplicates(person: Person) -> list[int]:
         other.id for other in candidates
         if not (person.pnc_id and other.pnc_id == person.pnc_id)
         and rules.similar_names(person.given_name, person.family_name, other.given_name, other.family_name))
+
+
+def history(person_id: object, viewer) -> tuple[Person, list, list]:
+    """A person with their whole history across Checkpoint and DIVERT (three queries), audited as a view."""
+    from sqlalchemy.orm import selectinload
+
+    from diversion import audit
+    from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR, PROVIDER
+    from diversion.errors import Forbidden, NotFound
+    from diversion.models import CheckpointReferral, DivertReferral
+
+    if viewer.role not in (NAVIGATOR, PROVIDER, MANAGER, ADMIN):
+        raise Forbidden()
+    person = db.session.get(Person, person_id) if isinstance(person_id, int) else None
+    if person is None:
+        raise NotFound("No such person.")
+    checkpoint = list(db.session.scalars(
+        select(CheckpointReferral).where(CheckpointReferral.person_id == person.id)
+        .options(selectinload(CheckpointReferral.contract)).order_by(CheckpointReferral.referral_date.desc())))
+    divert = list(db.session.scalars(
+        select(DivertReferral).where(DivertReferral.person_id == person.id)
+        .options(selectinload(DivertReferral.events)).order_by(DivertReferral.referral_date.desc())))
+    audit.record("person.view", actor=viewer, object_type="person", object_id=person.id)
+    return person, checkpoint, divert
+
+
+def shown(ids, viewer, reason: str) -> list[Person]:
+    """Other people's records shown beside a case (e.g. possible duplicates), in one query, audited."""
+    from diversion import audit
+
+    ids = sorted({int(i) for i in ids or ()})
+    if not ids:
+        return []
+    found = list(db.session.scalars(
+        select(Person).where(Person.id.in_(ids)).order_by(Person.family_name, Person.given_name, Person.id)))
+    audit.record("person.view", actor=viewer, object_type="person", details={"ids": [p.id for p in found],
+                                                                             "reason": reason})
+    return found

@@ -14,21 +14,35 @@ from diversion.services import parse, people, reference
 from diversion.services.parse import Problems
 
 READERS = {CUSTODY_OFFICER, NAVIGATOR, MANAGER, ADMIN}
-FLAGS = ("court_order", "on_bail", "co_accused", "detained_mental_health")
+FLAG_QUESTIONS = {
+    "court_order": "whether they are subject to a court order, suspended sentence or conditional discharge",
+    "on_bail": "whether they are on police or court bail",
+    "co_accused": "whether there is a co-accused",
+    "detained_mental_health": "whether they are detained for court or under the Mental Health Act",
+}
 
 
 def parse_referral(data: dict, today) -> tuple[dict, dict]:
     """(person fields, referral fields) from the contract's JSON shape; raises ValidationFailed listing every
     bad field."""
+    person, fields, problems = _parse(data, today)
+    problems.raise_if_any()
+    return person, fields
+
+
+def problems(data: dict, today) -> dict[str, list[str]]:
+    """Every problem with a (perhaps unfinished) referral, without raising: for pages that check as they go."""
+    return _parse(data, today)[2].fields
+
+
+def _parse(data: dict, today) -> tuple[dict, dict, Problems]:
     problems = Problems()
     person = people.parse_person(data.get("person"), problems, today)
     referral_date = parse.iso_date(data, "referral_date", problems, label="the referral date", today=today,
                                    required=False) if data.get("referral_date") not in (None, "") else today
     offence = parse.obj(data.get("offence"), "offence", problems)
-    category_code = parse.text(offence, "category", problems, name="offence.category", max_length=48,
-                               label="the offence category")
-    if category_code and reference.category(category_code) is None:
-        problems.add("offence.category", "Choose an offence category from the list")
+    category_code = parse.choice(offence, "category", {c.code for c in reference.categories()}, problems,
+                                 name="offence.category", label="the offence category")
     fields = {
         "referral_date": referral_date,
         "offence_category": category_code,
@@ -38,7 +52,8 @@ def parse_referral(data: dict, today) -> tuple[dict, dict]:
                                        label="the date of the offence", today=today),
         "arrest_date": parse.iso_date(offence, "arrest_date", problems, name="offence.arrest_date",
                                       label="the date of arrest", today=today, required=False),
-        "hate_crime": parse.boolean(offence, "hate_crime", problems, name="offence.hate_crime", required=False),
+        "hate_crime": parse.boolean(offence, "hate_crime", problems, name="offence.hate_crime",
+                                    label="whether it is a hate crime"),
         "interview": parse.choice(data, "interview", INTERVIEW_ANSWERS, problems,
                                   label="what they said in interview"),
         "evidential_test_met": parse.boolean(data, "evidential_test_met", problems,
@@ -50,14 +65,14 @@ def parse_referral(data: dict, today) -> tuple[dict, dict]:
         "custody_suite": parse.text(data, "custody_suite", problems, required=False, max_length=120),
         "referring_officer": parse.text(data, "referring_officer", problems, required=False, max_length=120),
     }
-    flags = parse.obj(data.get("flags"), "flags", problems, required=False)
-    for flag in FLAGS:
-        fields[flag] = parse.boolean(flags, flag, problems, name=f"flags.{flag}", required=False)
+    # The safety questions must be answered: an unanswered one is never taken as "no".
+    flags = parse.obj(data.get("flags"), "flags", problems)
+    for flag, label in FLAG_QUESTIONS.items():
+        fields[flag] = parse.boolean(flags, flag, problems, name=f"flags.{flag}", label=label)
     _check_dates(fields, problems)
     if fields["victim_wishes_restorative"] and not fields["has_victim"]:
         problems.add("victim_wishes_restorative", "Only a victim can ask for a restorative approach")
-    problems.raise_if_any()
-    return person, fields
+    return person, fields, problems
 
 
 def _check_dates(fields: dict, problems: Problems) -> None:
@@ -87,6 +102,7 @@ def create(data: dict, *, actor: User) -> CheckpointReferral:
     person = people.find_or_create(person_fields)
     referral = CheckpointReferral(
         person_id=person.id, status=rules.initial_status(decision), eligible=decision.eligible,
+        offence_age_limit_months=reference.offence_age_limit(),
         reasons=list(decision.reasons), possible_duplicates=people.possible_duplicates(person),
         created_by_id=actor.id, **fields)
     db.session.add(referral)
@@ -110,9 +126,9 @@ def load(referral_id: int, user: User, *, action: str = "view") -> CheckpointRef
 
 
 def _decide(referral: CheckpointReferral, action: str, reason: object, version: object, actor: User,
-            label: str) -> CheckpointReferral:
+            label: str, reason_for: str) -> CheckpointReferral:
     problems = Problems()
-    text = parse.text({"reason": reason}, "reason", problems, max_length=2000, label=f"the reason for {label}")
+    text = parse.text({"reason": reason}, "reason", problems, max_length=2000, label=f"the reason for {reason_for}")
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
         problems.add("version", "Send the version you read, as a whole number")
     problems.raise_if_any()
@@ -132,15 +148,15 @@ def _decide(referral: CheckpointReferral, action: str, reason: object, version: 
 
 
 def approve(referral, *, reason, version, actor):
-    return _decide(referral, "approve", reason, version, actor, "approved")
+    return _decide(referral, "approve", reason, version, actor, "approved", "approving it")
 
 
 def refuse(referral, *, reason, version, actor):
-    return _decide(referral, "refuse", reason, version, actor, "refused")
+    return _decide(referral, "refuse", reason, version, actor, "refused", "refusing it")
 
 
 def decline(referral, *, reason, version, actor):
-    return _decide(referral, "decline", reason, version, actor, "declined")
+    return _decide(referral, "decline", reason, version, actor, "declined", "the person declining")
 
 
 def listing(*, status: str | None = None, created_by: int | None = None, after_id: int | None = None,

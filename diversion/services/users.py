@@ -169,3 +169,11 @@ def change_password(user: User, *, current: str, new: str, confirm: str) -> str:
     sessions.end_all(user, "password_changed")
     audit.record("user.change_password", actor=user, object_type="user", object_id=user.id)
     return sessions.start(user)
+
+
+def names(ids) -> dict[int, str]:
+    """Staff names by id, in one query (for "recorded by" lines)."""
+    ids = sorted({int(i) for i in ids if i is not None})
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

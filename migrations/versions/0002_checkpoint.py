@@ -144,6 +144,7 @@ def upgrade():
     sa.Column('custody_suite', sa.String(length=120), nullable=True),
     sa.Column('referring_officer', sa.String(length=120), nullable=True),
     sa.Column('eligible', sa.Boolean(), nullable=False),
+    sa.Column('offence_age_limit_months', sa.Integer(), nullable=False),
     sa.Column('reasons', sa.JSON(), nullable=False),
     sa.Column('possible_duplicates', sa.JSON(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),

@@ -60,7 +60,7 @@ def test_bad_contract_input_is_reported_on_each_field_and_kept(signed_in, make_r
         "start_date-day": "30", "start_date-month": "2", "start_date-year": "2026",
         "community-target_hours": "-2", "participant_consent": "", "victim-description": ""}))
     links = [a["href"] for a in page.select(".govuk-error-summary a")]
-    assert links[:1] == ["#start_date"]
+    assert links[:1] == ["#start_date-day"]
     assert {"#victim-description", "#community-target_hours", "#participant_consent"} <= set(links)
     assert page.select_one("#community-target_hours")["value"] == "-2"
     assert page.select_one("#pathway1-description").get_text() == "Attend the alcohol service"
@@ -114,8 +114,11 @@ def test_progress_hours_add_up_and_negative_hours_are_refused(signed_in, make_co
     contract_id = make_contract(navigator=navigator)
     work = [c for c in _contract_conditions(app, contract_id) if c[1] == "community"][0][0]
     url = f"/contracts/{contract_id}"
-    client.post_form(f"{url}/conditions/{work}/progress", {"hours": "2.5", "note": "Food bank"}, form_page=url)
-    page = client.post_page(f"{url}/conditions/{work}/progress", {"hours": "-2", "note": "Oops"}, form_page=url)
+    field = f"progress-{work}"
+    client.post_form(f"{url}/conditions/{work}/progress", {f"{field}-hours": "2.5", f"{field}-note": "Food bank"},
+                     form_page=url)
+    page = client.post_page(f"{url}/conditions/{work}/progress", {f"{field}-hours": "-2", f"{field}-note": "Oops"},
+                            form_page=url)
     assert page.select_one(f"#progress-{work}-hours-error") is not None
     assert page.select_one(f"#progress-{work}-hours")["value"] == "-2"
     assert "2.5 of 24 hours done" in page.select_one(f"#condition-{work}").get_text()

@@ -1,0 +1,121 @@
+"""DIVERT pages. Officers refer in a couple of minutes; providers work the referral to its end."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from diversion import clock
+from diversion.access import roles_required
+from diversion.domain import divert as rules
+from diversion.domain import people as people_rules
+from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
+from diversion.errors import Conflict, ValidationFailed
+from diversion.pages import PageErrors, date_from_form, date_parts
+from diversion.services import divert
+
+bp = Blueprint("divert", __name__, url_prefix="/divert")
+
+REFERRAL_ORDER = ["person.given_name", "person.family_name", "person.date_of_birth", "person.gender",
+                  "person.ethnicity", "person.pnc_id", "person.postcode", "person.phone", "substance",
+                  "suspected_supply", "source", "referral_date", "location", "referring_officer"]
+
+
+def _referral_data(form, problems: dict) -> dict:
+    person = {key: (form.get(f"person-{key}") or None) for key in (
+        "given_name", "family_name", "gender", "ethnicity", "pnc_id", "postcode", "phone")}
+    # An unreadable date is sent on as "unreadable" so that the service refuses it too (and nothing is saved);
+    # the page shows the Design System's message from date_from_form instead of the service's.
+    person["date_of_birth"] = date_from_form("person-date_of_birth", "Date of birth", problems,
+                                             "person.date_of_birth", form)
+    if person["date_of_birth"] == "":
+        person["date_of_birth"] = "unreadable"
+    supply = form.get("suspected_supply")
+    return {"person": person, "substance": form.get("substance") or None, "source": form.get("source") or None,
+            "suspected_supply": {"yes": True, "no": False}.get(supply),
+            "referral_date": _readable(date_from_form("referral_date", "The referral date", problems,
+                                                      "referral_date", form)),
+            "location": form.get("location") or None, "referring_officer": form.get("referring_officer") or None}
+
+
+def _readable(value: str | None) -> str | None:
+    return "unreadable" if value == "" else value
+
+
+@bp.route("/referrals/new", methods=["GET", "POST"])
+@roles_required(CUSTODY_OFFICER, ADMIN)
+def refer():
+    errors, form = PageErrors(), request.form
+    if request.method == "POST":
+        problems: dict = {}  # date inputs that could not be read; the service reports everything else
+        data = _referral_data(form, problems)
+        try:
+            referral = divert.create(data, actor=current_user)
+        except ValidationFailed as failure:
+            errors = PageErrors({**failure.fields, **problems}, REFERRAL_ORDER,
+                                dates=("person.date_of_birth", "referral_date"))
+        except Conflict as conflict:
+            errors = PageErrors({"person.given_name": [conflict.message]})
+        else:
+            return redirect(url_for("divert.confirmation", referral_id=referral.id))
+    return render_template("divert/refer.html", form=form, errors=errors, substances=rules.SUBSTANCES,
+                           sources=rules.SOURCES, genders=people_rules.GENDERS, ethnicities=people_rules.ETHNICITIES,
+                           dob=_parts(form, "person-date_of_birth", None),
+                           referral_day=_parts(form, "referral_date", clock.today()))
+
+
+def _parts(form, prefix: str, default) -> dict:
+    if form.get(f"{prefix}-day") is not None:
+        return {p: form.get(f"{prefix}-{p}", "") for p in ("day", "month", "year")}
+    return date_parts(default)
+
+
+@bp.route("/referrals/<int:referral_id>/confirmation")
+@roles_required(CUSTODY_OFFICER, ADMIN)
+def confirmation(referral_id: int):
+    return render_template("divert/confirmation.html", referral=divert.load(referral_id, current_user),
+                           substances=rules.SUBSTANCES)
+
+
+@bp.route("/worklist")
+@roles_required(PROVIDER, MANAGER, ADMIN)
+def worklist():
+    return render_template("divert/worklist.html", lists=divert.worklist(current_user), substances=rules.SUBSTANCES,
+                           labels=rules.STATUS_LABELS)
+
+
+def _referral_page(referral_id: int, errors: PageErrors | None = None, status: int = 200):
+    referral = divert.load(referral_id, current_user)
+    return render_template("divert/referral.html", referral=referral, errors=errors or PageErrors(),
+                           values=request.form if errors else {}, rules=rules,
+                           allowed=rules.allowed_events(referral.status)
+                           if current_user.role in (PROVIDER, ADMIN) else [],
+                           today_parts=date_parts(clock.today())), status
+
+
+@bp.route("/referrals/<int:referral_id>")
+@roles_required(CUSTODY_OFFICER, PROVIDER, MANAGER, ADMIN, NAVIGATOR)
+def referral(referral_id: int):
+    return _referral_page(referral_id)
+
+
+@bp.route("/referrals/<int:referral_id>/events", methods=["POST"])
+@roles_required(PROVIDER, ADMIN)
+def record_event(referral_id: int):
+    record = divert.load(referral_id, current_user, action="event")
+    problems: dict = {}
+    version = request.form.get("version", "")
+    data = {"event": request.form.get("event") or None,
+            "date": date_from_form("date", "The date", problems, "date"),
+            "note": request.form.get("note") or None, "onward_to": request.form.get("onward_to") or None,
+            "version": int(version) if version.isdigit() else None}
+    try:
+        if problems:
+            raise ValidationFailed(fields=problems)
+        divert.record_event(record, data, actor=current_user)
+    except ValidationFailed as failure:
+        return _referral_page(referral_id, PageErrors({**failure.fields, **problems},
+                                                      ["event", "date", "onward_to", "note"], dates=("date",)))
+    except Conflict as conflict:
+        return _referral_page(referral_id, PageErrors({"event": [conflict.message]}))
+    flash(f"Recorded: {rules.EVENT_LABELS[data['event']].lower()}.", "success")
+    return redirect(url_for("divert.referral", referral_id=referral_id))

@@ -1,0 +1,106 @@
+"""What the referral page shows: outcome, reasons in plain English, the person and offence, possible
+duplicates, the decision so far, and the actions the reader's role may take."""
+from __future__ import annotations
+
+from diversion.domain import eligibility, referrals as rules
+from diversion.domain.people import ETHNICITIES, GENDERS
+from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
+
+from diversion.intake.journey import long_date
+from diversion.intake.steps import INTERVIEW_LABELS
+from diversion.pages import PageErrors
+from diversion.services import people, reference, users
+
+HEADINGS = {
+    rules.INELIGIBLE: "Not eligible for Checkpoint",
+    rules.AWAITING_APPROVAL: "Eligible, if a manager approves",
+    rules.AWAITING_NAVIGATOR: "Eligible for Checkpoint",
+    rules.NOT_APPROVED: "Not approved for Checkpoint",
+    rules.DECLINED: "Declined Checkpoint",
+    rules.CONTRACTED: "Contract agreed",
+}
+
+DECIDERS = {MANAGER, ADMIN}
+NAVIGATORS = {NAVIGATOR, ADMIN}
+
+
+def context(referral, user, *, action: str | None = None, problems: dict | None = None,
+            typed_reason: str = "") -> dict:
+    """The template's variables. After a failed approve or refuse, `action` names the form, `problems`
+    holds its errors and `typed_reason` what the user wrote (shown again)."""
+    category = reference.category(referral.offence_category)
+    limit = referral.offence_age_limit_months  # the policy in force when the referral was screened
+    names = users.names([referral.created_by_id, referral.decided_by_id])
+    can_decide = user.role in DECIDERS and referral.status == rules.AWAITING_APPROVAL
+    messages = [message for found in (problems or {}).values() for message in found]
+    errors = PageErrors({f"{action}.reason": messages} if action else {})
+    return {
+        "referral": referral,
+        "person": referral.person,
+        "heading": HEADINGS.get(referral.status, rules.LABELS.get(referral.status, "Referral")),
+        "reasons": [eligibility.explain(code, limit) for code in referral.reasons
+                    if code in eligibility.REASONS],
+        "category_title": category.title if category else referral.offence_category,
+        "duplicates": people.shown(referral.possible_duplicates, user, "possible_duplicate"),
+        "person_rows": person_rows(referral.person),
+        "offence_rows": offence_rows(referral, category.title if category else referral.offence_category,
+                                     names.get(referral.created_by_id)),
+        "decided_by": names.get(referral.decided_by_id),
+        "can_decide": can_decide,
+        "can_work": user.role in NAVIGATORS and referral.status == rules.AWAITING_NAVIGATOR,
+        "errors": errors,
+        "error_links": _links(errors, action, can_decide),
+        "typed": {action: typed_reason} if action else {},
+    }
+
+
+def _links(errors: PageErrors, action: str | None, form_shown: bool) -> list[dict]:
+    if form_shown:
+        return errors.summary()
+    return [{"text": link["text"], "href": "#status"} for link in errors.summary()]
+
+
+def _row(key: str, value) -> dict:
+    return {"key": {"text": key}, "value": {"text": value if value not in (None, "") else "Not given"}}
+
+
+def _yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+def person_rows(person) -> list[dict]:
+    return [
+        _row("Name", person.full_name),
+        _row("Date of birth", long_date(person.date_of_birth)),
+        _row("PNC ID", person.pnc_id),
+        _row("Custody number", person.custody_number),
+        _row("Gender", GENDERS.get(person.gender)),
+        _row("Ethnic group", ETHNICITIES.get(person.ethnicity)),
+        _row("Postcode", person.postcode),
+        _row("Phone number", person.phone),
+        _row("Email address", person.email),
+    ]
+
+
+def offence_rows(referral, category_title: str, referred_by: str | None) -> list[dict]:
+    return [
+        _row("Offence category", category_title),
+        _row("Description", referral.offence_description),
+        _row("Date of the offence", long_date(referral.offence_date)),
+        _row("Date of arrest", long_date(referral.arrest_date) if referral.arrest_date else None),
+        _row("Referral date", long_date(referral.referral_date)),
+        _row("Hate crime", _yes_no(referral.hate_crime)),
+        _row("What they said in interview", INTERVIEW_LABELS.get(referral.interview, referral.interview)),
+        _row("Enough evidence to charge", _yes_no(referral.evidential_test_met)),
+        _row("Court order, suspended sentence or conditional discharge", _yes_no(referral.court_order)),
+        _row("On police or court bail", _yes_no(referral.on_bail)),
+        _row("Co-accused", _yes_no(referral.co_accused)),
+        _row("Detained for court or under the Mental Health Act", _yes_no(referral.detained_mental_health)),
+        _row("Victim", _yes_no(referral.has_victim)),
+        _row("Victim wants a restorative approach",
+             _yes_no(referral.victim_wishes_restorative) if referral.has_victim else "No victim"),
+        _row("Previous convictions", str(referral.previous_convictions)),
+        _row("Custody suite", referral.custody_suite),
+        _row("Referring officer", referral.referring_officer),
+        _row("Recorded by", referred_by),
+    ]
