@@ -7,14 +7,21 @@ import pytest
 from diversion.demo import DEMO_PASSWORD
 
 ROLE_PAGES = {
-    "custody@example.org": ("Refer people to diversion", ["/account/password"]),
-    "navigator@example.org": ("Your Checkpoint caseload", ["/account/password"]),
-    "provider@example.org": ("DIVERT referrals", ["/account/password"]),
-    "manager@example.org": ("Oversee the schemes", ["/admin/audit"]),
+    "custody@example.org": ("Refer people to diversion",
+                            ["/referrals", "/referrals/new", "/divert/referrals/new", "/account/password"]),
+    "navigator@example.org": ("Your Checkpoint caseload",
+                              ["/queue", "/contracts", "/contracts?status=overdue", "/account/password"]),
+    "provider@example.org": ("DIVERT referrals", ["/divert/worklist", "/people/1", "/account/password"]),
+    "manager@example.org": ("Oversee the schemes",
+                            ["/approvals", "/referrals", "/contracts?status=breached", "/queue", "/divert/worklist",
+                             "/people/2", "/admin/audit"]),
     "admin@example.org": ("Administer the service",
                           ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/tokens",
-                           "/admin/tokens/new", "/admin/audit", "/account/password"]),
+                           "/admin/tokens/new", "/admin/audit", "/admin/reference", "/account/password"]),
 }
+# After the listed pages, open the first record each list links to (a contract, a referral) and check it too.
+FIRST_RECORD = {"navigator@example.org": "/contracts", "manager@example.org": "/referrals",
+                "provider@example.org": "/divert/worklist", "custody@example.org": "/referrals"}
 
 
 def sign_in_by_keyboard(watched, email: str, password: str) -> None:
@@ -44,6 +51,12 @@ def test_each_demo_user_signs_in_and_every_page_they_reach_is_accessible(watched
         watched.goto(path)
         assert page.locator("h1").count() == 1, path
         assert watched.axe_violations() == [], path
+    if email in FIRST_RECORD:
+        watched.goto(FIRST_RECORD[email])
+        href = page.locator("main tbody a").first.get_attribute("href")
+        watched.goto(href)
+        assert page.locator("h1").count() == 1, href
+        assert watched.axe_violations() == [], href
     watched.screenshot(f"last-{email.split('@')[0]}")
     assert watched.problems == []
 
