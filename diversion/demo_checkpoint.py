@@ -130,10 +130,10 @@ def _work(rng, contract, navigator, ending: str | None, today) -> None:
     """Notes, progress and (for ended contracts) the outcome, all dated inside the contract."""
     last_day = min(today, contract.deadline + timedelta(days=10))
     span = max((last_day - contract.start_date).days, 1)
-    for i, (kind, body) in enumerate(rng.sample(NOTES, rng.randrange(2, 6))):
+    later = rng.sample(NOTES[1:], rng.randrange(1, 5))
+    for i, (kind, body) in enumerate([NOTES[0], *later]):
         day = contract.start_date + timedelta(days=min(span - 1, i * span // 5))
-        contracts.add_note(contract, {"kind": kind if i else "meeting", "body": body if i else NOTES[0][1],
-                                      "occurred_at": _at(day, 10 + i)}, actor=navigator)
+        contracts.add_note(contract, {"kind": kind, "body": body, "occurred_at": _at(day, 10 + i)}, actor=navigator)
     for condition in contract.conditions:
         if condition.community_kind == rules.UNPAID_WORK:
             share = 1.0 if ending == "completed" else rng.choice([0.25, 0.5, 0.75])

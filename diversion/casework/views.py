@@ -96,14 +96,16 @@ def _start_parts(form) -> dict:
 @roles_required(*WORKERS)
 def caseload():
     args = request.args
-    status = args.get("status") if args.get("status") in rules.STATUS_LABELS else None
+    # By default the caseload is the open contracts (active or overdue); "all" shows every status.
+    chosen = args.get("status") or contracts.OPEN
+    status = chosen if chosen in rules.STATUS_LABELS or chosen == contracts.OPEN else None
     navigator_id = args.get("navigator", type=int) if current_user.role != NAVIGATOR else None
     page = max(args.get("page", 1, type=int), 1)
     due_soon = args.get("due") == "14"
     rows, total = contracts.caseload(current_user, status=status, due_within_days=14 if due_soon else None,
                                      navigator_id=navigator_id, search=args.get("q"), page=page)
     return render_template("casework/caseload.html", contracts=rows, total=total, page=page, per_page=25,
-                           status=status, due_soon=due_soon, navigator_id=navigator_id, q=args.get("q", ""),
+                           status=status or "all", due_soon=due_soon, navigator_id=navigator_id, q=args.get("q", ""),
                            navigators=_navigators() if current_user.role != NAVIGATOR else [],
                            today=clock.today(), status_on=rules.status_on)
 

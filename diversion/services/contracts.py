@@ -17,6 +17,7 @@ from diversion.services import parse
 from diversion.services.parse import Problems
 
 WORKERS = {NAVIGATOR, MANAGER, ADMIN}
+OPEN = "open"  # a caseload filter: active or overdue (no outcome yet)
 
 
 def _version(data: dict, problems: Problems, required: bool = False) -> int | None:
@@ -268,7 +269,9 @@ def _contract_query(user: User, *, status: str | None = None, due_within_days: i
         query = query.where(Contract.navigator_id == user.id)
     elif navigator_id:
         query = query.where(Contract.navigator_id == navigator_id)
-    if status == rules.OVERDUE:
+    if status == OPEN:
+        query = query.where(Contract.status == rules.ACTIVE)
+    elif status == rules.OVERDUE:
         query = query.where(Contract.status == rules.ACTIVE, Contract.deadline < today)
     elif status == rules.ACTIVE:
         query = query.where(Contract.status == rules.ACTIVE, Contract.deadline >= today)

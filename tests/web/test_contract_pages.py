@@ -227,3 +227,19 @@ def test_the_caseload_uses_a_fixed_number_of_queries(signed_in, make_contract, a
     for _ in range(4):
         make_contract(navigator=navigator)
     assert count_statements() == few
+
+
+def test_the_caseload_shows_open_contracts_unless_asked_for_every_status(signed_in, make_contract, app):
+    client, navigator = signed_in("navigator")
+    open_one = make_contract(navigator=navigator)
+    ended = make_contract(navigator=navigator)
+    with app.app_context():
+        from diversion.services import contracts
+
+        record = db.session.get(Contract, ended)
+        contracts.record_outcome(record, {"outcome": "discontinued", "reason": "died",
+                                          "date": clock.today().isoformat()}, actor=record.navigator)
+        db.session.commit()
+    assert [a["href"] for a in client.get_page("/contracts").select("tbody a")] == [f"/contracts/{open_one}"]
+    every = {a["href"] for a in client.get_page("/contracts?status=all").select("tbody a")}
+    assert every == {f"/contracts/{open_one}", f"/contracts/{ended}"}

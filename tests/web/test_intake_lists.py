@@ -96,9 +96,9 @@ def test_the_officers_home_page_links_to_referring_and_their_referrals(signed_in
     page = client.get_page("/")
     links = {a.get_text(strip=True): a["href"] for a in page.select(".app-task-links a")}
     assert links["Refer someone to Checkpoint"] == "/referrals/new"
-    assert links["Your recent referrals"] == "/referrals"
-    inset = page.select_one(".govuk-inset-text").get_text(strip=True)
-    assert "DIVERT referral is not available yet" in inset and "Checkpoint" not in inset
+    assert links["Refer someone to DIVERT"] == "/divert/referrals/new"
+    assert links["Your recent Checkpoint referrals"] == "/referrals"
+    assert page.select_one(".govuk-inset-text") is None  # nothing is "not available yet" for officers
 
 
 def test_the_managers_home_page_links_to_approvals_referrals_and_the_audit_trail(signed_in):
