@@ -1,0 +1,229 @@
+"""Manager reports: every figure from SQL aggregates (a fixed number of queries whatever the data),
+the maths (rates, medians, Wilson intervals) in domain/kpis.py.
+
+Checkpoint figures are counted by event date inside the period: referrals by referral date, contracts by
+start date, outcomes by outcome date; "now" figures (active, overdue) are as of today. DIVERT figures follow
+the referrals made in the period (a cohort) as far as each has got.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from diversion import clock
+from diversion.domain import kpis
+from diversion.domain.contracts import ACTIVE, BREACH_REASONS, BREACHED, COMPLETED, DISCONTINUED
+from diversion.domain.divert import ASSESSED, COMPLETED as DIVERT_COMPLETED, CONTACTED
+from diversion.errors import ValidationFailed
+from diversion.extensions import db
+from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, User
+from diversion.services.report_sql import age_band, days_between
+
+CHECKPOINT_GROUPS = ("navigator", "ethnicity", "gender", "age_band", "offence_category")
+DIVERT_GROUPS = ("ethnicity", "gender", "age_band", "substance", "source")
+OVERALL = "__all__"
+
+
+def _key(group_by: str | None, referral_date_col, referral_cols: dict):
+    """The SQL expression a figure is grouped by (a constant when not grouped)."""
+    if group_by is None:
+        return sa.literal(OVERALL)
+    if group_by == "ethnicity":
+        return sa.func.coalesce(Person.ethnicity, "not_stated")
+    if group_by == "gender":
+        return sa.func.coalesce(Person.gender, "not_stated")
+    if group_by == "age_band":
+        return age_band(Person.date_of_birth, referral_date_col, kpis.AGE_BANDS, kpis.BAND_LOWER_BOUNDS)
+    return referral_cols[group_by]
+
+
+def _rate_block(completed: int, breached: int) -> dict:
+    interval = kpis.wilson_interval(completed, completed + breached)
+    rate = kpis.completion_rate(completed, breached)
+    return {"completion_rate": kpis.round_rate(rate),
+            "completion_rate_ci95": [kpis.round_rate(x) for x in interval] if interval else None,
+            "reliability": kpis.reliability(completed + breached, interval),
+            "_raw": (rate, interval)}  # unrounded, for disparity; removed before the report is returned
+
+
+def checkpoint(start: date, end: date, group_by: str | None = None) -> dict:
+    if group_by is not None and group_by not in CHECKPOINT_GROUPS:
+        raise ValidationFailed(fields={"group_by": ["Group by one of: " + ", ".join(CHECKPOINT_GROUPS)]})
+    today = clock.today()
+    key_for_referrals = _key(group_by, CheckpointReferral.referral_date,
+                             {"offence_category": CheckpointReferral.offence_category,
+                              "navigator": sa.literal(None)})
+    key_for_contracts = _key(group_by, CheckpointReferral.referral_date,
+                             {"offence_category": CheckpointReferral.offence_category,
+                              "navigator": sa.cast(Contract.navigator_id, sa.String)})
+    contracts = (sa.select().select_from(Contract).join(CheckpointReferral, Contract.referral_id == CheckpointReferral.id)
+                 .join(Person, Contract.person_id == Person.id))
+    figures: dict[str, dict] = defaultdict(_empty_checkpoint)
+
+    # 1. referrals and eligibility, by referral date
+    if group_by != "navigator":
+        rows = db.session.execute(
+            sa.select(key_for_referrals.label("k"), sa.func.count(),
+                      sa.func.sum(sa.case((CheckpointReferral.eligible, 1), else_=0)))
+            .select_from(CheckpointReferral).join(Person, CheckpointReferral.person_id == Person.id)
+            .where(CheckpointReferral.referral_date.between(start, end)).group_by("k")).all()
+        for key, count, eligible in rows:
+            figures[key]["referrals"] += count
+            figures[key]["eligible"] += eligible or 0
+    # 2. contracts started, with the days from referral to contract as a histogram (for the median)
+    days = days_between(CheckpointReferral.referral_date, Contract.start_date)
+    for key, waited, count in db.session.execute(
+            contracts.add_columns(key_for_contracts.label("k"), days.label("d"), sa.func.count())
+            .where(Contract.start_date.between(start, end)).group_by("k", "d")):
+        figures[key]["contracts_started"] += count
+        figures[key]["_days"].append((waited, count))
+    # 3. outcomes, by outcome date
+    for key, status, reason, count in db.session.execute(
+            contracts.add_columns(key_for_contracts.label("k"), Contract.status, Contract.outcome_reason,
+                                  sa.func.count())
+            .where(Contract.outcome_date.between(start, end)).group_by("k", Contract.status, Contract.outcome_reason)):
+        figures[key]["ended"][status] += count
+        if status == BREACHED:
+            figures[key]["breach_reasons"][reason or "other"] += count
+    # 4. now: active and overdue
+    for key, active, overdue in db.session.execute(
+            contracts.add_columns(key_for_contracts.label("k"), sa.func.count(),
+                                  sa.func.sum(sa.case((Contract.deadline < today, 1), else_=0)))
+            .where(Contract.status == ACTIVE).group_by("k")):
+        figures[key]["active_now"] += active
+        figures[key]["overdue_now"] += overdue or 0
+
+    overall = _empty_checkpoint()
+    for values in figures.values():
+        _add_checkpoint(overall, values)
+    report = {"period": {"from": start.isoformat(), "to": end.isoformat()}, **_finish_checkpoint(overall)}
+    overall_rate = report.pop("_raw")[0]
+    if group_by == "navigator":
+        report["referrals"] = report["eligible"] = None  # referrals have no navigator until contracted
+    if group_by is not None:
+        names = _navigator_names(figures) if group_by == "navigator" else {}
+        groups = []
+        for key in sorted(figures, key=lambda k: (str(k) == "None", str(k))):
+            group = {"key": key, **_finish_checkpoint(figures[key])}
+            if group_by == "navigator":
+                group.update(referrals=None, eligible=None, label=names.get(key, key))
+            rate, interval = group.pop("_raw")
+            group["disparity"] = kpis.disparity(rate, interval, overall_rate)
+            groups.append(group)
+        report["groups"] = groups
+    return report
+
+
+def _empty_checkpoint() -> dict:
+    return {"referrals": 0, "eligible": 0, "contracts_started": 0,
+            "ended": defaultdict(int, {COMPLETED: 0, BREACHED: 0, DISCONTINUED: 0}),
+            "breach_reasons": defaultdict(int, {reason: 0 for reason in BREACH_REASONS}),
+            "_days": [], "active_now": 0, "overdue_now": 0}
+
+
+def _add_checkpoint(total: dict, part: dict) -> None:
+    for name in ("referrals", "eligible", "contracts_started", "active_now", "overdue_now"):
+        total[name] += part[name]
+    for name in ("ended", "breach_reasons"):
+        for key, value in part[name].items():
+            total[name][key] += value
+    total["_days"].extend(part["_days"])
+
+
+def _finish_checkpoint(values: dict) -> dict:
+    completed, breached = values["ended"][COMPLETED], values["ended"][BREACHED]
+    return {"referrals": values["referrals"], "eligible": values["eligible"],
+            "contracts_started": values["contracts_started"],
+            "ended": {COMPLETED: completed, BREACHED: breached, DISCONTINUED: values["ended"][DISCONTINUED]},
+            **_rate_block(completed, breached),
+            "breach_reasons": dict(values["breach_reasons"]),
+            "median_days_referral_to_contract": kpis.median_from_counts(values["_days"]),
+            "active_now": values["active_now"], "overdue_now": values["overdue_now"]}
+
+
+def _navigator_names(figures: dict) -> dict:
+    ids = [int(k) for k in figures if k not in (None, OVERALL) and str(k).isdigit()]
+    if not ids:
+        return {}
+    return {str(i): name for i, name in db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids)))}
+
+
+def divert(start: date, end: date, group_by: str | None = None) -> dict:
+    if group_by is not None and group_by not in DIVERT_GROUPS:
+        raise ValidationFailed(fields={"group_by": ["Group by one of: " + ", ".join(DIVERT_GROUPS)]})
+    key = _key(group_by, DivertReferral.referral_date, {"substance": DivertReferral.substance,
+                                                        "source": DivertReferral.source})
+    contacted = sa.exists().where(DivertEvent.referral_id == DivertReferral.id, DivertEvent.event == CONTACTED)
+    cohort = (sa.select().select_from(DivertReferral).join(Person, DivertReferral.person_id == Person.id)
+              .where(DivertReferral.referral_date.between(start, end)))
+    figures: dict[str, dict] = defaultdict(_empty_divert)
+    for k, count, repeats, reached, assessed, completed in db.session.execute(cohort.add_columns(
+            key.label("k"), sa.func.count(),
+            sa.func.sum(sa.case((DivertReferral.referral_number > 1, 1), else_=0)),
+            sa.func.sum(sa.case((contacted, 1), else_=0)),
+            sa.func.sum(sa.case((DivertReferral.ever_assessed, 1), else_=0)),
+            sa.func.sum(sa.case((DivertReferral.status == DIVERT_COMPLETED, 1), else_=0))).group_by("k")):
+        f = figures[k]
+        f["referrals"] += count
+        f["repeat_referrals"] += repeats or 0
+        f["contacted"] += reached or 0
+        f["assessed"] += assessed or 0
+        f["completed"] += completed or 0
+    first_assessed = (sa.select(DivertEvent.referral_id, sa.func.min(DivertEvent.date).label("on"))
+                      .where(DivertEvent.event == ASSESSED).group_by(DivertEvent.referral_id).subquery())
+    waited = days_between(DivertReferral.referral_date, first_assessed.c.on)
+    for k, days, count in db.session.execute(
+            cohort.join(first_assessed, first_assessed.c.referral_id == DivertReferral.id)
+            .add_columns(key.label("k"), waited.label("d"), sa.func.count()).group_by("k", "d")):
+        figures[k]["_days"].append((days, count))
+    overall = _empty_divert()
+    for values in figures.values():
+        for name in ("referrals", "repeat_referrals", "contacted", "assessed", "completed"):
+            overall[name] += values[name]
+        overall["_days"].extend(values["_days"])
+    report = {"period": {"from": start.isoformat(), "to": end.isoformat()}, **_finish_divert(overall)}
+    overall_rate = report.pop("_raw")[0]
+    if group_by is not None:
+        report["groups"] = []
+        for k in sorted(figures, key=str):
+            group = {"key": k, **_finish_divert(figures[k])}
+            rate, interval = group.pop("_raw")
+            group["disparity"] = kpis.disparity(rate, interval, overall_rate)
+            report["groups"].append(group)
+    return report
+
+
+def _empty_divert() -> dict:
+    return {"referrals": 0, "repeat_referrals": 0, "contacted": 0, "assessed": 0, "completed": 0, "_days": []}
+
+
+def _finish_divert(values: dict) -> dict:
+    interval = kpis.wilson_interval(values["assessed"], values["referrals"])
+    rate = kpis.rate(values["assessed"], values["referrals"])
+    return {"referrals": values["referrals"], "repeat_referrals": values["repeat_referrals"],
+            "contacted": values["contacted"], "assessed": values["assessed"], "completed": values["completed"],
+            "_raw": (rate, interval),
+            "assessed_rate": kpis.round_rate(rate),
+            "assessed_rate_ci95": [kpis.round_rate(x) for x in interval] if interval else None,
+            "reliability": kpis.reliability(values["referrals"], interval),
+            "median_days_to_assessment": kpis.median_from_counts(values["_days"])}
+
+
+def period(args, *, today: date | None = None) -> tuple[date, date]:
+    """The period asked for (`from`, `to` as YYYY-MM-DD); by default the 12 months up to today. 422 for
+    impossible dates or a start after the end."""
+    from diversion.domain.deadlines import add_calendar_months
+    from diversion.services.parse import Problems, iso_date
+
+    today = today or clock.today()
+    problems = Problems()
+    end = iso_date(args, "to", problems, required=False, label="the end of the period", not_future=False) or today
+    start = iso_date(args, "from", problems, required=False, label="the start of the period", not_future=False)
+    if start is None and "from" not in problems.fields:
+        start = add_calendar_months(end, -12) + timedelta(days=1)
+    if start and end and start > end:
+        problems.add("from", "The start of the period must be on or before its end")
+    problems.raise_if_any()
+    return start, end
