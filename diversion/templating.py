@@ -23,6 +23,7 @@ def configure(app: Flask) -> None:
     app.jinja_env.globals.update(role_label=roles.label, navigation_items=items_for)
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["longdate"] = _format_date
+    app.jinja_env.filters["month"] = _format_month
 
 
 def _format_datetime(value) -> str:
@@ -39,3 +40,11 @@ def _format_datetime(value) -> str:
 def _format_date(value) -> str:
     """26 November 2026."""
     return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def _format_month(value: str) -> str:
+    """'2026-03' → 'Mar 2026'."""
+    from datetime import date
+
+    year, month = value.split("-")
+    return f"{date(int(year), int(month), 1):%b %Y}"

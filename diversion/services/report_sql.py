@@ -50,3 +50,19 @@ def age_band(date_of_birth, day, bands: tuple[str, ...], lower_bounds: tuple[int
     age = age_on(date_of_birth, day)
     whens = [(age >= lower, band) for band, lower in reversed(list(zip(bands, lower_bounds))) if lower > 0]
     return sa.case(*whens, else_=bands[0])
+
+
+class year_month(FunctionElement):
+    """A date's month as 'YYYY-MM'."""
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(year_month, "sqlite")
+def _ym_sqlite(element, compiler, **kw):
+    return "strftime('%%Y-%%m', %s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(year_month, "postgresql")
+def _ym_postgresql(element, compiler, **kw):
+    return "to_char(%s, 'YYYY-MM')" % compiler.process(element.clauses, **kw)

@@ -227,3 +227,74 @@ def period(args, *, today: date | None = None) -> tuple[date, date]:
         problems.add("from", "The start of the period must be on or before its end")
     problems.raise_if_any()
     return start, end
+
+
+def monthly_checkpoint(start: date, end: date) -> list[dict]:
+    """Referrals, contract starts and outcomes per month of the period (three grouped queries)."""
+    from diversion.services.report_sql import year_month
+
+    months: dict[str, dict] = {}
+    cursor = start.replace(day=1)
+    while cursor <= end:
+        months[f"{cursor:%Y-%m}"] = {"month": f"{cursor:%Y-%m}", "referrals": 0, "started": 0, "completed": 0,
+                                     "breached": 0, "discontinued": 0}
+        cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
+    month = year_month(CheckpointReferral.referral_date).label("m")
+    for m, count in db.session.execute(sa.select(month, sa.func.count()).where(
+            CheckpointReferral.referral_date.between(start, end)).group_by("m")):
+        months[m]["referrals"] = count
+    month = year_month(Contract.start_date).label("m")
+    for m, count in db.session.execute(sa.select(month, sa.func.count()).where(
+            Contract.start_date.between(start, end)).group_by("m")):
+        months[m]["started"] = count
+    month = year_month(Contract.outcome_date).label("m")
+    for m, status, count in db.session.execute(sa.select(month, Contract.status, sa.func.count()).where(
+            Contract.outcome_date.between(start, end)).group_by("m", Contract.status)):
+        months[m][status] = count
+    return list(months.values())
+
+
+CASE_COLUMNS = ("contract_id", "referral_id", "person_id", "referral_date", "start_date", "deadline", "status",
+                "outcome_date", "outcome_reason", "offence_category", "gender", "ethnicity", "age_band",
+                "navigator_id")
+
+
+def case_rows(start: date, end: date):
+    """Contracts started in the period, one row each, streamed from the database in batches (memory stays
+    flat however many rows). No names: the export carries only what analysis needs."""
+    band = age_band(Person.date_of_birth, CheckpointReferral.referral_date, kpis.AGE_BANDS, kpis.BAND_LOWER_BOUNDS)
+    query = (sa.select(Contract.id, Contract.referral_id, Contract.person_id, CheckpointReferral.referral_date,
+                       Contract.start_date, Contract.deadline, Contract.status, Contract.outcome_date,
+                       Contract.outcome_reason, CheckpointReferral.offence_category, Person.gender, Person.ethnicity,
+                       band, Contract.navigator_id)
+             .join(CheckpointReferral, Contract.referral_id == CheckpointReferral.id)
+             .join(Person, Contract.person_id == Person.id)
+             .where(Contract.start_date.between(start, end)).order_by(Contract.id)
+             .execution_options(yield_per=1000))
+    for row in db.session.execute(query):
+        yield tuple(row)
+
+
+EXPORTS = {
+    "checkpoint-summary": "Checkpoint figures",
+    "checkpoint-groups": "Checkpoint figures by group",
+    "checkpoint-monthly": "Checkpoint month by month",
+    "divert-groups": "DIVERT figures by group",
+    "checkpoint-cases": "Checkpoint contracts, one row each",
+}
+
+
+def disclose(what: str, start: date, end: date, purpose: object, *, actor, group_by: str | None = None) -> str:
+    """Record an export as a disclosure (DPA 2018 s.62) with the stated purpose, before any row is sent."""
+    from diversion import audit
+    from diversion.services.parse import Problems, text
+
+    problems = Problems()
+    if what not in EXPORTS:
+        problems.add("what", "Choose a table to export")
+    stated = text({"purpose": purpose}, "purpose", problems, max_length=500,
+                  label="why you need the data and who will receive it")
+    problems.raise_if_any()
+    audit.record("report.export", actor=actor, object_type="report", object_id=what, justification=stated,
+                 details={"from": start.isoformat(), "to": end.isoformat(), "group_by": group_by})
+    return stated

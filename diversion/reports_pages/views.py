@@ -1,0 +1,162 @@
+"""Is it working, for whom, and how sure are we? The dashboard, its tables and their CSV exports."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from diversion import clock
+from diversion.access import roles_required
+from diversion.domain import contracts as contract_rules
+from diversion.domain import divert as divert_rules
+from diversion.domain import kpis, people as people_rules
+from diversion.domain.deadlines import add_calendar_months
+from diversion.domain.roles import ADMIN, MANAGER
+from diversion.errors import ValidationFailed
+from diversion.pages import PageErrors, date_from_form
+from diversion.services import contracts, reference, reports
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+PERIODS = {"this_month": "This month", "last_quarter": "Last quarter", "last_12_months": "Last 12 months",
+           "custom": "Custom dates"}
+
+
+def chosen_period(args, today: date) -> tuple[str, date, date]:
+    """The period picker: a named period, or custom from/to dates (422-style errors via ValidationFailed)."""
+    choice = args.get("period") or "last_12_months"
+    if choice == "this_month":
+        return choice, today.replace(day=1), today
+    if choice == "last_quarter":
+        this_quarter = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+        start = add_calendar_months(this_quarter, -3)
+        return choice, start, this_quarter - timedelta(days=1)
+    if choice == "custom":
+        problems: dict = {}
+        values = {name: (date_from_form(name, label, problems, name, args) if args.get(f"{name}-day") is not None
+                         else args.get(name)) for name, label in (("from", "The start date"), ("to", "The end date"))}
+        if problems:
+            raise ValidationFailed(fields=problems)
+        start, end = reports.period(MultiDict({k: v for k, v in values.items() if v}), today=today)
+        return choice, start, end
+    start, end = reports.period(MultiDict(), today=today)
+    return "last_12_months", start, end
+
+
+def _labels(group_by: str | None) -> dict:
+    return {"ethnicity": people_rules.ETHNICITIES, "gender": people_rules.GENDERS,
+            "age_band": dict(zip(kpis.AGE_BANDS, kpis.AGE_BAND_LABELS)),
+            "offence_category": {c.code: c.title for c in reference.categories(include_inactive=True)},
+            "substance": divert_rules.SUBSTANCES, "source": divert_rules.SOURCES}.get(group_by or "", {})
+
+
+@bp.route("/")
+@roles_required(MANAGER, ADMIN)
+def dashboard():
+    today = clock.today()
+    errors = PageErrors()
+    try:
+        choice, start, end = chosen_period(request.args, today)
+    except ValidationFailed as failure:
+        errors = PageErrors(failure.fields, ["from", "to"])
+        choice, (start, end) = "custom", reports.period(MultiDict(), today=today)
+    group_by = request.args.get("group") if request.args.get("group") in reports.CHECKPOINT_GROUPS else "ethnicity"
+    divert_group = request.args.get("divert_group") if request.args.get("divert_group") in reports.DIVERT_GROUPS \
+        else "substance"
+    checkpoint = reports.checkpoint(start, end, group_by)
+    funnel = reports.divert(start, end, divert_group)
+    due_soon, due_total = contracts.caseload(current_user, due_within_days=14, per_page=10)
+    overdue, overdue_total = contracts.caseload(current_user, status=contract_rules.OVERDUE, per_page=10)
+    query = {"period": choice, "from": start.isoformat(), "to": end.isoformat()}
+    return render_template(
+        "reports/dashboard.html", errors=errors, choice=choice, start=start, end=end, periods=PERIODS,
+        checkpoint=checkpoint, monthly=reports.monthly_checkpoint(start, end), funnel=funnel,
+        group_by=group_by, divert_group=divert_group, labels=_labels(group_by), divert_labels=_labels(divert_group),
+        checkpoint_groups=reports.CHECKPOINT_GROUPS, divert_groups=reports.DIVERT_GROUPS,
+        reliability_text=kpis.RELIABILITY_TEXT, breach_reasons=contract_rules.BREACH_REASONS,
+        due_soon=due_soon, due_total=due_total, overdue=overdue, overdue_total=overdue_total, today=today,
+        query=query, exports=reports.EXPORTS, form=request.args)
+
+
+@bp.route("/export/<what>", methods=["GET", "POST"])
+@roles_required(MANAGER, ADMIN)
+def export(what: str):
+    today = clock.today()
+    source = request.form if request.method == "POST" else request.args
+    _choice, start, end = chosen_period(source, today)
+    group_by = source.get("group") or None
+    errors = PageErrors()
+    if request.method == "POST":
+        try:
+            reports.disclose(what, start, end, request.form.get("purpose"), actor=current_user, group_by=group_by)
+        except ValidationFailed as failure:
+            errors = PageErrors(failure.fields)
+        else:
+            # The request's one commit (after_request) lands the disclosure before the first row is streamed.
+            return _csv(what, start, end, group_by)
+    if what not in reports.EXPORTS:
+        from flask import abort
+        abort(404)
+    return render_template("reports/export.html", what=what, title=reports.EXPORTS[what], start=start, end=end,
+                           group_by=group_by, errors=errors, form=request.form, source=source)
+
+
+def _csv(what: str, start: date, end: date, group_by: str | None) -> Response:
+    def lines(rows):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in rows:
+            writer.writerow(["" if value is None else value for value in row])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate(0)
+
+    filename = f"{what}-{start.isoformat()}-to-{end.isoformat()}.csv"
+    response = Response(stream_with_context(lines(_rows(what, start, end, group_by))), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+CHECKPOINT_FIELDS = ("referrals", "eligible", "contracts_started", "completed", "breached", "discontinued",
+                     "completion_rate", "ci95_low", "ci95_high", "median_days_referral_to_contract", "active_now",
+                     "overdue_now", "reliability")
+DIVERT_FIELDS = ("referrals", "repeat_referrals", "contacted", "assessed", "completed", "assessed_rate",
+                 "ci95_low", "ci95_high", "median_days_to_assessment", "reliability")
+
+
+def _checkpoint_row(figures: dict) -> list:
+    interval = figures["completion_rate_ci95"] or [None, None]
+    return [figures["referrals"], figures["eligible"], figures["contracts_started"], figures["ended"]["completed"],
+            figures["ended"]["breached"], figures["ended"]["discontinued"], figures["completion_rate"], *interval,
+            figures["median_days_referral_to_contract"], figures["active_now"], figures["overdue_now"],
+            figures["reliability"]]
+
+
+def _rows(what: str, start: date, end: date, group_by: str | None):
+    if what == "checkpoint-summary":
+        yield ("from", "to", *CHECKPOINT_FIELDS)
+        yield (start, end, *_checkpoint_row(reports.checkpoint(start, end)))
+    elif what == "checkpoint-groups":
+        group_by = group_by if group_by in reports.CHECKPOINT_GROUPS else "ethnicity"
+        report = reports.checkpoint(start, end, group_by)
+        yield (group_by, *CHECKPOINT_FIELDS, "disparity")
+        for group in report["groups"]:
+            yield (group["key"], *_checkpoint_row(group), group["disparity"])
+    elif what == "checkpoint-monthly":
+        yield ("month", "referrals", "started", "completed", "breached", "discontinued")
+        for month in reports.monthly_checkpoint(start, end):
+            yield tuple(month.values())
+    elif what == "divert-groups":
+        group_by = group_by if group_by in reports.DIVERT_GROUPS else "substance"
+        report = reports.divert(start, end, group_by)
+        yield (group_by, *DIVERT_FIELDS, "disparity")
+        for g in report["groups"]:
+            interval = g["assessed_rate_ci95"] or [None, None]
+            yield (g["key"], g["referrals"], g["repeat_referrals"], g["contacted"], g["assessed"], g["completed"],
+                   g["assessed_rate"], *interval, g["median_days_to_assessment"], g["reliability"], g["disparity"])
+    elif what == "checkpoint-cases":
+        yield reports.CASE_COLUMNS
+        yield from reports.case_rows(start, end)
