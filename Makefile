@@ -58,3 +58,7 @@ test-postgres:
 
 clean:
 	rm -rf $(VENV) node_modules static/dist .pytest_cache
+
+## make bench: the Checkpoint report on 100,000 contracts in PostgreSQL against its bare GROUP BYs (ratios)
+bench: install
+	$(PY) -m tests.bench.bench_reports
