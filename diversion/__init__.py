@@ -19,6 +19,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.update(config.load(app.instance_path, overrides))
+    from diversion.ids import BoundedInt
+
+    app.url_map.converters["int"] = BoundedInt
     app.debug = False  # never the interactive debugger, whatever FLASK_DEBUG says
 
     if app.config["TRUSTED_PROXIES"]:

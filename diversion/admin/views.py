@@ -133,5 +133,6 @@ def token_revoke(token_id: int):
 @roles_required(ADMIN, MANAGER)
 def audit():
     page = request.args.get("page", 1, type=int)
-    events, has_next = audit_trail.recent(page=max(page, 1))
+    page = min(max(page, 1), 100_000)
+    events, has_next = audit_trail.recent(page=page)
     return render_template("admin/audit.html", events=events, page=page, has_next=has_next)

@@ -12,6 +12,7 @@ from diversion.domain import contracts as contract_rules
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR
 from diversion.errors import ValidationFailed
+from diversion.ids import valid_id
 from diversion.services import contracts, reference, referrals
 
 
@@ -201,7 +202,7 @@ def list_contracts():
     due_before = parse.iso_date(request.args, "due_before", problems, required=False, label="due_before",
                                 not_future=False)
     navigator_id = request.args.get("navigator_id")
-    if navigator_id is not None and not navigator_id.isdigit():
+    if navigator_id is not None and not (navigator_id.isdigit() and valid_id(int(navigator_id))):
         problems.add("navigator_id", "navigator_id must be a user id")
     problems.raise_if_any()
     rows = contracts.listing(g.api_user, after_id=after, limit=limit + 1, status=status, due_before=due_before,

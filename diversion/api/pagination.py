@@ -10,6 +10,7 @@ import binascii
 from flask import request
 
 from diversion.errors import ValidationFailed
+from diversion.ids import valid_id
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -30,6 +31,9 @@ def page_args() -> tuple[int, int | None]:
         try:
             after = int(base64.urlsafe_b64decode(raw_cursor.encode() + b"==").decode())
         except (binascii.Error, UnicodeDecodeError, ValueError):
+            after = None
+        if after is None or not valid_id(after):
+            after = None
             fields["cursor"] = ["cursor is not one this API gave out"]
     if fields:
         raise ValidationFailed(fields=fields)

@@ -71,7 +71,7 @@ SCHEMAS = {
     "NoteInput": obj({"kind": {"type": "string", "enum": list(c.NOTE_KINDS)},
                       "body": {"type": "string", "minLength": 1, "maxLength": c.NOTE_MAX},
                       "occurred_at": TIMESTAMP}, ["kind", "body"]),
-    "ProgressInput": obj({"hours": {"type": "number", "exclusiveMinimum": 0}, "note": STRING}, ["note"]),
+    "ProgressInput": obj({"hours": {"type": "number", "minimum": 0, "exclusiveMinimum": True}, "note": STRING}, ["note"]),
     "ConditionStatusInput": obj({"status": {"type": "string", "enum": [c.MET, c.FAILED]}, "version": INT},
                                 ["status"]),
     "OutcomeInput": obj({"outcome": {"type": "string", "enum": list(c.OUTCOMES)}, "date": DATE,

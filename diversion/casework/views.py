@@ -13,6 +13,7 @@ from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
 from diversion.errors import Conflict, ValidationFailed
 from diversion.extensions import db
+from diversion.ids import valid_id
 from diversion.models import User
 from diversion.pages import PageErrors, date_parts
 from diversion.services import contracts, reference, referrals
@@ -100,7 +101,8 @@ def caseload():
     chosen = args.get("status") or contracts.OPEN
     status = chosen if chosen in rules.STATUS_LABELS or chosen == contracts.OPEN else None
     navigator_id = args.get("navigator", type=int) if current_user.role != NAVIGATOR else None
-    page = max(args.get("page", 1, type=int), 1)
+    navigator_id = navigator_id if valid_id(navigator_id) else None
+    page = min(max(args.get("page", 1, type=int), 1), 100_000)
     due_soon = args.get("due") == "14"
     rows, total = contracts.caseload(current_user, status=status, due_within_days=14 if due_soon else None,
                                      navigator_id=navigator_id, search=args.get("q"), page=page)

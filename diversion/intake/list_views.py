@@ -16,6 +16,7 @@ from diversion import clock
 from diversion.access import roles_required
 from diversion.domain import referrals as rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER
+from diversion.ids import valid_id
 from diversion.intake.paging import keyset_page
 from diversion.intake.views import bp
 from diversion.services import reference, referrals
@@ -50,6 +51,7 @@ def approvals():
 
 def _cursor() -> int | None:
     after = request.args.get("after", type=int)
+    after = after if valid_id(after) else None
     return after if after is not None and after >= 0 else None
 
 

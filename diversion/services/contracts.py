@@ -12,6 +12,7 @@ from diversion.domain.deadlines import contract_deadline
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
 from diversion.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from diversion.extensions import db
+from diversion.ids import valid_id
 from diversion.models import CheckpointReferral, Condition, Contract, Note, ProgressEntry, User
 from diversion.services import parse
 from diversion.services.parse import Problems
@@ -120,7 +121,7 @@ def _navigator(value: object, actor: User, problems: Problems) -> User:
         if actor.role != NAVIGATOR:
             problems.add("navigator_id", "Choose the navigator who will hold this contract")
         return actor
-    user = db.session.get(User, value) if isinstance(value, int) and not isinstance(value, bool) else None
+    user = db.session.get(User, value) if valid_id(value) else None
     if user is None or user.role != NAVIGATOR or not user.active:
         problems.add("navigator_id", "Choose an active navigator")
         return actor
@@ -131,7 +132,7 @@ def load(contract_id: object, user: User, *, action: str = "view") -> Contract:
     """The contract if this user may see it: navigators only their own caseload (404 otherwise)."""
     if user.role not in WORKERS:
         raise Forbidden()
-    contract = db.session.get(Contract, contract_id) if isinstance(contract_id, int) else None
+    contract = db.session.get(Contract, contract_id) if valid_id(contract_id) else None
     if contract is None or (user.role == NAVIGATOR and contract.navigator_id != user.id):
         raise NotFound("No such contract.")
     if action == "view":

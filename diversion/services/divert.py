@@ -12,6 +12,7 @@ from diversion.domain import divert as rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
 from diversion.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from diversion.extensions import db
+from diversion.ids import valid_id
 from diversion.models import DivertEvent, DivertReferral, User
 from diversion.services import parse, people
 from diversion.services.parse import Problems
@@ -52,7 +53,7 @@ def create(data: dict, *, actor: User) -> DivertReferral:
 def load(referral_id: object, user: User, *, action: str = "view") -> DivertReferral:
     if user.role not in READERS:
         raise Forbidden()
-    referral = db.session.get(DivertReferral, referral_id) if isinstance(referral_id, int) else None
+    referral = db.session.get(DivertReferral, referral_id) if valid_id(referral_id) else None
     if referral is None:
         raise NotFound("No such DIVERT referral.")
     if action == "view":

@@ -78,7 +78,9 @@ def history(person_id: object, viewer) -> tuple[Person, list, list]:
 
     if viewer.role not in (NAVIGATOR, PROVIDER, MANAGER, ADMIN):
         raise Forbidden()
-    person = db.session.get(Person, person_id) if isinstance(person_id, int) else None
+    from diversion.ids import valid_id
+
+    person = db.session.get(Person, person_id) if valid_id(person_id) else None
     if person is None:
         raise NotFound("No such person.")
     checkpoint = list(db.session.scalars(
@@ -95,7 +97,9 @@ def shown(ids, viewer, reason: str) -> list[Person]:
     """Other people's records shown beside a case (e.g. possible duplicates), in one query, audited."""
     from diversion import audit
 
-    ids = sorted({int(i) for i in ids or ()})
+    from diversion.ids import valid_id
+
+    ids = sorted({i for i in ids or () if valid_id(i)})
     if not ids:
         return []
     found = list(db.session.scalars(

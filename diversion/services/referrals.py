@@ -9,6 +9,7 @@ from diversion.domain.eligibility import INTERVIEW_ANSWERS, Screening
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR
 from diversion.errors import Conflict, Forbidden, NotFound
 from diversion.extensions import db
+from diversion.ids import valid_id
 from diversion.models import CheckpointReferral, User
 from diversion.services import parse, people, reference
 from diversion.services.parse import Problems
@@ -116,7 +117,7 @@ def load(referral_id: int, user: User, *, action: str = "view") -> CheckpointRef
     """The referral, if this user may see it (404 otherwise); the view is audited."""
     if user.role not in READERS:
         raise Forbidden()
-    referral = db.session.get(CheckpointReferral, referral_id)
+    referral = db.session.get(CheckpointReferral, referral_id) if valid_id(referral_id) else None
     if referral is None:
         raise NotFound("No such referral.")
     if action == "view":

@@ -32,10 +32,13 @@ def get(user_id: int) -> User:
 
 def find(user_id) -> User | None:
     """The user with this id (given as text from a form), or None."""
+    from diversion.ids import valid_id
+
     try:
-        return db.session.get(User, int(user_id))
+        value = int(user_id)
     except (TypeError, ValueError):
         return None
+    return db.session.get(User, value) if valid_id(value) else None
 
 
 def list_users() -> list[User]:
