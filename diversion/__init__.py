@@ -71,10 +71,15 @@ def _register_database_hooks(app: Flask) -> None:
 
     from diversion.extensions import db
 
+    from diversion.audit import keep_reads_after_rollback
+
     @app.after_request
     def _commit(response):
         if response.status_code < 400 and not g.get("service_failed"):
             db.session.commit()
-        else:
-            db.session.rollback()
+            return response
+        db.session.rollback()
+        if response.status_code < 500 and g.get("read_audits"):
+            keep_reads_after_rollback()
+            db.session.commit()
         return response

@@ -28,4 +28,18 @@ def record(action: str, *, actor=None, object_type: str | None = None, object_id
         ip_address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
+    if has_request_context() and action.endswith(READ_ACTIONS):
+        g.setdefault("read_audits", []).append(event)
     return event
+
+
+READ_ACTIONS = (".view", ".list")
+
+
+def keep_reads_after_rollback() -> None:
+    """A failed change rolls the request back, but what the user was shown was still seen: record the
+    reads again in a fresh transaction (DPA 2018 s.62 logs consultation whatever else happened)."""
+    columns = ("occurred_at", "actor_id", "action", "object_type", "object_id", "justification", "source",
+               "ip_address", "details")
+    for event in g.pop("read_audits", []):
+        db.session.add(AuditEvent(**{column: getattr(event, column) for column in columns}))

@@ -145,20 +145,25 @@ def _work(rng, contract, navigator, ending: str | None, today) -> None:
                 hours -= chunk
     if ending == "completed":
         for condition in contract.conditions[1:]:
-            contracts.set_condition_status(contract, condition.id, {"status": "met"}, actor=navigator)
+            contracts.set_condition_status(contract, condition.id, {"status": "met", "version": contract.version},
+                                           actor=navigator)
         on = min(today, contract.deadline + timedelta(days=rng.randrange(0, 7)))
-        contracts.record_outcome(contract, {"outcome": "completed", "date": on.isoformat()}, actor=navigator)
+        contracts.record_outcome(contract, {"outcome": "completed", "date": on.isoformat(),
+                                            "version": contract.version}, actor=navigator)
     elif ending == "breached":
         reason = rng.choice(["reoffended", "reoffended", "condition_failed", "withdrew_consent", "other"])
         on = contract.start_date + timedelta(days=rng.randrange(5, max(6, min(span, 110))))
         if reason == "condition_failed":
-            contracts.set_condition_status(contract, contract.conditions[-1].id, {"status": "failed"}, actor=navigator)
+            contracts.set_condition_status(contract, contract.conditions[-1].id,
+                                           {"status": "failed", "version": contract.version}, actor=navigator)
         contracts.record_outcome(contract, {"outcome": "breached", "reason": reason, "date": min(on, today).isoformat(),
-                                            "details": "Breach reviewed with the manager."}, actor=navigator)
+                                            "details": "Breach reviewed with the manager.",
+                                            "version": contract.version}, actor=navigator)
     elif ending == "discontinued":
         contracts.record_outcome(contract, {"outcome": "discontinued", "reason": "not_in_public_interest",
                                             "date": min(contract.start_date + timedelta(days=30), today).isoformat(),
-                                            "details": "CPS advised no longer in the public interest."},
+                                            "details": "CPS advised no longer in the public interest.",
+                                            "version": contract.version},
                                  actor=navigator)
 
 

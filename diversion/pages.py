@@ -57,7 +57,7 @@ def date_from_form(prefix: str, label: str, problems: dict[str, list[str]], name
     if missing:
         problems.setdefault(name, []).append(f"{label} must include a {' and '.join(missing)}")
         return ""
-    if not all(value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
+    if not all(value.isascii() and value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
         problems.setdefault(name, []).append(f"{label} must be a real date")
         return ""
     day, month, year = int(parts["day"]), int(parts["month"]), int(parts["year"])

@@ -48,3 +48,4 @@ def test_failed_sign_ins_record_no_password_and_no_email(client, make_user, app)
             ("auth.sign_in_failed", None, "unknown_account")]
         stored = " ".join(str(e.details) + str(e.justification) for e in events)
     assert "Secret-guess-4455" not in stored and "stranger@police.example" not in stored
+

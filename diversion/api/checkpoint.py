@@ -202,7 +202,7 @@ def list_contracts():
     due_before = parse.iso_date(request.args, "due_before", problems, required=False, label="due_before",
                                 not_future=False)
     navigator_id = request.args.get("navigator_id")
-    if navigator_id is not None and not (navigator_id.isdigit() and valid_id(int(navigator_id))):
+    if navigator_id is not None and not (parse.whole_number(navigator_id) and valid_id(int(navigator_id))):
         problems.add("navigator_id", "navigator_id must be a user id")
     problems.raise_if_any()
     rows = contracts.listing(g.api_user, after_id=after, limit=limit + 1, status=status, due_before=due_before,

@@ -17,7 +17,8 @@ READERS = (CUSTODY_OFFICER, PROVIDER, MANAGER, ADMIN, NAVIGATOR)
 
 
 def event_json(e) -> dict:
-    return {"id": e.id, "event": e.event, "date": e.date.isoformat(), "note": e.note, "onward_to": e.onward_to,
+    note = None if g.api_user.role == CUSTODY_OFFICER else e.note  # the provider's notes stay with the provider
+    return {"id": e.id, "event": e.event, "date": e.date.isoformat(), "note": note, "onward_to": e.onward_to,
             "recorded_by": e.recorded_by_id, "created_at": e.created_at.isoformat()}
 
 

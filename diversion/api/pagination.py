@@ -11,6 +11,7 @@ from flask import request
 
 from diversion.errors import ValidationFailed
 from diversion.ids import valid_id
+from diversion.services.parse import whole_number
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -21,7 +22,7 @@ def page_args() -> tuple[int, int | None]:
     fields: dict[str, list[str]] = {}
     raw_limit = request.args.get("limit", str(DEFAULT_LIMIT))
     limit = DEFAULT_LIMIT
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+    if not whole_number(raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
         fields["limit"] = [f"limit must be a whole number from 1 to {MAX_LIMIT}"]
     else:
         limit = int(raw_limit)

@@ -5,6 +5,7 @@ from werkzeug.datastructures import MultiDict
 
 from diversion.domain import contracts as rules
 from diversion.pages import date_from_form
+from diversion.services.parse import whole_number
 
 # The contract form's condition slots, in the order conditions are numbered for the service.
 SLOTS = ("victim", "pathway1", "pathway2", "community")
@@ -27,7 +28,7 @@ def contract_data(form: MultiDict, victim_wanted: bool, problems: dict) -> tuple
                      "description": form.get("community-description", "")}
         if kind == rules.UNPAID_WORK:
             hours = form.get("community-target_hours", "").strip()
-            condition["target_hours"] = int(hours) if hours.lstrip("-").isdigit() else (hours or None)
+            condition["target_hours"] = int(hours) if whole_number(hours) else (hours or None)
         conditions.append(condition)
         slots.append("community")
     data = {
@@ -36,11 +37,16 @@ def contract_data(form: MultiDict, victim_wanted: bool, problems: dict) -> tuple
         "warning_given": form.get("warning_given") == "yes",
         "conditions": conditions,
     }
-    if form.get("navigator_id", "").isdigit():
+    if whole_number(form.get("navigator_id", "")):
         data["navigator_id"] = int(form["navigator_id"])
-    if form.get("version", "").isdigit():
-        data["version"] = int(form["version"])
+    data["version"] = version(form)
     return data, slots
+
+
+def version(form: MultiDict) -> int | None:
+    """The hidden `version` a page carries (None if missing or tampered with)."""
+    value = form.get("version", "")
+    return int(value) if whole_number(value) else None
 
 
 def slot_fields(fields: dict[str, list[str]], slots: list[str]) -> dict[str, list[str]]:
@@ -60,10 +66,13 @@ def number(value: str | None):
     text = (value or "").strip()
     if not text:
         return None
+    if whole_number(text):
+        return int(text)
     try:
-        return int(text) if text.lstrip("-").isdigit() else float(text)
+        number = float(text)
     except ValueError:
         return text
+    return number if number == number and abs(number) != float("inf") else text  # no NaN or infinity
 
 
 def outcome_data(form: MultiDict, problems: dict) -> dict:
@@ -73,6 +82,5 @@ def outcome_data(form: MultiDict, problems: dict) -> dict:
     data = {"outcome": outcome, "date": date_from_form("outcome_date", "The date of the outcome", problems, "date",
                                                        form),
             "reason": reason or None, "details": form.get("details") or None}
-    if form.get("version", "").isdigit():
-        data["version"] = int(form["version"])
+    data["version"] = version(form)
     return data

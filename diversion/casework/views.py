@@ -40,10 +40,9 @@ def queue():
 @roles_required(NAVIGATOR, ADMIN)
 def decline(referral_id: int):
     referral = referrals.load(referral_id, current_user, action="decline")
-    version = request.form.get("version", "")
     try:
         referrals.decline(referral, reason=request.form.get("reason"),
-                          version=int(version) if version.isdigit() else None, actor=current_user)
+                          version=forms.version(request.form), actor=current_user)
     except (ValidationFailed, Conflict) as failure:
         message = failure.fields.get("reason", [failure.message])[0] if failure.fields else failure.message
         flash(f"The referral was not declined: {message}", "error")
@@ -158,7 +157,7 @@ def _act(contract_id: int, form_name: str, act, order: list[str], rename: dict |
 
 def _version() -> int | None:
     value = request.form.get("version", "")
-    return int(value) if value.isdigit() else None
+    return forms.version(request.form)
 
 
 @bp.route("/contracts/<int:contract_id>/notes", methods=["POST"])

@@ -12,6 +12,7 @@ from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, P
 from diversion.errors import Conflict, ValidationFailed
 from diversion.pages import PageErrors, date_from_form, date_parts
 from diversion.services import divert
+from diversion.services.parse import whole_number
 
 bp = Blueprint("divert", __name__, url_prefix="/divert")
 
@@ -107,7 +108,7 @@ def record_event(referral_id: int):
     data = {"event": request.form.get("event") or None,
             "date": date_from_form("date", "The date", problems, "date"),
             "note": request.form.get("note") or None, "onward_to": request.form.get("onward_to") or None,
-            "version": int(version) if version.isdigit() else None}
+            "version": int(version) if whole_number(version) else None}
     try:
         if problems:
             raise ValidationFailed(fields=problems)

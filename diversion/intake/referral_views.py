@@ -10,6 +10,7 @@ from diversion.errors import Conflict, ValidationFailed
 from diversion.intake import referral_page
 from diversion.intake.views import bp
 from diversion.services import referrals
+from diversion.services.parse import whole_number
 
 
 @bp.get("/referrals/<int:referral_id>")
@@ -49,4 +50,4 @@ def _version(raw: str | None):
     """The version the user read, as the service takes it (a non-number is passed on for it to refuse)."""
     if raw is None:
         return None
-    return int(raw) if raw.strip().isdigit() else raw
+    return int(raw) if whole_number(raw) else raw

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from diversion import audit, clock
@@ -41,7 +42,8 @@ def _stale(record, version: int | None, what: str = "contract") -> None:
 def _flush(what: str = "contract") -> None:
     try:
         db.session.flush()
-    except StaleDataError as exc:
+    except (StaleDataError, IntegrityError) as exc:
+        db.session.rollback()  # the session must be usable to show the conflict; nothing of this request stays
         raise Conflict(f"Someone else changed this {what} at the same time. Check it and try again.") from exc
 
 
@@ -194,7 +196,7 @@ def record_progress(contract: Contract, condition_id: object, data: dict, *, act
 def set_condition_status(contract: Contract, condition_id: object, data: dict, *, actor: User) -> Contract:
     condition = _condition(contract, condition_id)
     problems = Problems()
-    version = _version(data, problems)
+    version = _version(data, problems, required=True)
     problem = rules.condition_status_problem(condition.type, data.get("status"), contract.status)
     if problem and problem[0] == "field":
         problems.add("status", problem[1])
@@ -216,7 +218,7 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
     on = parse.iso_date(data, "date", problems, label="the date of the outcome", today=None, not_future=False)
     details = parse.text(data, "details", problems, required=False, max_length=rules.NOTE_MAX, strip=False)
     reason = data.get("reason")
-    version = _version(data, problems)
+    version = _version(data, problems, required=True)
     if reason is not None and not isinstance(reason, str):
         problems.add("reason", "Give the reason as a code")
         reason = None

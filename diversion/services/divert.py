@@ -54,9 +54,13 @@ def load(referral_id: object, user: User, *, action: str = "view") -> DivertRefe
     if user.role not in READERS:
         raise Forbidden()
     referral = db.session.get(DivertReferral, referral_id) if valid_id(referral_id) else None
+    if referral is not None and user.role == CUSTODY_OFFICER and referral.created_by_id != user.id:
+        referral = None  # officers see the referrals they made
     if referral is None:
         raise NotFound("No such DIVERT referral.")
     if action == "view":
+        db.session.scalars(select(DivertEvent).where(DivertEvent.referral_id == referral.id)
+                           .options(joinedload(DivertEvent.recorded_by))).all()  # recorders in one query
         audit.record("divert_referral.view", actor=user, object_type="divert_referral", object_id=referral.id,
                      details={"person_id": referral.person_id})
     return referral
@@ -98,6 +102,8 @@ def listing(*, status: str | None, after_id: int | None, limit: int, viewer: Use
                                            selectinload(DivertReferral.events).joinedload(DivertEvent.recorded_by))
     if status:
         query = query.where(DivertReferral.status == status)
+    if viewer.role == CUSTODY_OFFICER:
+        query = query.where(DivertReferral.created_by_id == viewer.id)
     if after_id is not None:
         query = query.where(DivertReferral.id > after_id)
     rows = list(db.session.scalars(query.order_by(DivertReferral.id).limit(limit)))

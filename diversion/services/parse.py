@@ -48,7 +48,26 @@ def text(data: dict, key: str, problems: Problems, *, name: str | None = None, r
     if len(value) > max_length:
         problems.add(name, f"Must be {max_length:,} characters or fewer")
         return None
+    if not encodable(value):
+        problems.add(name, "Contains characters that are not valid text")
+        return None
     return value.strip() if strip else value
+
+
+def encodable(value: str) -> bool:
+    """Valid Unicode text (JSON can carry lone surrogates, which no database stores)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def whole_number(text: object) -> bool:
+    """An ASCII whole number ("12", "-3"); str.isdigit() also accepts "²", which int() refuses."""
+    import re
+
+    return isinstance(text, str) and re.fullmatch(r"-?[0-9]{1,12}", text.strip()) is not None
 
 
 def boolean(data: dict, key: str, problems: Problems, *, name: str | None = None, required: bool = True,
@@ -137,6 +156,9 @@ def timestamp(data: dict, key: str, problems: Problems, *, name: str | None = No
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         problems.add(name, f"Enter {label} as an ISO 8601 timestamp with an offset, like 2026-03-01T14:30:00+00:00")
+        return None
+    if not 1900 <= parsed.year <= 9000:
+        problems.add(name, f"{label[0].upper()}{label[1:]} must be after 1900")
         return None
     if now is not None and parsed > now:
         problems.add(name, f"{label[0].upper()}{label[1:]} cannot be in the future")

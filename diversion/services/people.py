@@ -89,6 +89,16 @@ def history(person_id: object, viewer) -> tuple[Person, list, list]:
     divert = list(db.session.scalars(
         select(DivertReferral).where(DivertReferral.person_id == person.id)
         .options(selectinload(DivertReferral.events)).order_by(DivertReferral.referral_date.desc())))
+    # Need to know: a provider sees people referred to DIVERT, and only their DIVERT history; a navigator
+    # sees people on their own caseload or awaiting a navigator. Anyone else's record is "not found".
+    if viewer.role == PROVIDER:
+        if not divert:
+            raise NotFound("No such person.")
+        checkpoint = []
+    elif viewer.role == NAVIGATOR and not any(
+            (r.contract is not None and r.contract.navigator_id == viewer.id) or r.status == "awaiting_navigator"
+            for r in checkpoint):
+        raise NotFound("No such person.")
     audit.record("person.view", actor=viewer, object_type="person", object_id=person.id)
     return person, checkpoint, divert
 

@@ -99,8 +99,9 @@ def screen(person: dict, fields: dict) -> eligibility.Decision:
 
 def create(data: dict, *, actor: User) -> CheckpointReferral:
     person_fields, fields = parse_referral(data, clock.today())
-    decision = screen(person_fields, fields)
     person = people.find_or_create(person_fields)
+    # A PNC id that matches a known person links to them; their recorded date of birth decides their age.
+    decision = screen({**person_fields, "date_of_birth": person.date_of_birth}, fields)
     referral = CheckpointReferral(
         person_id=person.id, status=rules.initial_status(decision), eligible=decision.eligible,
         offence_age_limit_months=reference.offence_age_limit(),
@@ -118,6 +119,8 @@ def load(referral_id: int, user: User, *, action: str = "view") -> CheckpointRef
     if user.role not in READERS:
         raise Forbidden()
     referral = db.session.get(CheckpointReferral, referral_id) if valid_id(referral_id) else None
+    if referral is not None and user.role == CUSTODY_OFFICER and referral.created_by_id != user.id:
+        referral = None  # officers see the referrals they made
     if referral is None:
         raise NotFound("No such referral.")
     if action == "view":
@@ -130,7 +133,9 @@ def _decide(referral: CheckpointReferral, action: str, reason: object, version: 
             label: str, reason_for: str) -> CheckpointReferral:
     problems = Problems()
     text = parse.text({"reason": reason}, "reason", problems, max_length=2000, label=f"the reason for {reason_for}")
-    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+    if version is None:
+        problems.add("version", "Send the version of the referral you read")
+    elif isinstance(version, bool) or not isinstance(version, int):
         problems.add("version", "Send the version you read, as a whole number")
     problems.raise_if_any()
     if version is not None and version != referral.version:
@@ -168,6 +173,8 @@ def listing(*, status: str | None = None, created_by: int | None = None, after_i
     query = select(CheckpointReferral).options(joinedload(CheckpointReferral.person))
     if status:
         query = query.where(CheckpointReferral.status == status)
+    if viewer is not None and viewer.role == CUSTODY_OFFICER:
+        created_by = viewer.id  # officers see the referrals they made
     if created_by:
         query = query.where(CheckpointReferral.created_by_id == created_by)
     if after_id is not None:

@@ -223,7 +223,10 @@ def period(args, *, today: date | None = None) -> tuple[date, date]:
     start = iso_date(args, "from", problems, required=False, label="the start of the period", not_future=False)
     if start is None and "from" not in problems.fields:
         start = add_calendar_months(end, -12) + timedelta(days=1)
-    if start and end and start > end:
+    for name, day in (("from", start), ("to", end)):
+        if day and not date(2000, 1, 1) <= day <= date(today.year + 5, 12, 31):
+            problems.add(name, f"Choose a date from 2000 to {today.year + 5}")
+    if start and end and start > end and not problems:
         problems.add("from", "The start of the period must be on or before its end")
     problems.raise_if_any()
     return start, end

@@ -47,7 +47,10 @@ def get(token_id: int) -> ApiToken:
 
 
 def list_all() -> list[ApiToken]:
-    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())))
+    from sqlalchemy.orm import joinedload
+
+    return list(db.session.scalars(select(ApiToken).options(joinedload(ApiToken.user))
+                                   .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())))
 
 
 def revoke(token: ApiToken, *, actor: User) -> ApiToken:

@@ -210,7 +210,7 @@ def test_outcome_input_errors_are_422(api):
     url = f"/api/v1/contracts/{contract['id']}/outcome"
     future = (clock.today() + timedelta(days=1)).isoformat()
     assert set(api.call("navigator", "POST", url, {"outcome": "breached", "date": future}, 422)["error"]["fields"]) == {
-        "date", "reason"}
+        "date", "reason", "version"}
     api.call("navigator", "POST", url, {"outcome": "discontinued", "date": clock.today().isoformat()}, 422)
     api.call("navigator", "POST", url, {"outcome": "vanished", "date": clock.today().isoformat()}, 422)
 

@@ -11,7 +11,7 @@ ROLE_PAGES = {
                             ["/referrals", "/referrals/new", "/divert/referrals/new", "/account/password"]),
     "navigator@example.org": ("Your Checkpoint caseload",
                               ["/queue", "/contracts", "/contracts?status=overdue", "/account/password"]),
-    "provider@example.org": ("DIVERT referrals", ["/divert/worklist", "/people/1", "/account/password"]),
+    "provider@example.org": ("DIVERT referrals", ["/divert/worklist", "/account/password"]),
     "manager@example.org": ("Oversee the schemes",
                             ["/reports/", "/reports/?period=this_month", "/approvals", "/referrals",
                              "/contracts?status=breached", "/queue", "/divert/worklist",

@@ -30,8 +30,8 @@ def world(app_context):
             if outcome:
                 if outcome == "completed":
                     pass  # no conditions besides offending: completion needs only the deadline
-                contracts.record_outcome(record, {"outcome": outcome, "date": outcome_on, "reason": reason},
-                                         actor=navigator)
+                contracts.record_outcome(record, {"outcome": outcome, "date": outcome_on, "reason": reason,
+                                                  "version": record.version}, actor=navigator)
             return record
     w = World()
     w.officer, w.navigator, w.provider = officer, navigator, provider

@@ -237,9 +237,25 @@ def test_the_caseload_shows_open_contracts_unless_asked_for_every_status(signed_
         from diversion.services import contracts
 
         record = db.session.get(Contract, ended)
-        contracts.record_outcome(record, {"outcome": "discontinued", "reason": "died",
+        contracts.record_outcome(record, {"outcome": "discontinued", "reason": "died", "version": record.version,
                                           "date": clock.today().isoformat()}, actor=record.navigator)
         db.session.commit()
     assert [a["href"] for a in client.get_page("/contracts").select("tbody a")] == [f"/contracts/{open_one}"]
     every = {a["href"] for a in client.get_page("/contracts?status=all").select("tbody a")}
     assert every == {f"/contracts/{open_one}", f"/contracts/{ended}"}
+
+
+def test_a_page_shown_again_after_a_failed_change_still_records_the_view(signed_in, make_contract, app):
+    client, navigator = signed_in("navigator")
+    contract_id = make_contract(navigator=navigator)
+    url = f"/contracts/{contract_id}"
+    today = clock.today()
+    page = client.post_page(f"{url}/outcome", {"outcome": "breached", "breach_reason": "other", "version": "999",
+                                               "outcome_date-day": str(today.day),
+                                               "outcome_date-month": str(today.month),
+                                               "outcome_date-year": str(today.year)}, form_page=url)
+    assert page.select_one("#outcome_conflict") is not None
+    with app.app_context():
+        views = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "contract.view")).all()
+        changes = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "contract.breached")).all()
+    assert len(views) == 2 and changes == []  # the form's page, and the page shown again with the error

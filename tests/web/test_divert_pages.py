@@ -101,3 +101,49 @@ def test_custody_officers_cannot_open_the_worklist_or_person_pages(signed_in):
     client, _ = signed_in("custody_officer")
     client.get_page("/divert/worklist", expected_status=403)
     client.get_page("/people/1", expected_status=403)
+
+
+def test_a_provider_sees_only_people_referred_to_divert_and_not_their_checkpoint_history(signed_in, app, make_user,
+                                                                                         make_contract):
+    officer, _ = signed_in("custody_officer")
+    officer.post_form("/divert/referrals/new", _form())
+    with app.app_context():
+        divert_person = db.session.scalar(sa.select(DivertReferral.person_id))
+    contract_id = make_contract()
+    with app.app_context():
+        from diversion.models import Contract
+
+        checkpoint_person = db.session.get(Contract, contract_id).person_id
+    provider = app.test_client()
+    provider.sign_in_as(make_user("provider"))
+    page = provider.get_page(f"/people/{divert_person}")
+    assert "Checkpoint" not in [h.get_text(strip=True) for h in page.select("h2")]
+    provider.get_page(f"/people/{checkpoint_person}", expected_status=404)
+
+
+def test_a_navigator_sees_people_on_their_own_caseload_only(signed_in, app, make_user, make_contract):
+    client, navigator = signed_in("navigator")
+    mine, theirs = make_contract(navigator=navigator), make_contract()
+    with app.app_context():
+        from diversion.models import Contract
+
+        mine_person, their_person = (db.session.get(Contract, c).person_id for c in (mine, theirs))
+    assert client.get_page(f"/people/{mine_person}").h1 is not None
+    client.get_page(f"/people/{their_person}", expected_status=404)
+
+
+def test_provider_notes_are_not_shown_to_the_referring_officer(signed_in, app, make_user):
+    officer, _ = signed_in("custody_officer")
+    officer.post_form("/divert/referrals/new", _form())
+    referral_id = _referral_id(app)
+    provider = app.test_client()
+    provider.sign_in_as(make_user("provider"))
+    url = f"/divert/referrals/{referral_id}"
+    today = clock.today()
+    provider.post_form(f"{url}/events", {"event": "contacted", "note": "Disclosed daily use and debts",
+                                         "date-day": str(today.day), "date-month": str(today.month),
+                                         "date-year": str(today.year),
+                                         "version": provider.get_page(url).select_one("input[name=version]")["value"]},
+                       form_page=url)
+    assert "Disclosed daily use" in provider.get_page(url).get_text()
+    assert "Disclosed daily use" not in officer.get_page(url).get_text()

@@ -97,9 +97,14 @@ def test_viewing_a_referral_is_audited(signed_in, stored_referral, app):
 
 @pytest.mark.parametrize("role", ["custody_officer", "navigator", "manager", "admin"])
 def test_everyone_who_may_read_referrals_sees_the_page(signed_in, stored_referral, role):
-    client, _ = signed_in(role)
-    referral = stored_referral()
+    client, user = signed_in(role)
+    referral = stored_referral(officer=user) if role == "custody_officer" else stored_referral()
     assert client.get_page(f"/referrals/{referral.id}").h1 is not None
+
+
+def test_an_officer_cannot_read_another_officers_referral(signed_in, stored_referral):
+    client, _ = signed_in("custody_officer")
+    client.get_page(f"/referrals/{stored_referral().id}", expected_status=404)
 
 
 def test_a_provider_cannot_read_a_referral(signed_in, stored_referral, app):
@@ -152,8 +157,9 @@ def casework_app(database_url, _migrated):
                                         ("custody_officer", False)])
 def test_navigators_may_agree_a_contract_or_record_a_decline(casework_app, make_user, stored_referral, role, sees):
     client = casework_app.test_client()
-    client.sign_in_as(make_user(role))
-    referral = stored_referral()
+    user = make_user(role)
+    client.sign_in_as(user)
+    referral = stored_referral(officer=user) if role == "custody_officer" else stored_referral()
     with casework_app.test_request_context():
         from flask import url_for
 
