@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import request
+from flask import jsonify, request
 
 from diversion.errors import BadRequest
 
@@ -16,3 +16,10 @@ def json_object() -> dict:
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
     return data
+
+
+def created(payload: dict):
+    """201 with the new record."""
+    response = jsonify(payload)
+    response.status_code = 201
+    return response

@@ -6,7 +6,7 @@ from flask import g, jsonify, request
 from diversion.api import serialise
 from diversion.api.auth import any_role, api_roles
 from diversion.api.blueprint import bp
-from diversion.api.body import json_object
+from diversion.api.body import created, json_object
 from diversion.api.pagination import page, page_args
 from diversion.domain import contracts as contract_rules
 from diversion.domain import referrals as referral_rules
@@ -14,12 +14,6 @@ from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR
 from diversion.errors import ValidationFailed
 from diversion.ids import valid_id
 from diversion.services import contracts, reference, referrals
-
-
-def _created(body):
-    response = jsonify(body)
-    response.status_code = 201
-    return response
 
 
 @bp.route("/checkpoint/referrals", methods=["POST"])
@@ -38,7 +32,7 @@ def create_referral():
         403: {$ref: '#/components/responses/Forbidden'}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
-    return _created(serialise.referral(referrals.create(json_object(), actor=g.api_user)))
+    return created(serialise.referral(referrals.create(json_object(), actor=g.api_user)))
 
 
 @bp.route("/checkpoint/referrals")
@@ -154,7 +148,7 @@ def agree_contract(referral_id: int):
     """
     body = json_object()
     referral = referrals.load(referral_id, g.api_user, action="contract")
-    return _created(serialise.contract(contracts.agree(referral, body, actor=g.api_user)))
+    return created(serialise.contract(contracts.agree(referral, body, actor=g.api_user)))
 
 
 @bp.route("/reference/offence-categories")
@@ -249,7 +243,7 @@ def add_note(contract_id: int):
     """
     body = json_object()
     contract = contracts.load(contract_id, g.api_user, action="note")
-    return _created(serialise.note(contracts.add_note(contract, body, actor=g.api_user)))
+    return created(serialise.note(contracts.add_note(contract, body, actor=g.api_user)))
 
 
 @bp.route("/contracts/<int:contract_id>/conditions/<int:condition_id>/progress", methods=["POST"])
@@ -277,7 +271,7 @@ def record_progress(contract_id: int, condition_id: int):
     contract = contracts.load(contract_id, g.api_user, action="progress")
     entry = contracts.record_progress(contract, condition_id, body, actor=g.api_user)
     condition = next(c for c in contract.conditions if c.id == condition_id)
-    return _created(serialise.progress(entry, condition))
+    return created(serialise.progress(entry, condition))
 
 
 @bp.route("/contracts/<int:contract_id>/conditions/<int:condition_id>/status", methods=["POST"])

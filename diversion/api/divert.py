@@ -5,7 +5,7 @@ from flask import g, jsonify, request
 
 from diversion.api.auth import api_roles
 from diversion.api.blueprint import bp
-from diversion.api.body import json_object
+from diversion.api.body import created, json_object
 from diversion.api.pagination import page, page_args
 from diversion.api.serialise import person
 from diversion.domain import divert as rules
@@ -31,12 +31,6 @@ def referral_json(r) -> dict:
             "version": r.version}
 
 
-def _created(body):
-    response = jsonify(body)
-    response.status_code = 201
-    return response
-
-
 @bp.route("/divert/referrals", methods=["POST"])
 @api_roles(CUSTODY_OFFICER, ADMIN)
 def create_divert_referral():
@@ -54,7 +48,7 @@ def create_divert_referral():
         409: {description: 'previous_non_engagement: an earlier referral ended declined or disengaged without an assessment', content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
-    return _created(referral_json(divert.create(json_object(), actor=g.api_user)))
+    return created(referral_json(divert.create(json_object(), actor=g.api_user)))
 
 
 @bp.route("/divert/referrals/<int:referral_id>/events", methods=["POST"])
@@ -79,7 +73,7 @@ def record_divert_event(referral_id: int):
     body = json_object()
     referral = divert.load(referral_id, g.api_user, action="event")
     event = divert.record_event(referral, body, actor=g.api_user)
-    return _created({**event_json(event), "referral_status": referral.status, "version": referral.version})
+    return created({**event_json(event), "referral_status": referral.status, "version": referral.version})
 
 
 @bp.route("/divert/referrals/<int:referral_id>")
