@@ -30,8 +30,6 @@ def audit_events():
         - {name: cursor, in: query, schema: {type: string}}
       responses:
         200: {description: 'A page of audit events: {"items": [...], "next": cursor or null}'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
     limit, after = page_args()

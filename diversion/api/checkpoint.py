@@ -27,9 +27,6 @@ def create_referral():
       requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/ReferralInput'}}}}
       responses:
         201: {description: The referral, content: {application/json: {schema: {$ref: '#/components/schemas/Referral'}}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
     return created(serialise.referral(referrals.create(json_object(), actor=g.api_user)))
@@ -49,8 +46,6 @@ def list_referrals():
         - {name: cursor, in: query, schema: {type: string}}
       responses:
         200: {description: 'A page of referrals: {"items": [...], "next": cursor or null}'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
     limit, after = page_args()
@@ -72,8 +67,6 @@ def get_referral(referral_id: int):
       parameters: [{name: referral_id, in: path, required: true, schema: {type: integer}}]
       responses:
         200: {description: The referral, content: {application/json: {schema: {$ref: '#/components/schemas/Referral'}}}}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
     """
     return jsonify(serialise.referral(referrals.load(referral_id, g.api_user)))
@@ -95,9 +88,6 @@ DECISION_DOC = """{what}
       requestBody: {{required: true, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Decision'}}}}}}}}
       responses:
         200: {{description: The referral, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Referral'}}}}}}}}
-        400: {{$ref: '#/components/responses/BadRequest'}}
-        401: {{$ref: '#/components/responses/Unauthorized'}}
-        403: {{$ref: '#/components/responses/Forbidden'}}
         404: {{$ref: '#/components/responses/NotFound'}}
         409: {{$ref: '#/components/responses/Conflict'}}
         422: {{$ref: '#/components/responses/ValidationFailed'}}
@@ -139,9 +129,6 @@ def agree_contract(referral_id: int):
       requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/ContractInput'}}}}
       responses:
         201: {description: The contract, content: {application/json: {schema: {$ref: '#/components/schemas/Contract'}}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
         422: {$ref: '#/components/responses/ValidationFailed'}
@@ -161,7 +148,6 @@ def offence_categories():
       tags: [Reference]
       responses:
         200: {description: '{"items": [{"code", "title", "eligibility"}]}'}
-        401: {$ref: '#/components/responses/Unauthorized'}
     """
     return jsonify(items=[{"code": c.code, "title": c.title, "eligibility": c.eligibility}
                           for c in reference.categories()])
@@ -183,8 +169,6 @@ def list_contracts():
         - {name: cursor, in: query, schema: {type: string}}
       responses:
         200: {description: 'A page of contracts: {"items": [...], "next": cursor or null}'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
     from diversion.services import parse
@@ -216,8 +200,6 @@ def get_contract(contract_id: int):
       parameters: [{name: contract_id, in: path, required: true, schema: {type: integer}}]
       responses:
         200: {description: The contract, content: {application/json: {schema: {$ref: '#/components/schemas/Contract'}}}}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
     """
     return jsonify(serialise.contract(contracts.load_full(contract_id, g.api_user)))
@@ -235,9 +217,6 @@ def add_note(contract_id: int):
       requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/NoteInput'}}}}
       responses:
         201: {description: The note}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
@@ -260,9 +239,6 @@ def record_progress(contract_id: int, condition_id: int):
       requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/ProgressInput'}}}}
       responses:
         201: {description: The progress entry and the condition}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
         422: {$ref: '#/components/responses/ValidationFailed'}
@@ -288,9 +264,6 @@ def set_condition_status(contract_id: int, condition_id: int):
       requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/ConditionStatusInput'}}}}
       responses:
         200: {description: The contract, content: {application/json: {schema: {$ref: '#/components/schemas/Contract'}}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
         422: {$ref: '#/components/responses/ValidationFailed'}
@@ -313,9 +286,6 @@ def record_outcome(contract_id: int):
       requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/OutcomeInput'}}}}
       responses:
         200: {description: The contract, content: {application/json: {schema: {$ref: '#/components/schemas/Contract'}}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
         422: {$ref: '#/components/responses/ValidationFailed'}

@@ -42,9 +42,6 @@ def create_divert_referral():
       requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/DivertReferralInput'}}}}
       responses:
         201: {description: The referral, content: {application/json: {schema: {$ref: '#/components/schemas/DivertReferral'}}}}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         409: {description: 'previous_non_engagement: an earlier referral ended declined or disengaged without an assessment', content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
@@ -63,9 +60,6 @@ def record_divert_event(referral_id: int):
       requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/DivertEventInput'}}}}
       responses:
         201: {description: 'The event, with the referral''s new status'}
-        400: {$ref: '#/components/responses/BadRequest'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
         409: {$ref: '#/components/responses/Conflict'}
         422: {$ref: '#/components/responses/ValidationFailed'}
@@ -87,8 +81,6 @@ def get_divert_referral(referral_id: int):
       parameters: [{name: referral_id, in: path, required: true, schema: {type: integer}}]
       responses:
         200: {description: The referral, content: {application/json: {schema: {$ref: '#/components/schemas/DivertReferral'}}}}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}
     """
     return jsonify(referral_json(divert.load(referral_id, g.api_user)))
@@ -108,8 +100,6 @@ def list_divert_referrals():
         - {name: cursor, in: query, schema: {type: string}}
       responses:
         200: {description: 'A page of referrals: {"items": [...], "next": cursor or null}'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
     limit, after = page_args()

@@ -9,6 +9,8 @@ from apispec import APISpec
 from apispec.yaml_utils import load_operations_from_docstring
 from flask import current_app
 
+from diversion.domain.roles import ALL_ROLES
+
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -62,7 +64,13 @@ def build_spec() -> dict:
         for converter_arg in rule.arguments:
             path = path.replace(f"<int:{converter_arg}>", "{%s}" % converter_arg)
             path = path.replace(f"<{converter_arg}>", "{%s}" % converter_arg)
-        for operation in operations.values():
+        for method, operation in operations.items():
             operation.setdefault("security", [{"bearer": []}])
+            responses = operation.setdefault("responses", {})
+            responses.setdefault(401, {"$ref": "#/components/responses/Unauthorized"})
+            if view.allowed_roles != ALL_ROLES:
+                responses.setdefault(403, {"$ref": "#/components/responses/Forbidden"})
+            if method == "post":
+                responses.setdefault(400, {"$ref": "#/components/responses/BadRequest"})
         spec.path(path=path, operations=operations)
     return spec.to_dict()

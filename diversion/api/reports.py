@@ -32,8 +32,6 @@ def checkpoint_report():
         - {name: group_by, in: query, schema: {type: string, enum: [navigator, ethnicity, gender, age_band, offence_category]}}
       responses:
         200: {description: 'referrals, eligible, contracts_started, ended, completion_rate (+ Wilson ci95), breach_reasons, median_days_referral_to_contract, active_now, overdue_now; with group_by also groups'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
     start, end = reports.period(request.args)
@@ -54,8 +52,6 @@ def divert_report():
         - {name: group_by, in: query, schema: {type: string, enum: [ethnicity, gender, age_band, substance, source]}}
       responses:
         200: {description: 'referrals, repeat_referrals, contacted, assessed, completed, assessed_rate (+ ci95), median_days_to_assessment; with group_by also groups'}
-        401: {$ref: '#/components/responses/Unauthorized'}
-        403: {$ref: '#/components/responses/Forbidden'}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
     start, end = reports.period(request.args)

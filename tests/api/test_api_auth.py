@@ -90,6 +90,6 @@ def test_a_body_over_the_size_limit_is_413_in_the_error_shape(echo_app, issue_to
     _assert_error(response, 413, "payload_too_large")
 
 
-def test_api_writes_need_no_csrf_token_but_page_forms_do(echo_app, issue_token):
+def test_api_writes_need_no_csrf_token(echo_app, issue_token):
     token, _ = issue_token("admin")
     assert echo_app.test_client().post("/api/v1/probe/echo", json={}, headers=bearer(token)).status_code == 200
