@@ -49,59 +49,73 @@ def _rate_block(completed: int, breached: int) -> dict:
 
 
 def checkpoint(start: date, end: date, group_by: str | None = None) -> dict:
+    """The Checkpoint figures for a period (4 SQL statements), overall and, with `group_by`, per group."""
     if group_by is not None and group_by not in CHECKPOINT_GROUPS:
         raise ValidationFailed(fields={"group_by": ["Group by one of: " + ", ".join(CHECKPOINT_GROUPS)]})
-    today = clock.today()
-    key_for_referrals = _key(group_by, CheckpointReferral.referral_date,
-                             {"offence_category": CheckpointReferral.offence_category,
-                              "navigator": sa.literal(None)})
-    key_for_contracts = _key(group_by, CheckpointReferral.referral_date,
-                             {"offence_category": CheckpointReferral.offence_category,
-                              "navigator": sa.cast(Contract.navigator_id, sa.String)})
-    contracts = (sa.select().select_from(Contract).join(CheckpointReferral, Contract.referral_id == CheckpointReferral.id)
-                 .join(Person, Contract.person_id == Person.id))
     figures: dict[str, dict] = defaultdict(_empty_checkpoint)
+    referral_key = _key(group_by, CheckpointReferral.referral_date,
+                        {"offence_category": CheckpointReferral.offence_category, "navigator": sa.literal(None)})
+    contract_key = _key(group_by, CheckpointReferral.referral_date,
+                        {"offence_category": CheckpointReferral.offence_category,
+                         "navigator": sa.cast(Contract.navigator_id, sa.String)})
+    if group_by != "navigator":  # referrals have no navigator until contracted
+        _count_referrals(figures, referral_key, start, end)
+    contracts = (sa.select().select_from(Contract)
+                 .join(CheckpointReferral, Contract.referral_id == CheckpointReferral.id)
+                 .join(Person, Contract.person_id == Person.id).add_columns(contract_key.label("k")))
+    _count_starts(figures, contracts, start, end)
+    _count_outcomes(figures, contracts, start, end)
+    _count_open(figures, contracts, clock.today())
+    return _checkpoint_report(figures, start, end, group_by)
 
-    # 1. referrals and eligibility, by referral date
-    if group_by != "navigator":
-        rows = db.session.execute(
-            sa.select(key_for_referrals.label("k"), sa.func.count(),
-                      sa.func.sum(sa.case((CheckpointReferral.eligible, 1), else_=0)))
+
+def _count_referrals(figures: dict, key, start: date, end: date) -> None:
+    """Referrals and how many were eligible, by referral date."""
+    for k, count, eligible in db.session.execute(
+            sa.select(key.label("k"), sa.func.count(), sa.func.sum(sa.case((CheckpointReferral.eligible, 1), else_=0)))
             .select_from(CheckpointReferral).join(Person, CheckpointReferral.person_id == Person.id)
-            .where(CheckpointReferral.referral_date.between(start, end)).group_by("k")).all()
-        for key, count, eligible in rows:
-            figures[key]["referrals"] += count
-            figures[key]["eligible"] += eligible or 0
-    # 2. contracts started, with the days from referral to contract as a histogram (for the median)
-    days = days_between(CheckpointReferral.referral_date, Contract.start_date)
-    for key, waited, count in db.session.execute(
-            contracts.add_columns(key_for_contracts.label("k"), days.label("d"), sa.func.count())
-            .where(Contract.start_date.between(start, end)).group_by("k", "d")):
-        figures[key]["contracts_started"] += count
-        figures[key]["_days"].append((waited, count))
-    # 3. outcomes, by outcome date
-    for key, status, reason, count in db.session.execute(
-            contracts.add_columns(key_for_contracts.label("k"), Contract.status, Contract.outcome_reason,
-                                  sa.func.count())
-            .where(Contract.outcome_date.between(start, end)).group_by("k", Contract.status, Contract.outcome_reason)):
-        figures[key]["ended"][status] += count
-        if status == BREACHED:
-            figures[key]["breach_reasons"][reason or "other"] += count
-    # 4. now: active and overdue
-    for key, active, overdue in db.session.execute(
-            contracts.add_columns(key_for_contracts.label("k"), sa.func.count(),
-                                  sa.func.sum(sa.case((Contract.deadline < today, 1), else_=0)))
-            .where(Contract.status == ACTIVE).group_by("k")):
-        figures[key]["active_now"] += active
-        figures[key]["overdue_now"] += overdue or 0
+            .where(CheckpointReferral.referral_date.between(start, end)).group_by("k")):
+        figures[k]["referrals"] += count
+        figures[k]["eligible"] += eligible or 0
 
+
+def _count_starts(figures: dict, contracts, start: date, end: date) -> None:
+    """Contracts started, with the days from referral to contract as a histogram (for the median)."""
+    days = days_between(CheckpointReferral.referral_date, Contract.start_date)
+    for k, waited, count in db.session.execute(
+            contracts.add_columns(days.label("d"), sa.func.count())
+            .where(Contract.start_date.between(start, end)).group_by("k", "d")):
+        figures[k]["contracts_started"] += count
+        figures[k]["_days"].append((waited, count))
+
+
+def _count_outcomes(figures: dict, contracts, start: date, end: date) -> None:
+    """Outcomes and breach reasons, by outcome date."""
+    for k, status, reason, count in db.session.execute(
+            contracts.add_columns(Contract.status, Contract.outcome_reason, sa.func.count())
+            .where(Contract.outcome_date.between(start, end)).group_by("k", Contract.status, Contract.outcome_reason)):
+        figures[k]["ended"][status] += count
+        if status == BREACHED:
+            figures[k]["breach_reasons"][reason or "other"] += count
+
+
+def _count_open(figures: dict, contracts, today: date) -> None:
+    """Contracts active now, and how many of them are past their deadline."""
+    for k, active, overdue in db.session.execute(
+            contracts.add_columns(sa.func.count(), sa.func.sum(sa.case((Contract.deadline < today, 1), else_=0)))
+            .where(Contract.status == ACTIVE).group_by("k")):
+        figures[k]["active_now"] += active
+        figures[k]["overdue_now"] += overdue or 0
+
+
+def _checkpoint_report(figures: dict, start: date, end: date, group_by: str | None) -> dict:
     overall = _empty_checkpoint()
     for values in figures.values():
         _add_checkpoint(overall, values)
     report = {"period": {"from": start.isoformat(), "to": end.isoformat()}, **_finish_checkpoint(overall)}
     overall_rate = report.pop("_raw")[0]
     if group_by == "navigator":
-        report["referrals"] = report["eligible"] = None  # referrals have no navigator until contracted
+        report["referrals"] = report["eligible"] = None
     if group_by is not None:
         names = _navigator_names(figures) if group_by == "navigator" else {}
         groups = []
