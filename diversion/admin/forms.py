@@ -26,6 +26,12 @@ class ChangeRoleForm(FlaskForm):
     submit = SubmitField("Change role", widget=GovSubmitInput())
 
 
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", widget=GovPasswordInput())
+    version = HiddenField()
+    submit = SubmitField("Set new password", widget=GovSubmitInput())
+
+
 class VersionedActionForm(FlaskForm):
     """A button that acts on a record the user read at `version`."""
     version = HiddenField()

@@ -5,7 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from diversion.access import roles_required
-from diversion.admin.forms import ChangeRoleForm, CreateTokenForm, CreateUserForm, VersionedActionForm
+from diversion.admin.forms import (ChangeRoleForm, CreateTokenForm, CreateUserForm, ResetPasswordForm,
+                                   VersionedActionForm)
 from diversion.domain.roles import ADMIN, MANAGER
 from diversion.domain.roles import label as role_label
 from diversion.errors import Conflict, ValidationFailed
@@ -52,7 +53,30 @@ def user_detail(user_id: int):
     user = user_service.get(user_id)
     role_form = ChangeRoleForm(role=user.role, version=user.version)
     return render_template("admin/user_detail.html", user=user, role_form=role_form,
-                           action_form=VersionedActionForm(version=user.version))
+                           action_form=VersionedActionForm(version=user.version),
+                           password_form=ResetPasswordForm(version=user.version))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@roles_required(ADMIN)
+def user_password(user_id: int):
+    user = user_service.get(user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user_service.reset_password(user, form.password.data, actor=current_user, version=_version(form))
+        except ValidationFailed as failure:
+            apply_field_errors(form, failure.fields)
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+        else:
+            flash(f"{user.name}'s password has been changed and they have been signed out everywhere. Give them "
+                  "the new password securely.", "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/user_detail.html", user=user, role_form=ChangeRoleForm(role=user.role,
+                           version=user.version), action_form=VersionedActionForm(version=user.version),
+                           password_form=form), 422
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
@@ -72,7 +96,8 @@ def user_role(user_id: int):
             flash(f"{user.name}'s role is now {role_label(user.role).lower()}.", "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/user_detail.html", user=user, role_form=form,
-                           action_form=VersionedActionForm(version=user.version)), 422
+                           action_form=VersionedActionForm(version=user.version),
+                           password_form=ResetPasswordForm(version=user.version)), 422
 
 
 @bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])

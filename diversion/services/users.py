@@ -180,3 +180,18 @@ def names(ids) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def reset_password(user: User, new: str, *, actor: User, version: int | None = None) -> User:
+    """An administrator sets a new password for someone who has forgotten theirs: every session they have
+    ends, and they should change it when they next sign in."""
+    problems = password_problems(new or "", (user.email, user.name))
+    if problems:
+        raise ValidationFailed(fields={"password": problems})
+    _check_version(user, version)
+    user.password_hash = hash_password(new)
+    user.password_changed_at = clock.now()
+    _save(user)
+    sessions.end_all(user, "password_reset")
+    audit.record("user.reset_password", actor=actor, object_type="user", object_id=user.id)
+    return user

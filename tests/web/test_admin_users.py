@@ -102,3 +102,20 @@ def test_a_reactivated_user_can_sign_in_again(signed_in, make_user, app):
 def test_an_unknown_user_is_a_404(signed_in):
     client, _ = signed_in("admin")
     client.get_page("/admin/users/99999", expected_status=404)
+
+
+def test_an_admin_sets_a_new_password_for_someone_who_forgot_theirs(signed_in, make_user, app):
+    client, _ = signed_in("admin")
+    user = make_user("navigator")
+    their_browser = app.test_client()
+    their_browser.sign_in_as(user)
+    page = client.post_page(f"/admin/users/{user.id}/password", {"password": "password1234", "version": user.version},
+                            form_page=f"/admin/users/{user.id}", expected_status=422)
+    assert "harder to guess" in page.select_one("#password-error").get_text()
+    response = client.post_form(f"/admin/users/{user.id}/password",
+                                {"password": "Harbour-kestrel-velvet-52", "version": user.version},
+                                form_page=f"/admin/users/{user.id}")
+    assert response.status_code == 302
+    assert their_browser.get("/").status_code == 302  # signed out everywhere
+    assert app.test_client().sign_in_with_password(user.email, "Harbour-kestrel-velvet-52").status_code == 302
+    assert app.test_client().sign_in_with_password(user.email, PASSWORD).status_code == 200  # the old one fails
