@@ -47,14 +47,35 @@ def user_new():
     return render_template("admin/user_new.html", form=form)
 
 
+def _detail_page(user, status: int = 200, **forms):
+    """The user's page, with any form that failed shown again with its errors."""
+    forms.setdefault("role_form", ChangeRoleForm(role=user.role, version=user.version))
+    forms.setdefault("password_form", ResetPasswordForm(version=user.version))
+    return render_template("admin/user_detail.html", user=user,
+                           action_form=VersionedActionForm(version=user.version), **forms), status
+
+
+def _change_user(user, form, change, done: str):
+    """Run one change on a user from one of the page's forms: on success or conflict back to the page (with a
+    message), on bad input the page again with the form's errors."""
+    if form.validate_on_submit():
+        try:
+            change()
+        except ValidationFailed as failure:
+            apply_field_errors(form, failure.fields)
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+        else:
+            flash(done(), "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return None
+
+
 @bp.route("/users/<int:user_id>")
 @roles_required(ADMIN)
 def user_detail(user_id: int):
-    user = user_service.get(user_id)
-    role_form = ChangeRoleForm(role=user.role, version=user.version)
-    return render_template("admin/user_detail.html", user=user, role_form=role_form,
-                           action_form=VersionedActionForm(version=user.version),
-                           password_form=ResetPasswordForm(version=user.version))
+    return _detail_page(user_service.get(user_id))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -62,21 +83,12 @@ def user_detail(user_id: int):
 def user_password(user_id: int):
     user = user_service.get(user_id)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user_service.reset_password(user, form.password.data, actor=current_user, version=_version(form))
-        except ValidationFailed as failure:
-            apply_field_errors(form, failure.fields)
-        except Conflict as conflict:
-            flash(conflict.message, "error")
-            return redirect(url_for("admin.user_detail", user_id=user.id))
-        else:
-            flash(f"{user.name}'s password has been changed and they have been signed out everywhere. Give them "
-                  "the new password securely.", "success")
-            return redirect(url_for("admin.user_detail", user_id=user.id))
-    return render_template("admin/user_detail.html", user=user, role_form=ChangeRoleForm(role=user.role,
-                           version=user.version), action_form=VersionedActionForm(version=user.version),
-                           password_form=form), 422
+    response = _change_user(
+        user, form,
+        lambda: user_service.reset_password(user, form.password.data, actor=current_user, version=_version(form)),
+        lambda: f"{user.name}'s password has been changed and they have been signed out everywhere. Give them "
+                "the new password securely.")
+    return response or _detail_page(user, 422, password_form=form)
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
@@ -84,20 +96,11 @@ def user_password(user_id: int):
 def user_role(user_id: int):
     user = user_service.get(user_id)
     form = ChangeRoleForm()
-    if form.validate_on_submit():
-        try:
-            user_service.change_role(user, form.role.data, actor=current_user, version=_version(form))
-        except ValidationFailed as failure:
-            apply_field_errors(form, failure.fields)
-        except Conflict as conflict:
-            flash(conflict.message, "error")
-            return redirect(url_for("admin.user_detail", user_id=user.id))
-        else:
-            flash(f"{user.name}'s role is now {role_label(user.role).lower()}.", "success")
-            return redirect(url_for("admin.user_detail", user_id=user.id))
-    return render_template("admin/user_detail.html", user=user, role_form=form,
-                           action_form=VersionedActionForm(version=user.version),
-                           password_form=ResetPasswordForm(version=user.version)), 422
+    response = _change_user(
+        user, form,
+        lambda: user_service.change_role(user, form.role.data, actor=current_user, version=_version(form)),
+        lambda: f"{user.name}'s role is now {role_label(user.role).lower()}.")
+    return response or _detail_page(user, 422, role_form=form)
 
 
 @bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
