@@ -31,7 +31,7 @@ PATHS = [
 
 def _person(rng: random.Random, n: int, today) -> dict:
     given, family, ethnicities = rng.choice(ORIGINS)
-    age = rng.choice([17, 18, 19, 20, 21, 22, 24, 26, 29, 33, 38, 45])
+    age = rng.choice([19, 19, 20, 21, 22, 23, 24, 26, 29, 33, 38, 45])  # 18+ on a referral date a year ago
     born = today - timedelta(days=age * 365 + rng.randrange(365))
     return {"given_name": rng.choice(given), "family_name": rng.choice(family), "date_of_birth": born.isoformat(),
             "gender": rng.choice(["male"] * 4 + ["female"] * 2 + ["not_stated"]), "ethnicity": rng.choice(ethnicities),

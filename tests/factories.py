@@ -70,9 +70,14 @@ def contract_payload(**overrides) -> dict:
 
 
 def referral(actor, **overrides):
-    """A stored referral made through the service (as a custody officer would)."""
+    """A stored referral made through the service (as a custody officer would). Each is about a person of its
+    own (`new_person`), so that tests can make several contracts without one person's live contract making
+    the next referral ineligible; pass "person.new_person": None to have the matching rule apply."""
     from diversion.services import referrals
 
+    overrides.setdefault("person.new_person", True)
+    if overrides["person.new_person"] is None:
+        del overrides["person.new_person"]
     return referrals.create(referral_payload(**overrides), actor=actor)
 
 

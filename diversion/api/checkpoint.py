@@ -35,7 +35,7 @@ def create_referral():
 @bp.route("/checkpoint/referrals")
 @api_roles(CUSTODY_OFFICER, NAVIGATOR, MANAGER, ADMIN)
 def list_referrals():
-    """Referrals, oldest first, optionally by status.
+    """Referrals the caller may read (need to know), in the order they were recorded, optionally by status.
     ---
     get:
       summary: List Checkpoint referrals
@@ -52,7 +52,8 @@ def list_referrals():
     status = request.args.get("status")
     if status and status not in referral_rules.STATUSES:
         raise ValidationFailed(fields={"status": ["Unknown status: use one of " + ", ".join(referral_rules.STATUSES)]})
-    rows = referrals.listing(status=status, after_id=after, limit=limit + 1, newest_first=False, viewer=g.api_user)
+    rows = referrals.listing(g.api_user, status=status, after=None if after is None else (after, after),
+                             limit=limit + 1)
     return jsonify(page(rows, limit, serialise.referral))
 
 

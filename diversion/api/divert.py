@@ -7,23 +7,25 @@ from diversion.api.auth import api_roles
 from diversion.api.blueprint import bp
 from diversion.api.body import created, json_object
 from diversion.api.pagination import page, page_args
-from diversion.api.serialise import person
+from diversion.api.serialise import recorded_person
 from diversion.domain import divert as rules
+from diversion.domain.need_to_know import READS_PROVIDER_NOTES
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
 from diversion.errors import ValidationFailed
 from diversion.services import divert
 
-READERS = (CUSTODY_OFFICER, PROVIDER, MANAGER, ADMIN, NAVIGATOR)
+READERS = (CUSTODY_OFFICER, PROVIDER, MANAGER, ADMIN)
 
 
 def event_json(e) -> dict:
-    note = None if g.api_user.role == CUSTODY_OFFICER else e.note  # the provider's notes stay with the provider
+    note = e.note if g.api_user.role in READS_PROVIDER_NOTES else None  # the provider's notes stay with them
     return {"id": e.id, "event": e.event, "date": e.date.isoformat(), "note": note, "onward_to": e.onward_to,
             "recorded_by": e.recorded_by_id, "created_at": e.created_at.isoformat()}
 
 
 def referral_json(r) -> dict:
-    return {"id": r.id, "person": person(r.person), "status": r.status, "referral_date": r.referral_date.isoformat(),
+    return {"id": r.id, "reference": r.reference, "person": recorded_person(r), "identity_match": r.identity_match,
+            "status": r.status, "referral_date": r.referral_date.isoformat(),
             "source": r.source, "substance": r.substance, "suspected_supply": r.suspected_supply,
             "referring_officer": r.referring_officer, "location": r.location,
             "referral_number": r.referral_number, "possible_duplicates": list(r.possible_duplicates),
@@ -71,7 +73,7 @@ def record_divert_event(referral_id: int):
 
 
 @bp.route("/divert/referrals/<int:referral_id>")
-@api_roles(*READERS)
+@api_roles(*READERS, NAVIGATOR)  # navigators read no DIVERT referral: one is "not found" (need to know)
 def get_divert_referral(referral_id: int):
     """One DIVERT referral with its events.
     ---

@@ -6,6 +6,7 @@ from diversion.domain import contracts as rules
 
 PERSON_FIELDS = ("given_name", "family_name", "gender", "ethnicity", "pnc_id", "custody_number", "postcode",
                  "phone", "email")
+RECORDED_FIELDS = ("given_name", "family_name", "date_of_birth", *PERSON_FIELDS[2:], "address")
 
 
 def _date(value):
@@ -13,13 +14,27 @@ def _date(value):
 
 
 def person(p) -> dict:
-    body = {"id": p.id, **{f: getattr(p, f) for f in PERSON_FIELDS}, "date_of_birth": _date(p.date_of_birth)}
+    """A person's current record (for those who may read it)."""
+    body = {"id": p.id, **{f: getattr(p, f) for f in PERSON_FIELDS}, "date_of_birth": _date(p.date_of_birth),
+            "address": p.address}
     return body
+
+
+def recorded_person(r) -> dict:
+    """A referral's person as the officer recorded them on it, with the id of the record it was linked to.
+    Nothing stored about that person is echoed: a referral never discloses someone else's details."""
+    return {"id": r.person_id, **{f: r.person_as_recorded.get(f) for f in RECORDED_FIELDS}}
+
+
+def identity_search_result(p) -> dict:
+    return {"id": p.id, "given_name": p.given_name, "family_name": p.family_name,
+            "date_of_birth": _date(p.date_of_birth), "pnc_id": p.pnc_id}
 
 
 def referral(r) -> dict:
     return {
-        "id": r.id, "status": r.status, "referral_date": _date(r.referral_date), "person": person(r.person),
+        "id": r.id, "reference": r.reference, "status": r.status, "referral_date": _date(r.referral_date),
+        "person": recorded_person(r), "identity_match": r.identity_match,
         "offence": {"category": r.offence_category, "description": r.offence_description,
                     "offence_date": _date(r.offence_date), "arrest_date": _date(r.arrest_date),
                     "hate_crime": r.hate_crime},
@@ -53,6 +68,13 @@ def note(n) -> dict:
             "occurred_at": n.occurred_at.isoformat(), "created_at": n.created_at.isoformat()}
 
 
+def alert(a) -> dict:
+    return {"id": a.id, "kind": a.kind, "scheme": a.scheme, "referral_id": a.referral_id, "date": _date(a.date),
+            "summary": a.summary, "created_at": a.created_at.isoformat(),
+            "resolved_at": a.resolved_at.isoformat() if a.resolved_at else None, "resolution": a.resolution,
+            "resolution_reason": a.resolution_reason}
+
+
 def contract(c) -> dict:
     outcome = None
     if c.outcome_date is not None:
@@ -60,10 +82,12 @@ def contract(c) -> dict:
                    "details": c.outcome_details, "recorded_by": c.outcome_recorded_by_id,
                    "recorded_at": c.outcome_recorded_at.isoformat()}
     return {
-        "id": c.id, "referral_id": c.referral_id, "person": person(c.person), "navigator_id": c.navigator_id,
+        "id": c.id, "reference": c.reference, "referral_id": c.referral_id, "person": person(c.person),
+        "navigator_id": c.navigator_id,
         "status": rules.status_on(c.status, c.deadline, clock.today()), "start_date": _date(c.start_date),
         "deadline": _date(c.deadline), "conditions": [condition(x) for x in c.conditions],
-        "notes": [note(n) for n in c.notes], "outcome": outcome, "prosecution_referred": c.prosecution_referred,
+        "notes": [note(n) for n in c.notes], "alerts": [alert(a) for a in c.alerts], "outcome": outcome,
+        "prosecution_referred": c.prosecution_referred,
         "version": c.version,
     }
 

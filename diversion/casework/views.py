@@ -14,6 +14,7 @@ from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
 from diversion.errors import Conflict, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
+from diversion.intake import list_views
 from diversion.models import User
 from diversion.pages import PageErrors, date_parts
 from diversion.services import contracts, reference, referrals
@@ -30,10 +31,10 @@ def _navigators() -> list[User]:
 @bp.route("/queue")
 @roles_required(*WORKERS)
 def queue():
-    waiting = referrals.listing(status=referral_rules.AWAITING_NAVIGATOR, limit=200, newest_first=False,
-                                viewer=current_user)
+    page = list_views.sorted_page(referral_rules.AWAITING_NAVIGATOR, "oldest")
     categories = {c.code: c.title for c in reference.categories(include_inactive=True)}
-    return render_template("casework/queue.html", referrals=waiting, categories=categories, today=clock.today())
+    return render_template("casework/queue.html", referrals=page.rows, categories=categories, today=clock.today(),
+                           pagination=list_views.pagination("casework.queue", page))
 
 
 @bp.route("/referrals/<int:referral_id>/decline", methods=["POST"])

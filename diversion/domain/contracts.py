@@ -140,8 +140,11 @@ class OutcomeCheck:
 
 
 def check_outcome(*, outcome: object, on: date | None, reason: object, stored_status: str, start_date: date,
-                  deadline: date, today: date, condition_statuses: dict[int, tuple[str, str]]) -> OutcomeCheck:
-    """May this outcome be recorded now? `condition_statuses` maps condition id → (type, status)."""
+                  deadline: date, today: date, condition_statuses: dict[int, tuple[str, str]],
+                  open_alerts: list[int] = ()) -> OutcomeCheck:
+    """May this outcome be recorded now? `condition_statuses` maps condition id → (type, status);
+    `open_alerts` are new referrals the navigator has not yet decided on: a contract is not completed while
+    one might be a new offence (revision 2, "live cases")."""
     check = OutcomeCheck()
     if not _is(outcome, OUTCOMES):
         check.fields["outcome"] = ["Choose completed, breached or discontinued"]
@@ -168,18 +171,48 @@ def check_outcome(*, outcome: object, on: date | None, reason: object, stored_st
         if unmet:
             check.conflict = check.conflict or "Every condition must be met before the contract is completed."
             check.conflict_fields["conditions"] = [str(cid) for cid in sorted(unmet)]
+        if open_alerts:
+            check.conflict = check.conflict or ("There is a new referral for this person: decide whether it is a "
+                                                "breach before completing the contract.")
+            check.conflict_fields["alerts"] = [str(aid) for aid in sorted(open_alerts)]
     return check
 
 
-def condition_status_problem(condition_type: str, new_status: object, stored_status: str) -> tuple[str, str] | None:
-    """(kind, message) when a condition's status may not be set this way: kind is 'field' or 'conflict'."""
+def condition_status_problem(condition_type: str, new_status: object, stored_status: str, *,
+                             community_kind: str | None = None, target_hours: int | None = None,
+                             hours_done: float = 0) -> tuple[str, str] | None:
+    """(kind, message) when a condition's status may not be set this way: kind is 'field' or 'conflict'.
+    Unpaid work is met only when the hours are done (revision 2)."""
     if not _is(new_status, (MET, FAILED)):
         return "field", "Choose met or failed"
     if condition_type == OFFENDING:
         return "conflict", "The no-further-offending condition follows the contract's outcome"
     if not is_open(stored_status):
         return "conflict", "This contract has ended; its conditions can no longer change"
+    if new_status == MET and community_kind == UNPAID_WORK and (hours_done or 0) < (target_hours or 0):
+        return "conflict", (f"Unpaid work is met only when every hour is done: {hours_done or 0:g} of "
+                            f"{target_hours} hours so far")
     return None
+
+
+def live_on(start_date: date, stored_status: str, outcome_date: date | None, day: date) -> bool:
+    """Was the contract in progress (active or overdue) on `day`? From its start until the day before its
+    outcome's date: a contract that ended on or before `day` was not live that day."""
+    if start_date > day:
+        return False
+    return outcome_date > day if outcome_date is not None else stored_status == ACTIVE
+
+
+ENDED_UNMET = "ended_unmet"  # shown, never stored: an open condition of a contract that has ended
+CONDITION_LABELS = {OPEN: "Open", MET: "Met", FAILED: "Failed", ENDED_UNMET: "Not met"}
+
+
+def condition_shown(condition_status: str, contract_status: str) -> str:
+    """What a condition's status means to a reader: once the contract has ended an open condition will never
+    be met, so it reads "not met" rather than "open"."""
+    if condition_status == OPEN and not is_open(contract_status):
+        return ENDED_UNMET
+    return condition_status
 
 
 def progress_problems(hours: object, note: object, community_kind: str | None, stored_status: str

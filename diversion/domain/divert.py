@@ -57,6 +57,7 @@ import re
 from datetime import date, datetime
 
 from diversion.domain.deadlines import working_days_between
+from diversion.domain.eligibility import age_on
 
 _date = date  # event_problems has a parameter called `date`, as in the API body
 
@@ -336,6 +337,14 @@ def may_refer_again(previous: list[tuple[str, bool]]) -> bool:
     A referral still open, or completed, or ended after an assessment, does not stand in the way.
     """
     return not any(never_engaged(status, assessed) for status, assessed in previous)
+
+
+def age_problem(date_of_birth: date, referral_date: date, minimum_age: int) -> str | None:
+    """DIVERT serves people of at least `minimum_age` (policy, default 18) on the referral date."""
+    if age_on(date_of_birth, referral_date) < minimum_age:
+        return (f"DIVERT is for people aged {minimum_age} or over on the referral date: this person was "
+                f"{max(age_on(date_of_birth, referral_date), 0)}")
+    return None
 
 
 def referral_number(previous_count: int) -> int:

@@ -24,6 +24,9 @@ REASONS: dict[str, str] = {
     "on_bail": "They are on police or court bail.",
     "co_accused": "There is a co-accused.",
     "detained_mental_health": "They are detained for court or under the Mental Health Act.",
+    # Revision 2: a new offence during a contract is dealt with by prosecution, not by another contract.
+    "live_contract": "They had a Checkpoint contract in progress on the referral date. A new offence during a "
+                     "contract is dealt with by prosecution; the contract's navigator has been told.",
 }
 
 
@@ -41,6 +44,7 @@ class Screening:
     on_bail: bool = False
     co_accused: bool = False
     detained_mental_health: bool = False
+    live_contract: bool = False  # the person had an active or overdue contract on the referral date
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ def screen(s: Screening, offence_age_limit_months: int = DEFAULT_OFFENCE_AGE_LIM
         "on_bail": s.on_bail,
         "co_accused": s.co_accused,
         "detained_mental_health": s.detained_mental_health,
+        "live_contract": s.live_contract,
     }
     reasons = tuple(code for code in REASONS if failing[code])
     eligible = not reasons

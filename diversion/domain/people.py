@@ -1,9 +1,7 @@
-"""People: the codes we record about them, and when two records probably describe the same person."""
+"""People: the codes and formats we record about them (matching one record to another: domain/identity.py)."""
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 
 GENDERS = {"female": "Female", "male": "Male", "other": "Other", "not_stated": "Not stated"}
 
@@ -37,24 +35,15 @@ PNC_PATTERN = re.compile(r"^(\d{2}|\d{4})/\d{1,7}[A-Z]$")
 POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
 
 
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()-]{5,30}$")
+
+
 def normalise_pnc(value: str) -> str:
     return value.strip().upper()
 
 
-def _fold(name: str) -> str:
-    """Lower case, accents removed, only letters: 'Zoë O’Brien' → 'zoeobrien'."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in decomposed if ch.isalpha() and not unicodedata.combining(ch))
-
-
-def similar_names(given_a: str, family_a: str, given_b: str, family_b: str, threshold: float = 0.8) -> bool:
-    """Probably the same name: close spelling of the whole name, or the same family name and first initial,
-    or given and family names swapped."""
-    a_given, a_family, b_given, b_family = map(_fold, (given_a, family_a, given_b, family_b))
-    if not (a_family and b_family):
-        return False
-    if a_family == b_family and a_given[:1] == b_given[:1]:
-        return True
-    if a_given == b_family and a_family == b_given:
-        return True
-    return difflib.SequenceMatcher(None, a_given + " " + a_family, b_given + " " + b_family).ratio() >= threshold
+def normalise_postcode(value: str) -> str:
+    """Upper case with one space before the last three characters: 'dh13hp' → 'DH1 3HP'."""
+    compact = "".join(value.split()).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact

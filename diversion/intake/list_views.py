@@ -16,7 +16,6 @@ from diversion import clock
 from diversion.access import roles_required
 from diversion.domain import referrals as rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER
-from diversion.ids import valid_id
 from diversion.intake.paging import keyset_page
 from diversion.intake.views import bp
 from diversion.services import reference, referrals
@@ -28,31 +27,29 @@ EVERYONE = {MANAGER, ADMIN}
 @bp.get("/referrals", endpoint="referrals")
 @roles_required(CUSTODY_OFFICER, MANAGER, ADMIN)
 def referral_list():
-    everyone = current_user.role in EVERYONE
+    everyone = current_user.role in EVERYONE  # officers see the referrals they made (need to know)
     status = request.args.get("status") if everyone else None
     status = status if status in rules.STATUSES else None
-    fetch = partial(referrals.listing, status=status, created_by=None if everyone else current_user.id)
-    page = keyset_page(fetch, _cursor(), PAGE_SIZE, newest_first=True, viewer=current_user)
+    page = sorted_page(status, "newest")
     return render_template("intake/referrals.html", page=page, everyone=everyone, status=status,
                            statuses=list(rules.LABELS.items()), titles=_category_titles(),
-                           pagination=_pagination("intake.referrals", page, status=status))
+                           pagination=pagination("intake.referrals", page, status=status))
 
 
 @bp.get("/approvals")
 @roles_required(MANAGER, ADMIN)
 def approvals():
-    fetch = partial(referrals.listing, status=rules.AWAITING_APPROVAL)
-    page = keyset_page(fetch, _cursor(), PAGE_SIZE, newest_first=False, viewer=current_user)
+    page = sorted_page(rules.AWAITING_APPROVAL, "waiting")
     today = clock.today()
     waiting = {row.id: (today - _local_date(row.created_at)).days for row in page.rows}
     return render_template("intake/approvals.html", page=page, waiting=waiting, titles=_category_titles(),
-                           pagination=_pagination("intake.approvals", page))
+                           pagination=pagination("intake.approvals", page))
 
 
-def _cursor() -> int | None:
-    after = request.args.get("after", type=int)
-    after = after if valid_id(after) else None
-    return after if after is not None and after >= 0 else None
+def sorted_page(status: str | None, order: str):
+    """One page of the referrals the user may read, sorted by `order`, from the address's cursor."""
+    fetch = partial(referrals.listing, current_user, status=status, order=order)
+    return keyset_page(fetch, lambda row: referrals.position(row, order), request.args.get("after"), PAGE_SIZE)
 
 
 def _category_titles() -> dict[str, str]:
@@ -63,7 +60,7 @@ def _local_date(moment) -> date:
     return moment.astimezone(ZoneInfo("Europe/London")).date()
 
 
-def _pagination(endpoint: str, page, **args) -> dict | None:
+def pagination(endpoint: str, page, **args) -> dict | None:
     args = {key: value for key, value in args.items() if value}
     params = {}
     if page.has_previous:

@@ -1,31 +1,53 @@
-"""Keyset pages over `referrals.listing` (which takes `after_id` and `limit`): stable while rows are added."""
+"""Keyset pages over a listing sorted by (a column, id): stable while rows are added, and as cheap on the
+thousandth page as on the first. The cursor in the address is the sort key of the row before the page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 
 @dataclass
 class Page:
     rows: list
-    next_after: int | None       # the cursor of the next page, or None on the last page
+    next_after: str | None       # the cursor of the next page, or None on the last page
     has_previous: bool
-    previous_after: int | None   # the cursor of the previous page (None: the first page)
+    previous_after: str | None   # the cursor of the previous page (None: the first page)
 
 
-def keyset_page(fetch, after: int | None, size: int, newest_first: bool = True, viewer=None) -> Page:
-    """`fetch(after_id=, limit=, newest_first=, viewer=)` returns rows past the cursor in order (audited as
-    viewed by `viewer`). A previous page costs one more query, only when there is one, and is not audited:
-    only its ids are used. The first page is always the same number of queries."""
-    rows = fetch(after_id=after, limit=size + 1, newest_first=newest_first, viewer=viewer)
-    next_after = rows[size - 1].id if len(rows) > size else None
+def encode(position: tuple) -> str:
+    value, row_id = position
+    return f"{value.isoformat() if isinstance(value, (date, datetime)) else value}~{row_id}"
+
+
+def decode(token: str | None) -> tuple | None:
+    """(sort value, id) from a cursor; a cursor that was tampered with is the first page."""
+    if not token or "~" not in token:
+        return None
+    text, _, row_id = token.rpartition("~")
+    if not row_id.isascii() or not row_id.isdigit() or len(row_id) > 10:
+        return None
+    try:
+        value = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
+    except ValueError:
+        return None
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return None
+    return value, int(row_id)
+
+
+def keyset_page(fetch, key, after: str | None, size: int) -> Page:
+    """`fetch(after=, limit=, reverse=, audited=)` returns rows past a position (sort value, id) in order,
+    audited as viewed; `key(row)` is a row's position. A previous page costs one more query, only when there
+    is one, and is not audited (only its positions are used)."""
+    position = decode(after)
+    rows = fetch(after=position, limit=size + 1, reverse=False, audited=True)
+    next_after = encode(key(rows[size - 1])) if len(rows) > size else None
     rows = rows[:size]
-    if after is None:
+    if position is None:
         return Page(rows, next_after, False, None)
     if not rows:
         return Page(rows, None, True, None)
-    # The rows just before this page, nearest first: their farthest one starts the previous page.
-    earlier = fetch(after_id=rows[0].id, limit=size + 1, newest_first=not newest_first)
-    if len(earlier) <= size:
-        return Page(rows, next_after, True, None)
-    farthest = earlier[size - 1].id
-    return Page(rows, next_after, True, farthest + 1 if newest_first else farthest - 1)
+    # The rows before this page, nearest first: the one beyond the previous page marks where it starts.
+    earlier = fetch(after=key(rows[0]), limit=size + 1, reverse=True, audited=False)
+    previous = encode(key(earlier[size])) if len(earlier) > size else None
+    return Page(rows, next_after, True, previous)

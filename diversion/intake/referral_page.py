@@ -22,6 +22,13 @@ HEADINGS = {
 
 DECIDERS = {MANAGER, ADMIN}
 NAVIGATORS = {NAVIGATOR, ADMIN}
+MATCHES = {"pnc_match": "Linked to a known person by their PNC ID",
+           "name_match": "Linked to a known person with the same name and date of birth",
+           "chosen": "Linked to a known person the officer chose",
+           "new_person": "A new record: the officer said this is not the known person with these details",
+           "new": "A new record"}
+DECISIONS = {"approve": "Approved by a manager", "refuse": "Refused by a manager",
+             "decline": "Declined by the person"}
 
 
 def context(referral, user, *, action: str | None = None, problems: dict | None = None,
@@ -34,15 +41,20 @@ def context(referral, user, *, action: str | None = None, problems: dict | None 
     can_decide = user.role in DECIDERS and referral.status == rules.AWAITING_APPROVAL
     messages = [message for found in (problems or {}).values() for message in found]
     errors = PageErrors({f"{action}.reason": messages} if action else {})
+    recorded = referral.person_as_recorded
+    sees_record = people.may_read_person(referral.person_id, user)
+    typed_name = " ".join(recorded[k] for k in ("given_name", "family_name") if recorded.get(k))
     return {
         "referral": referral,
-        "person": referral.person,
+        "person_name": typed_name or (referral.person.full_name if sees_record else "the person"),
+        "person_link": sees_record,
+        "decision": DECISIONS.get(referral.decision, rules.LABELS.get(referral.status)),
         "heading": HEADINGS.get(referral.status, rules.LABELS.get(referral.status, "Referral")),
         "reasons": [eligibility.explain(code, limit) for code in referral.reasons
                     if code in eligibility.REASONS],
         "category_title": category.title if category else referral.offence_category,
         "duplicates": people.shown(referral.possible_duplicates, user, "possible_duplicate"),
-        "person_rows": person_rows(referral.person),
+        "person_rows": person_rows(recorded) + [_row("Record", MATCHES.get(referral.identity_match))],
         "offence_rows": offence_rows(referral, category.title if category else referral.offence_category,
                                      names.get(referral.created_by_id)),
         "decided_by": names.get(referral.decided_by_id),
@@ -68,22 +80,25 @@ def _yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
 
-def person_rows(person) -> list[dict]:
+def person_rows(recorded: dict) -> list[dict]:
+    """The person as the officer recorded them on this referral."""
+    name = " ".join(recorded[k] for k in ("given_name", "family_name") if recorded.get(k))
     return [
-        _row("Name", person.full_name),
-        _row("Date of birth", long_date(person.date_of_birth)),
-        _row("PNC ID", person.pnc_id),
-        _row("Custody number", person.custody_number),
-        _row("Gender", GENDERS.get(person.gender)),
-        _row("Ethnic group", ETHNICITIES.get(person.ethnicity)),
-        _row("Postcode", person.postcode),
-        _row("Phone number", person.phone),
-        _row("Email address", person.email),
+        _row("Name", name),
+        _row("Date of birth", long_date(recorded.get("date_of_birth")) if recorded.get("date_of_birth") else None),
+        _row("PNC ID", recorded.get("pnc_id")),
+        _row("Custody number", recorded.get("custody_number")),
+        _row("Gender", GENDERS.get(recorded.get("gender"))),
+        _row("Ethnic group", ETHNICITIES.get(recorded.get("ethnicity"))),
+        _row("Postcode", recorded.get("postcode")),
+        _row("Phone number", recorded.get("phone")),
+        _row("Email address", recorded.get("email")),
     ]
 
 
 def offence_rows(referral, category_title: str, referred_by: str | None) -> list[dict]:
     return [
+        _row("Reference", referral.reference),
         _row("Offence category", category_title),
         _row("Description", referral.offence_description),
         _row("Date of the offence", long_date(referral.offence_date)),

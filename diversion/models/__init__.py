@@ -3,11 +3,11 @@ from diversion.models.audit import AuditEvent
 from diversion.models.base import Base
 from diversion.models.divert import DivertEvent, DivertReferral
 from diversion.models.drafts import ReferralDraft
-from diversion.models.checkpoint import CheckpointReferral, Condition, Contract, Note, ProgressEntry
-from diversion.models.people import Person
-from diversion.models.reference import OffenceCategory, PolicySetting
+from diversion.models.checkpoint import CheckpointReferral, Condition, Contract, ContractAlert, Note, ProgressEntry
+from diversion.models.people import Person, PersonContact, PersonMerge
+from diversion.models.reference import OffenceCategory, PolicySetting, ReferenceCounter
 from diversion.models.users import ApiToken, User, UserSession
 
-__all__ = ["ApiToken", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "DivertEvent",
-           "DivertReferral", "Note", "OffenceCategory",
-           "Person", "PolicySetting", "ProgressEntry", "ReferralDraft", "User", "UserSession"]
+__all__ = ["ApiToken", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
+           "DivertEvent", "DivertReferral", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
+           "PolicySetting", "ProgressEntry", "ReferenceCounter", "ReferralDraft", "User", "UserSession"]

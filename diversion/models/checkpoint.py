@@ -22,7 +22,12 @@ class CheckpointReferral(Timestamped, Versioned, Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)  # CP-2026-00123
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    # The person as the officer recorded them on this referral (nothing typed is dropped when it is linked
+    # to a known person), and how it was linked (domain/identity.py: pnc_match, name_match, chosen, new ...).
+    person_as_recorded: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    identity_match: Mapped[str] = mapped_column(String(16), nullable=False, default="new")
     status: Mapped[str] = mapped_column(String(24), nullable=False)
     referral_date: Mapped[date] = mapped_column(Date, nullable=False)
     offence_category: Mapped[str] = mapped_column(ForeignKey("offence_categories.code"), nullable=False)
@@ -46,6 +51,7 @@ class CheckpointReferral(Timestamped, Versioned, Base):
     reasons: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     possible_duplicates: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str | None] = mapped_column(String(16))  # approve | refuse | decline: the last decision
     decision_reason: Mapped[str | None] = mapped_column(Text)  # approval, refusal or decline reason
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -86,6 +92,13 @@ class Contract(Timestamped, Versioned, Base):
     outcome_recorded_by: Mapped[User | None] = relationship(foreign_keys=[outcome_recorded_by_id])
     conditions: Mapped[list[Condition]] = relationship(back_populates="contract", order_by="Condition.position")
     notes: Mapped[list[Note]] = relationship(back_populates="contract", order_by="Note.occurred_at.desc()")
+    alerts: Mapped[list[ContractAlert]] = relationship(back_populates="contract",
+                                                       order_by="[ContractAlert.created_at, ContractAlert.id]")
+
+    @property
+    def reference(self) -> str:
+        """A contract is known by its referral's reference (one case, one reference)."""
+        return self.referral.reference
 
 
 class Condition(Versioned, Base):
@@ -104,6 +117,7 @@ class Condition(Versioned, Base):
     status: Mapped[str] = mapped_column(String(8), nullable=False, default="open")
 
     contract: Mapped[Contract] = relationship(back_populates="conditions")
+    progress: Mapped[list[ProgressEntry]] = relationship(order_by="[ProgressEntry.created_at.desc(), ProgressEntry.id.desc()]")
 
 
 class Note(Base):
@@ -134,3 +148,38 @@ class ProgressEntry(Base):
     note: Mapped[str] = mapped_column(Text, nullable=False)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+
+    author: Mapped[User] = relationship()
+
+
+class ContractAlert(Base):
+    """Something the contract's navigator must decide on: today, a new referral (either scheme) for the person
+    while the contract is open (revision 2, "live cases"). Resolved by recording a breach, or by the navigator
+    saying why it is not one."""
+
+    __tablename__ = "contract_alerts"
+    __table_args__ = (
+        Index("ix_contract_alerts_contract_id", "contract_id"),
+        Index("ix_contract_alerts_open", "resolved_at", "contract_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)  # new_referral
+    scheme: Mapped[str] = mapped_column(String(16), nullable=False)  # checkpoint | divert
+    checkpoint_referral_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoint_referrals.id"))
+    divert_referral_id: Mapped[int | None] = mapped_column(ForeignKey("divert_referrals.id"))
+    date: Mapped[date] = mapped_column(Date, nullable=False)  # the new referral's date
+    summary: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)  # coded facts the navigator may see
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str | None] = mapped_column(String(24))  # breached | not_a_breach
+    resolution_reason: Mapped[str | None] = mapped_column(Text)
+
+    contract: Mapped[Contract] = relationship(back_populates="alerts")
+    resolved_by: Mapped[User | None] = relationship()
+
+    @property
+    def referral_id(self) -> int | None:
+        return self.checkpoint_referral_id if self.scheme == "checkpoint" else self.divert_referral_id

@@ -21,7 +21,10 @@ class DivertReferral(Timestamped, Versioned, Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)  # DV-2026-00456
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    person_as_recorded: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)  # as the officer typed it
+    identity_match: Mapped[str] = mapped_column(String(16), nullable=False, default="new")
     status: Mapped[str] = mapped_column(String(24), nullable=False, default="referred")
     referral_date: Mapped[date] = mapped_column(Date, nullable=False)
     source: Mapped[str] = mapped_column(String(16), nullable=False)

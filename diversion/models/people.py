@@ -1,24 +1,36 @@
-"""People referred to a scheme (data subjects of the 'suspect' category)."""
+"""People referred to a scheme (data subjects of the 'suspect' category), their contact details over time,
+and the record of two records merged into one."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, Index, Integer, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from diversion.models.base import Base, Timestamped, Versioned
+from diversion import clock
+from diversion.domain.identity import name_key
+from diversion.models.base import Base, Timestamped, UTCDateTime, Versioned
+
+CONTACT_FIELDS = ("phone", "email", "postcode", "address")
 
 
 class Person(Timestamped, Versioned, Base):
     __tablename__ = "people"
     __table_args__ = (
-        Index("ix_people_date_of_birth", "date_of_birth"),
+        # The matching rule looks people up by date of birth and normalised name (domain/identity.py).
+        Index("ix_people_date_of_birth_name_key", "date_of_birth", "name_key"),
+        # Search by any words of the name: a trigram index on PostgreSQL (a plain one on SQLite).
+        Index("ix_people_name_key_trgm", "name_key", postgresql_using="gin",
+              postgresql_ops={"name_key": "gin_trgm_ops"}),
         Index("ix_people_family_name", "family_name"),
+        Index("ix_people_merged_into_id", "merged_into_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     given_name: Mapped[str] = mapped_column(String(100), nullable=False)
     family_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    # fold(given) + " " + fold(family): kept in step with the names by the listener below.
+    name_key: Mapped[str] = mapped_column(String(202), nullable=False)
     date_of_birth: Mapped[date] = mapped_column(Date, nullable=False)
     gender: Mapped[str | None] = mapped_column(String(16))
     ethnicity: Mapped[str | None] = mapped_column(String(48))
@@ -27,6 +39,9 @@ class Person(Timestamped, Versioned, Base):
     postcode: Mapped[str | None] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(String(500))
+    # Set when an administrator merged this record into another: it then answers for nobody.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
     @property
     def full_name(self) -> str:
@@ -34,3 +49,42 @@ class Person(Timestamped, Versioned, Base):
 
     def __repr__(self) -> str:  # no names in reprs that might reach a log
         return f"<Person {self.id}>"
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keep_name_key(_mapper, _connection, person: Person) -> None:
+    person.name_key = name_key(person.given_name, person.family_name)
+
+
+class PersonContact(Base):
+    """The contact details a person had from `recorded_at` on (all four, as they then stood). Append-only:
+    the person's current details are on the person; this is their history."""
+
+    __tablename__ = "person_contacts"
+    __table_args__ = (Index("ix_person_contacts_person_id_recorded_at", "person_id", "recorded_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    address: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(24), nullable=False)  # referral | edit | merge
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+
+
+class PersonMerge(Base):
+    """Two records of one human made one: which was kept, which merged into it, who did it, why, what moved."""
+
+    __tablename__ = "person_merges"
+    __table_args__ = (Index("ix_person_merges_kept_id", "kept_id"), Index("ix_person_merges_merged_id", "merged_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    moved: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    merged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)

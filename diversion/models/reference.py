@@ -23,3 +23,13 @@ class PolicySetting(Timestamped, Versioned, Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+class ReferenceCounter(Base):
+    """The last number given out for a prefix and year (CP-2026-00123): one row, incremented atomically."""
+
+    __tablename__ = "reference_counters"
+
+    prefix: Mapped[str] = mapped_column(String(4), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, nullable=False)

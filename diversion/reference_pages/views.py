@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from diversion.access import roles_required
+from diversion.domain.policy import POLICIES
 from diversion.domain.roles import ADMIN
 from diversion.errors import Conflict, ValidationFailed
 from diversion.pages import PageErrors
@@ -38,7 +39,7 @@ def _labels():
 @roles_required(ADMIN)
 def index():
     return render_template("reference/index.html", categories=reference.categories(include_inactive=True),
-                           policies=reference.policies())
+                           policies=reference.policies(), units={k: p.unit for k, p in POLICIES.items()})
 
 
 @bp.route("/categories/<code>", methods=["GET", "POST"])
@@ -80,7 +81,8 @@ def policy(key: str):
 
 
 def _policy_page(record, typed, errors):
-    return render_template("reference/policy.html", policy=record, typed=typed, errors=errors)
+    return render_template("reference/policy.html", policy=record, typed=typed, errors=errors,
+                           bounds=POLICIES[record.key])
 
 
 def _number(raw: str | None, blank_is_none: bool = True):

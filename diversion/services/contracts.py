@@ -3,48 +3,21 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from diversion import audit, clock
 from diversion.domain import contracts as rules
+from diversion.domain import need_to_know as access
 from diversion.domain import referrals as referral_rules
 from diversion.domain.deadlines import contract_deadline
-from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
-from diversion.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from diversion.domain.roles import NAVIGATOR
+from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
-from diversion.models import CheckpointReferral, Condition, Contract, Note, ProgressEntry, User
-from diversion.services import parse
+from diversion.models import CheckpointReferral, Condition, Contract, ContractAlert, Note, ProgressEntry, User
+from diversion.services import live_cases, need_to_know, parse, writes
 from diversion.services.parse import Problems
 
-WORKERS = {NAVIGATOR, MANAGER, ADMIN}
 OPEN = "open"  # a caseload filter: active or overdue (no outcome yet)
-
-
-def _version(data: dict, problems: Problems, required: bool = False) -> int | None:
-    value = data.get("version")
-    if value is None:
-        if required:
-            problems.add("version", "Send the version of the record you read")
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        problems.add("version", "Send the version you read, as a whole number")
-        return None
-    return value
-
-
-def _stale(record, version: int | None, what: str = "contract") -> None:
-    if version is not None and version != record.version:
-        raise Conflict(f"Someone else changed this {what} since you read it. Check it and try again.")
-
-
-def _flush(what: str = "contract") -> None:
-    try:
-        db.session.flush()
-    except (StaleDataError, IntegrityError) as exc:
-        db.session.rollback()  # the session must be usable to show the conflict; nothing of this request stays
-        raise Conflict(f"Someone else changed this {what} at the same time. Check it and try again.") from exc
 
 
 def _conditions(data: object, problems: Problems) -> list[rules.ConditionInput]:
@@ -89,9 +62,9 @@ def check_agreement(referral: CheckpointReferral, data: dict, *, actor: User) ->
     for name, found in rules.condition_problems(conditions, referral.victim_wishes_restorative).items():
         for problem in found:
             problems.add(name, problem)
-    version = _version(data, problems)
+    version = writes.version(data, problems, required=False)
     problems.raise_if_any()
-    _stale(referral, version, "referral")
+    writes.check(referral, version, "referral")
     if referral_rules.next_status(referral.status, "contract") is None:
         raise Conflict(f"This referral is {referral_rules.LABELS[referral.status].lower()}: "
                        "only a referral awaiting a navigator can get a contract.")
@@ -112,7 +85,7 @@ def agree(referral: CheckpointReferral, data: dict, *, actor: User) -> Contract:
         for i, c in enumerate(agreement.conditions)]
     referral.status = referral_rules.CONTRACTED
     db.session.add(contract)
-    _flush("referral")
+    writes.flush("referral")
     audit.record("contract.create", actor=actor, object_type="contract", object_id=contract.id,
                  details={"referral_id": referral.id, "person_id": referral.person_id})
     return contract
@@ -131,12 +104,9 @@ def _navigator(value: object, actor: User, problems: Problems) -> User:
 
 
 def load(contract_id: object, user: User, *, action: str = "view") -> Contract:
-    """The contract if this user may see it: navigators only their own caseload (404 otherwise)."""
-    if user.role not in WORKERS:
-        raise Forbidden()
-    contract = db.session.get(Contract, contract_id) if valid_id(contract_id) else None
-    if contract is None or (user.role == NAVIGATOR and contract.navigator_id != user.id):
-        raise NotFound("No such contract.")
+    """The contract if this user may see it: navigators only their own caseload (need to know: 404)."""
+    need_to_know.require(access.CONTRACT, user)
+    contract = need_to_know.load(access.CONTRACT, contract_id, user, not_found="No such contract.")
     if action == "view":
         audit.record("contract.view", actor=user, object_type="contract", object_id=contract.id,
                      details={"person_id": contract.person_id})
@@ -147,8 +117,10 @@ def load_full(contract_id: object, user: User) -> Contract:
     """As `load`, with conditions and notes (and their authors) fetched in a fixed number of queries."""
     contract = load(contract_id, user)
     db.session.scalars(select(Contract).where(Contract.id == contract.id).options(
-        selectinload(Contract.conditions), selectinload(Contract.notes).selectinload(Note.author),
-        selectinload(Contract.navigator), selectinload(Contract.person))).one()
+        selectinload(Contract.conditions).selectinload(Condition.progress).selectinload(ProgressEntry.author),
+        selectinload(Contract.notes).selectinload(Note.author),
+        selectinload(Contract.alerts).selectinload(ContractAlert.resolved_by),
+        selectinload(Contract.navigator), selectinload(Contract.person), selectinload(Contract.referral))).one()
     return contract
 
 
@@ -187,7 +159,7 @@ def record_progress(contract: Contract, condition_id: object, data: dict, *, act
     if hours:
         condition.hours_done = (condition.hours_done or 0) + hours
     contract.updated_at = clock.now()  # a change to a condition is a change to the contract (new version)
-    _flush()
+    writes.flush("contract")
     audit.record("contract.progress", actor=actor, object_type="contract", object_id=contract.id,
                  details={"condition_id": condition.id, "hours": hours})
     return entry
@@ -196,17 +168,19 @@ def record_progress(contract: Contract, condition_id: object, data: dict, *, act
 def set_condition_status(contract: Contract, condition_id: object, data: dict, *, actor: User) -> Contract:
     condition = _condition(contract, condition_id)
     problems = Problems()
-    version = _version(data, problems, required=True)
-    problem = rules.condition_status_problem(condition.type, data.get("status"), contract.status)
+    version = writes.version(data, problems)
+    problem = rules.condition_status_problem(
+        condition.type, data.get("status"), contract.status, community_kind=condition.community_kind,
+        target_hours=condition.target_hours, hours_done=condition.hours_done)
     if problem and problem[0] == "field":
         problems.add("status", problem[1])
     problems.raise_if_any()
+    writes.check(contract, version, "contract")
     if problem:
-        raise Conflict(problem[1])
-    _stale(contract, version)
+        raise Conflict(problem[1], fields={"conditions": [str(condition.id)]})
     condition.status = data["status"]
     contract.updated_at = clock.now()
-    _flush()
+    writes.flush("contract")
     audit.record("contract.condition_status", actor=actor, object_type="contract", object_id=contract.id,
                  details={"condition_id": condition.id, "status": condition.status})
     return contract
@@ -218,20 +192,21 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
     on = parse.iso_date(data, "date", problems, label="the date of the outcome", today=None, not_future=False)
     details = parse.text(data, "details", problems, required=False, max_length=rules.NOTE_MAX, strip=False)
     reason = data.get("reason")
-    version = _version(data, problems, required=True)
+    version = writes.version(data, problems)
     if reason is not None and not isinstance(reason, str):
         problems.add("reason", "Give the reason as a code")
         reason = None
     check = rules.check_outcome(
         outcome=data.get("outcome"), on=on, reason=reason, stored_status=contract.status,
         start_date=contract.start_date, deadline=contract.deadline, today=today,
-        condition_statuses={c.id: (c.type, c.status) for c in contract.conditions})
+        condition_statuses={c.id: (c.type, c.status) for c in contract.conditions},
+        open_alerts=[a.id for a in live_cases.open_alerts(contract)])
     for name, found in check.fields.items():
         if name not in problems.fields:  # a field that failed to parse is already explained
             for problem in found:
                 problems.add(name, problem)
     problems.raise_if_any()
-    _stale(contract, version)
+    writes.check(contract, version, "contract")
     if check.conflict:
         raise Conflict(check.conflict, fields=check.conflict_fields)
     outcome = data["outcome"]
@@ -248,7 +223,8 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
         contract.prosecution_referred = True
         if reason == "reoffended":
             offending.status = rules.FAILED
-    _flush()
+        live_cases.resolve_by_breach(contract, actor)
+    writes.flush("contract")
     audit.record(f"contract.{outcome}", actor=actor, object_type="contract", object_id=contract.id,
                  justification=details, details={"reason": contract.outcome_reason})
     return contract
@@ -256,21 +232,16 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
 
 def _contract_query(user: User, *, status: str | None = None, due_within_days: int | None = None,
                     due_before=None, navigator_id: int | None = None, search: str | None = None):
-    """Contracts this user may see, filtered. Navigators see only their own; `status` is a shown status
-    (overdue is active past its deadline)."""
+    """Contracts this user may see (need to know), filtered. `status` is a shown status (overdue is active past
+    its deadline); `search` is a name (any words, accents ignored), a PNC id or a case reference."""
     from datetime import timedelta
 
-    from sqlalchemy import func, or_
+    from diversion.services import people, references
 
-    from diversion.models import Person
-
-    if user.role not in WORKERS:
-        raise Forbidden()
+    need_to_know.require(access.CONTRACT, user)
     today = clock.today()
-    query = select(Contract).join(Contract.person)
-    if user.role == NAVIGATOR:
-        query = query.where(Contract.navigator_id == user.id)
-    elif navigator_id:
+    query = select(Contract).join(Contract.person).where(need_to_know.visible(access.CONTRACT, user))
+    if navigator_id and user.role != NAVIGATOR:
         query = query.where(Contract.navigator_id == navigator_id)
     if status == OPEN:
         query = query.where(Contract.status == rules.ACTIVE)
@@ -286,10 +257,12 @@ def _contract_query(user: User, *, status: str | None = None, due_within_days: i
     if due_before is not None:
         query = query.where(Contract.deadline < due_before)
     if search and search.strip():
-        term = search.strip()
-        like = f"%{term.lower()}%"
-        query = query.where(or_(func.lower(Person.given_name + " " + Person.family_name).like(like),
-                                func.lower(Person.family_name).like(like), Person.pnc_id == term.upper()))
+        reference = references.parse_reference(search)
+        if reference is not None and reference[0] == references.CHECKPOINT:  # this very case
+            query = query.where(Contract.referral_id.in_(
+                select(CheckpointReferral.id).where(CheckpointReferral.reference == reference[1])))
+        else:
+            query = query.where(people.matching(search))
     return query
 
 
@@ -301,7 +274,8 @@ def caseload(user: User, *, page: int = 1, per_page: int = 25, **filters) -> tup
     query = _contract_query(user, **filters)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.scalars(
-        query.options(joinedload(Contract.person), joinedload(Contract.navigator))
+        query.options(joinedload(Contract.person), joinedload(Contract.navigator), joinedload(Contract.referral),
+                      selectinload(Contract.alerts))
         .order_by(Contract.deadline, Contract.id).offset((page - 1) * per_page).limit(per_page)).all()
     audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in rows]})
     return list(rows), total

@@ -5,20 +5,15 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from diversion import audit, clock
 from diversion.domain import divert as rules
-from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
-from diversion.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from diversion.domain import need_to_know as access
+from diversion.errors import Conflict
 from diversion.extensions import db
-from diversion.ids import valid_id
 from diversion.models import DivertEvent, DivertReferral, User
-from diversion.services import parse, people
+from diversion.services import identity, live_cases, need_to_know, parse, people, reference, references, writes
 from diversion.services.parse import Problems
-
-READERS = {CUSTODY_OFFICER, PROVIDER, MANAGER, ADMIN, NAVIGATOR}
-
 
 def create(data: dict, *, actor: User) -> DivertReferral:
     today = clock.today()
@@ -31,33 +26,46 @@ def create(data: dict, *, actor: User) -> DivertReferral:
             problems.add(name, problem)
     officer = parse.text(data, "referring_officer", problems, max_length=120, label="the referring officer")
     location = parse.text(data, "location", problems, required=False, max_length=200)
+    if "referral_date" not in problems.fields and person_fields["date_of_birth"]:
+        _check_age(person_fields["date_of_birth"], date.fromisoformat(referral_date), problems)
     problems.raise_if_any()
-    person = people.find_or_create(person_fields)
+    linked = identity.link(person_fields, actor=actor)
+    person = linked.person
+    db.session.flush()
+    if person.date_of_birth != person_fields["date_of_birth"]:  # a chosen person: their recorded age decides
+        _check_age(person.date_of_birth, date.fromisoformat(referral_date), problems)
+        problems.raise_if_any()
     previous = db.session.execute(select(DivertReferral.status, DivertReferral.ever_assessed)
                                   .where(DivertReferral.person_id == person.id)).all()
     if not rules.may_refer_again([tuple(row) for row in previous]):
         raise Conflict("This person did not engage with an earlier DIVERT referral, so DIVERT cannot be offered "
                        "again. Use another outcome.", code="previous_non_engagement")
+    day = date.fromisoformat(referral_date)
     referral = DivertReferral(
-        person_id=person.id, status=rules.REFERRED, referral_date=date.fromisoformat(referral_date),
-        source=data["source"], substance=data["substance"], suspected_supply=False, referring_officer=officer,
-        location=location, referral_number=rules.referral_number(len(previous)),
-        possible_duplicates=people.possible_duplicates(person), created_by_id=actor.id)
+        reference=references.next_reference(references.DIVERT, day), person_id=person.id,
+        person_as_recorded=identity.recorded(person_fields), identity_match=linked.match,
+        status=rules.REFERRED, referral_date=day, source=data["source"], substance=data["substance"],
+        suspected_supply=False, referring_officer=officer, location=location,
+        referral_number=rules.referral_number(len(previous)), possible_duplicates=linked.possible_duplicates,
+        created_by_id=actor.id)
     db.session.add(referral)
-    db.session.flush()
+    writes.flush("person's record")
     audit.record("divert_referral.create", actor=actor, object_type="divert_referral", object_id=referral.id,
-                 details={"person_id": person.id})
+                 details={"person_id": person.id, "identity": linked.match,
+                          "possible_duplicates": linked.possible_duplicates})
+    live_cases.alert_open_contracts(referral, actor=actor)
     return referral
 
 
+def _check_age(date_of_birth: date, referral_date: date, problems: Problems) -> None:
+    problem = rules.age_problem(date_of_birth, referral_date, reference.divert_minimum_age())
+    if problem:
+        problems.add("person.date_of_birth", problem)
+
+
 def load(referral_id: object, user: User, *, action: str = "view") -> DivertReferral:
-    if user.role not in READERS:
-        raise Forbidden()
-    referral = db.session.get(DivertReferral, referral_id) if valid_id(referral_id) else None
-    if referral is not None and user.role == CUSTODY_OFFICER and referral.created_by_id != user.id:
-        referral = None  # officers see the referrals they made
-    if referral is None:
-        raise NotFound("No such DIVERT referral.")
+    """The referral if `user` may read it (need to know: navigators never, officers their own; 404)."""
+    referral = need_to_know.load(access.DIVERT_REFERRAL, referral_id, user, not_found="No such DIVERT referral.")
     if action == "view":
         db.session.scalars(select(DivertEvent).where(DivertEvent.referral_id == referral.id)
                            .options(joinedload(DivertEvent.recorded_by))).all()  # recorders in one query
@@ -69,13 +77,11 @@ def load(referral_id: object, user: User, *, action: str = "view") -> DivertRefe
 def record_event(referral: DivertReferral, data: dict, *, actor: User) -> DivertEvent:
     fields = rules.event_problems(data.get("event"), data.get("date"), referral.referral_date, clock.today(),
                                   data.get("onward_to"), data.get("note"))
-    version = data.get("version")
-    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-        fields["version"] = ["Send the version you read, as a whole number"]
-    if fields:
-        raise ValidationFailed(fields=fields)
-    if version is not None and version != referral.version:
-        raise Conflict("Someone else recorded something on this referral since you read it. Check and try again.")
+    problems = Problems()
+    problems.fields.update(fields)
+    read = writes.version(data, problems, required=False)
+    problems.raise_if_any()
+    writes.check(referral, read, "referral")
     event = data["event"]
     target = rules.next_status(referral.status, event)
     if target is None:
@@ -88,22 +94,21 @@ def record_event(referral: DivertReferral, data: dict, *, actor: User) -> Divert
     if event == rules.ASSESSED:
         referral.ever_assessed = True
     referral.updated_at = clock.now()  # every event is a change to the referral (a new version)
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise Conflict("Someone else recorded something on this referral at the same time.") from exc
+    writes.flush("referral")
     audit.record("divert_referral.event", actor=actor, object_type="divert_referral", object_id=referral.id,
                  details={"event": event, "status": target})
     return record
 
 
 def listing(*, status: str | None, after_id: int | None, limit: int, viewer: User) -> list[DivertReferral]:
-    query = select(DivertReferral).options(joinedload(DivertReferral.person),
-                                           selectinload(DivertReferral.events).joinedload(DivertEvent.recorded_by))
+    """The DIVERT referrals `viewer` may read (need to know; navigators none: 403), in the order recorded."""
+    need_to_know.require(access.DIVERT_REFERRAL, viewer)
+    query = (select(DivertReferral)
+             .options(joinedload(DivertReferral.person),
+                      selectinload(DivertReferral.events).joinedload(DivertEvent.recorded_by))
+             .where(need_to_know.visible(access.DIVERT_REFERRAL, viewer)))
     if status:
         query = query.where(DivertReferral.status == status)
-    if viewer.role == CUSTODY_OFFICER:
-        query = query.where(DivertReferral.created_by_id == viewer.id)
     if after_id is not None:
         query = query.where(DivertReferral.id > after_id)
     rows = list(db.session.scalars(query.order_by(DivertReferral.id).limit(limit)))
@@ -118,13 +123,15 @@ FOLLOW_UP_WORKING_DAYS = 5
 def worklist(viewer: User) -> dict[str, list[tuple[DivertReferral, int]]]:
     """The provider's three lists, each with working days waited: new referrals not yet contacted (oldest
     first), booked assessments, and open referrals with nothing recorded for FOLLOW_UP_WORKING_DAYS."""
+    need_to_know.require(access.DIVERT_REFERRAL, viewer)
     today = clock.today()
     last_event = (select(DivertEvent.referral_id, func.max(DivertEvent.date).label("last"))
                   .group_by(DivertEvent.referral_id).subquery())
     rows = db.session.execute(
         select(DivertReferral, last_event.c.last).outerjoin(last_event, last_event.c.referral_id == DivertReferral.id)
         .options(joinedload(DivertReferral.person))
-        .where(DivertReferral.status.in_(rules.OPEN_STATUSES)).order_by(DivertReferral.referral_date,
+        .where(DivertReferral.status.in_(rules.OPEN_STATUSES), need_to_know.visible(access.DIVERT_REFERRAL, viewer))
+        .order_by(DivertReferral.referral_date,
                                                                          DivertReferral.id)).all()
     lists: dict[str, list] = {"new": [], "booked": [], "follow_up": []}
     for referral, last in rows:

@@ -1,26 +1,48 @@
-"""People: matched by PNC id, with likely duplicates (same date of birth, similar name) offered."""
+"""People: reading a referral's person, finding people, and a person's whole history (need to know applies).
+
+Linking a referral to a person is in `services/identity.py`; contact details in `services/contacts.py`;
+merging two records in `services/merges.py`.
+"""
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date
 
+from sqlalchemy import and_, false, select
+from sqlalchemy.orm import selectinload
+
+from diversion import audit
+from diversion.domain import identity as identity_rules
+from diversion.domain import need_to_know as access
 from diversion.domain import people as rules
+from diversion.domain.roles import CUSTODY_OFFICER
+from diversion.errors import NotFound, ValidationFailed
 from diversion.extensions import db
-from diversion.models import Person
-from diversion.services import parse
+from diversion.ids import valid_id
+from diversion.models import CheckpointReferral, Contract, DivertReferral, Person
+from diversion.services import contacts, need_to_know, parse, references
 from diversion.services.parse import Problems
+
+SEARCH_LIMIT = 50
 
 
 def parse_person(data: object, problems: Problems, today, prefix: str = "person") -> dict:
-    """The person's fields as Python values; problems under person.<field>."""
+    """The person's fields as Python values; problems under person.<field>. The body may instead name a
+    known person (`id`, after a look-up) or insist on a new one (`new_person: true`)."""
     body = parse.obj(data, prefix, problems)
     p = prefix + "."
+    chosen = body.get("id")
+    if chosen is not None and not valid_id(chosen):
+        problems.add(p + "id", "Send the id of a person, as a whole number")
+    named = chosen is not None  # a chosen person needs no name or date of birth typed again
     person = {
+        "id": chosen if named and valid_id(chosen) else None,
+        "new_person": parse.boolean(body, "new_person", problems, name=p + "new_person", required=False),
         "given_name": parse.text(body, "given_name", problems, name=p + "given_name", max_length=rules.NAME_MAX,
-                                 label="their first name", strip=False),
+                                 label="their first name", strip=False, required=not named),
         "family_name": parse.text(body, "family_name", problems, name=p + "family_name",
-                                  max_length=rules.NAME_MAX, label="their last name", strip=False),
+                                  max_length=rules.NAME_MAX, label="their last name", strip=False, required=not named),
         "date_of_birth": parse.iso_date(body, "date_of_birth", problems, name=p + "date_of_birth",
-                                        label="their date of birth", today=today),
+                                        label="their date of birth", today=today, required=not named),
         "gender": parse.choice(body, "gender", rules.GENDERS, problems, name=p + "gender", required=False,
                                label="a gender"),
         "ethnicity": parse.choice(body, "ethnicity", rules.ETHNICITIES, problems, name=p + "ethnicity",
@@ -28,92 +50,121 @@ def parse_person(data: object, problems: Problems, today, prefix: str = "person"
         "pnc_id": parse.text(body, "pnc_id", problems, name=p + "pnc_id", required=False, max_length=20),
         "custody_number": parse.text(body, "custody_number", problems, name=p + "custody_number",
                                      required=False, max_length=40),
-        "postcode": parse.text(body, "postcode", problems, name=p + "postcode", required=False, max_length=10),
-        "phone": parse.text(body, "phone", problems, name=p + "phone", required=False, max_length=32),
-        "email": parse.text(body, "email", problems, name=p + "email", required=False, max_length=254),
+        **contacts.parse_contact(body, problems, prefix=p),
     }
+    if named and person["new_person"]:
+        problems.add(p + "new_person", "Either choose a known person or say that this is a new person, not both")
+    for key, label in (("given_name", "first"), ("family_name", "last")):
+        if person[key] is not None and not identity_rules.fold(person[key]):
+            problems.add(p + key, f"Enter their {label} name using letters")
     if person["pnc_id"]:
         person["pnc_id"] = rules.normalise_pnc(person["pnc_id"])
         if not rules.PNC_PATTERN.match(person["pnc_id"]):
             problems.add(p + "pnc_id", "Enter a PNC ID like 2019/0123456A")
-    if person["postcode"]:
-        person["postcode"] = person["postcode"].upper()
-        if not rules.POSTCODE_PATTERN.match(person["postcode"]):
-            problems.add(p + "postcode", "Enter a real postcode, like DH1 3HP")
-    if person["email"] and "@" not in person["email"]:
-        problems.add(p + "email", "Enter an email address like name@example.com")
     return person
 
 
-def find_or_create(person: dict) -> Person:
-    """The known person with this PNC id, or a new person."""
-    if person.get("pnc_id"):
-        known = db.session.scalar(select(Person).where(Person.pnc_id == person["pnc_id"]))
-        if known is not None:
-            return known
-    record = Person(**person)
-    db.session.add(record)
-    db.session.flush()
-    return record
+# --- Finding people ------------------------------------------------------------------------------------
+
+def search(q: object, viewer, *, date_of_birth: date | None = None, after_id: int | None = None,
+           limit: int = SEARCH_LIMIT) -> list[Person]:
+    """People whose name has every word of `q` (accents, case and word order ignored), or whose PNC id or
+    case reference is `q`: only people `viewer` may see, in name order. A custody officer may look a person
+    up only by name or PNC id together with their date of birth (what the PNC would show them)."""
+    if not isinstance(q, str) or not q.strip():
+        raise ValidationFailed(fields={"q": ["Enter a name, PNC ID or reference to search for"]})
+    query = select(Person).where(Person.merged_into_id.is_(None))
+    if viewer.role == CUSTODY_OFFICER:
+        if date_of_birth is None:
+            raise ValidationFailed(fields={"date_of_birth": ["Enter the person's date of birth to look them up"]})
+        query = query.where(Person.date_of_birth == date_of_birth)
+    else:
+        query = query.where(need_to_know.visible(access.PERSON, viewer))
+        if date_of_birth is not None:
+            query = query.where(Person.date_of_birth == date_of_birth)
+    query = query.where(matching(q))
+    if after_id is not None:
+        last = db.session.get(Person, after_id)
+        if last is not None:
+            query = query.where((Person.name_key, Person.id) > (last.name_key, last.id))
+    rows = list(db.session.scalars(query.order_by(Person.name_key, Person.id).limit(limit)))
+    audit.record("person.list", actor=viewer, object_type="person", details={"ids": [p.id for p in rows],
+                                                                             "list": "search"})
+    return rows
 
 
-def possible_duplicates(person: Person) -> list[int]:
-    """Other people born the same day with a similar name, whose PNC id differs or is missing."""
-    candidates = db.session.scalars(
-        select(Person).where(Person.date_of_birth == person.date_of_birth, Person.id != person.id))
-    return sorted(
-        other.id for other in candidates
-        if not (person.pnc_id and other.pnc_id == person.pnc_id)
-        and rules.similar_names(person.given_name, person.family_name, other.given_name, other.family_name))
+def matching(q: str):
+    """The WHERE clause for a search box's text: a case reference, a PNC id, or words of a name (each word
+    somewhere in the normalised name, so accents, case and word order do not matter)."""
+    reference = references.parse_reference(q)
+    if reference is not None:
+        prefix, canonical = reference
+        model = CheckpointReferral if prefix == references.CHECKPOINT else DivertReferral
+        return Person.id.in_(select(model.person_id).where(model.reference == canonical))
+    pnc = rules.normalise_pnc(q)
+    if rules.PNC_PATTERN.match(pnc):
+        return Person.pnc_id == pnc
+    words = identity_rules.query_words(q)
+    if not words:
+        return false()
+    # Folded words hold only letters and digits, so nothing in them is a LIKE wildcard.
+    return and_(*(Person.name_key.like(f"%{word}%") for word in words))
+
+
+# --- A person's record and history ---------------------------------------------------------------------
+
+def load(person_id: object, viewer) -> Person:
+    """The person if `viewer` may see them (404 otherwise); merged records answer as the one they joined."""
+    return need_to_know.load(access.PERSON, person_id, viewer, not_found="No such person.")
+
+
+def merged_into(person_id: object) -> int | None:
+    """For an old address: the record a merged person now lives in (None if not merged or unknown)."""
+    if not valid_id(person_id):
+        return None
+    return db.session.scalar(select(Person.merged_into_id).where(Person.id == person_id))
 
 
 def history(person_id: object, viewer) -> tuple[Person, list, list]:
-    """A person with their whole history across Checkpoint and DIVERT (three queries), audited as a view."""
-    from sqlalchemy.orm import selectinload
-
-    from diversion import audit
-    from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR, PROVIDER
-    from diversion.errors import Forbidden, NotFound
-    from diversion.models import CheckpointReferral, DivertReferral
-
-    if viewer.role not in (NAVIGATOR, PROVIDER, MANAGER, ADMIN):
-        raise Forbidden()
-    from diversion.ids import valid_id
-
-    person = db.session.get(Person, person_id) if valid_id(person_id) else None
-    if person is None:
-        raise NotFound("No such person.")
-    checkpoint = list(db.session.scalars(
-        select(CheckpointReferral).where(CheckpointReferral.person_id == person.id)
-        .options(selectinload(CheckpointReferral.contract)).order_by(CheckpointReferral.referral_date.desc())))
-    divert = list(db.session.scalars(
-        select(DivertReferral).where(DivertReferral.person_id == person.id)
-        .options(selectinload(DivertReferral.events)).order_by(DivertReferral.referral_date.desc())))
-    # Need to know: a provider sees people referred to DIVERT, and only their DIVERT history; a navigator
-    # sees people on their own caseload or awaiting a navigator. Anyone else's record is "not found".
-    if viewer.role == PROVIDER:
-        if not divert:
-            raise NotFound("No such person.")
-        checkpoint = []
-    elif viewer.role == NAVIGATOR and not any(
-            (r.contract is not None and r.contract.navigator_id == viewer.id) or r.status == "awaiting_navigator"
-            for r in checkpoint):
-        raise NotFound("No such person.")
+    """A person with the Checkpoint referrals (and contracts) and DIVERT referrals `viewer` may read, newest
+    first, in three queries; audited as a view."""
+    person = load(person_id, viewer)
+    checkpoint, divert = [], []
+    if access.reads_any(access.CHECKPOINT_REFERRAL, viewer.role):
+        checkpoint = list(db.session.scalars(
+            select(CheckpointReferral).where(CheckpointReferral.person_id == person.id,
+                                             need_to_know.visible(access.CHECKPOINT_REFERRAL, viewer))
+            .options(selectinload(CheckpointReferral.contract))
+            .order_by(CheckpointReferral.referral_date.desc(), CheckpointReferral.id.desc())))
+    if access.reads_any(access.DIVERT_REFERRAL, viewer.role):
+        divert = list(db.session.scalars(
+            select(DivertReferral).where(DivertReferral.person_id == person.id,
+                                         need_to_know.visible(access.DIVERT_REFERRAL, viewer))
+            .options(selectinload(DivertReferral.events))
+            .order_by(DivertReferral.referral_date.desc(), DivertReferral.id.desc())))
     audit.record("person.view", actor=viewer, object_type="person", object_id=person.id)
     return person, checkpoint, divert
 
 
+def may_read_person(person_id: int, viewer) -> bool:
+    return access.reads_any(access.PERSON, viewer.role) and need_to_know.may_read(access.PERSON, person_id, viewer)
+
+
+def may_read_contract(contract: Contract | None, viewer) -> bool:
+    return contract is not None and need_to_know.may_read(access.CONTRACT, contract.id, viewer)
+
+
 def shown(ids, viewer, reason: str) -> list[Person]:
-    """Other people's records shown beside a case (e.g. possible duplicates), in one query, audited."""
-    from diversion import audit
-
-    from diversion.ids import valid_id
-
+    """Other people's records shown beside a case (e.g. possible duplicates): those `viewer` may see, in one
+    query, audited."""
     ids = sorted({i for i in ids or () if valid_id(i)})
     if not ids:
         return []
     found = list(db.session.scalars(
-        select(Person).where(Person.id.in_(ids)).order_by(Person.family_name, Person.given_name, Person.id)))
-    audit.record("person.view", actor=viewer, object_type="person", details={"ids": [p.id for p in found],
-                                                                             "reason": reason})
+        select(Person).where(Person.id.in_(ids), Person.merged_into_id.is_(None),
+                             need_to_know.visible(access.PERSON, viewer))
+        .order_by(Person.family_name, Person.given_name, Person.id)))
+    if found:
+        audit.record("person.view", actor=viewer, object_type="person",
+                     details={"ids": [p.id for p in found], "reason": reason})
     return found

@@ -4,13 +4,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from diversion import audit
-from diversion.domain.eligibility import CATEGORY_ELIGIBILITY, DEFAULT_OFFENCE_AGE_LIMIT_MONTHS
+from diversion.domain.eligibility import CATEGORY_ELIGIBILITY
+from diversion.domain.policy import DIVERT_MINIMUM_AGE, OFFENCE_AGE_LIMIT, POLICIES, Policy
 from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.models import OffenceCategory, PolicySetting
-
-OFFENCE_AGE_LIMIT = "offence_age_limit_months"
-
 
 def categories(include_inactive: bool = False) -> list[OffenceCategory]:
     query = select(OffenceCategory).order_by(OffenceCategory.position, OffenceCategory.title)
@@ -23,9 +21,17 @@ def category(code: str) -> OffenceCategory | None:
     return db.session.get(OffenceCategory, code) if isinstance(code, str) else None
 
 
+def policy_value(policy: Policy) -> int:
+    setting = db.session.get(PolicySetting, policy.key)
+    return setting.value if setting else policy.default
+
+
 def offence_age_limit() -> int:
-    setting = db.session.get(PolicySetting, OFFENCE_AGE_LIMIT)
-    return setting.value if setting else DEFAULT_OFFENCE_AGE_LIMIT_MONTHS
+    return policy_value(OFFENCE_AGE_LIMIT)
+
+
+def divert_minimum_age() -> int:
+    return policy_value(DIVERT_MINIMUM_AGE)
 
 
 def policies() -> list[PolicySetting]:
@@ -52,8 +58,9 @@ def set_policy(key: str, value: object, *, version: int | None, actor) -> Policy
     record = db.session.get(PolicySetting, key)
     if record is None:
         raise NotFound("No such policy value.")
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24:
-        raise ValidationFailed(fields={"value": ["Enter a whole number of months from 1 to 24"]})
+    problem = POLICIES[key].problem(value) if key in POLICIES else "This value cannot be changed here"
+    if problem:
+        raise ValidationFailed(fields={"value": [problem]})
     if version is not None and version != record.version:
         raise Conflict("Someone else changed this value. Check and try again.")
     before = record.value

@@ -4,17 +4,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from diversion import audit, clock
-from diversion.domain import eligibility, referrals as rules
+from diversion.domain import eligibility, need_to_know as access, referrals as rules
 from diversion.domain.eligibility import INTERVIEW_ANSWERS, Screening
-from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR
-from diversion.errors import Conflict, Forbidden, NotFound
+from diversion.errors import Conflict
 from diversion.extensions import db
-from diversion.ids import valid_id
 from diversion.models import CheckpointReferral, User
-from diversion.services import parse, people, reference
+from diversion.services import identity, live_cases, need_to_know, parse, people, reference, references, writes
 from diversion.services.parse import Problems
-
-READERS = {CUSTODY_OFFICER, NAVIGATOR, MANAGER, ADMIN}
 FLAG_QUESTIONS = {
     "court_order": "whether they are subject to a court order, suspended sentence or conditional discharge",
     "on_bail": "whether they are on police or court bail",
@@ -86,43 +82,45 @@ def _check_dates(fields: dict, problems: Problems) -> None:
         problems.add("offence.arrest_date", "The arrest cannot be after the referral date")
 
 
-def screen(person: dict, fields: dict) -> eligibility.Decision:
+def screen(date_of_birth, fields: dict, live_contract: bool = False) -> eligibility.Decision:
     category = reference.category(fields["offence_category"])
     return eligibility.screen(Screening(
-        date_of_birth=person["date_of_birth"], referral_date=fields["referral_date"],
+        date_of_birth=date_of_birth, referral_date=fields["referral_date"],
         offence_date=fields["offence_date"], interview=fields["interview"],
         evidential_test_met=fields["evidential_test_met"], category_eligibility=category.eligibility,
         hate_crime=fields["hate_crime"], court_order=fields["court_order"], on_bail=fields["on_bail"],
         co_accused=fields["co_accused"], detained_mental_health=fields["detained_mental_health"],
+        live_contract=live_contract,
     ), reference.offence_age_limit())
 
 
 def create(data: dict, *, actor: User) -> CheckpointReferral:
     person_fields, fields = parse_referral(data, clock.today())
-    person = people.find_or_create(person_fields)
-    # A PNC id that matches a known person links to them; their recorded date of birth decides their age.
-    decision = screen({**person_fields, "date_of_birth": person.date_of_birth}, fields)
-    referral = CheckpointReferral(
-        person_id=person.id, status=rules.initial_status(decision), eligible=decision.eligible,
-        offence_age_limit_months=reference.offence_age_limit(),
-        reasons=list(decision.reasons), possible_duplicates=people.possible_duplicates(person),
-        created_by_id=actor.id, **fields)
-    db.session.add(referral)
+    linked = identity.link(person_fields, actor=actor)
+    person = linked.person
     db.session.flush()
+    # The person's recorded date of birth decides their age (a known person keeps theirs).
+    decision = screen(person.date_of_birth, fields, live_cases.live_contract_on(person.id, fields["referral_date"]))
+    referral = CheckpointReferral(
+        reference=references.next_reference(references.CHECKPOINT, fields["referral_date"]),
+        person_id=person.id, person_as_recorded=identity.recorded(person_fields), identity_match=linked.match,
+        status=rules.initial_status(decision), eligible=decision.eligible,
+        offence_age_limit_months=reference.offence_age_limit(), reasons=list(decision.reasons),
+        possible_duplicates=linked.possible_duplicates, created_by_id=actor.id, **fields)
+    db.session.add(referral)
+    writes.flush("person's record")
     audit.record("checkpoint_referral.create", actor=actor, object_type="checkpoint_referral",
-                 object_id=referral.id, details={"person_id": person.id, "status": referral.status})
+                 object_id=referral.id, details={"person_id": person.id, "status": referral.status,
+                                                 "identity": linked.match,
+                                                 "possible_duplicates": linked.possible_duplicates})
+    live_cases.alert_open_contracts(referral, actor=actor)
     return referral
 
 
-def load(referral_id: int, user: User, *, action: str = "view") -> CheckpointReferral:
-    """The referral, if this user may see it (404 otherwise); the view is audited."""
-    if user.role not in READERS:
-        raise Forbidden()
-    referral = db.session.get(CheckpointReferral, referral_id) if valid_id(referral_id) else None
-    if referral is not None and user.role == CUSTODY_OFFICER and referral.created_by_id != user.id:
-        referral = None  # officers see the referrals they made
-    if referral is None:
-        raise NotFound("No such referral.")
+def load(referral_id: object, user: User, *, action: str = "view") -> CheckpointReferral:
+    """The referral, if this user may see it (need to know: 404 otherwise); a view is audited."""
+    need_to_know.require(access.CHECKPOINT_REFERRAL, user)
+    referral = need_to_know.load(access.CHECKPOINT_REFERRAL, referral_id, user, not_found="No such referral.")
     if action == "view":
         audit.record("checkpoint_referral.view", actor=user, object_type="checkpoint_referral",
                      object_id=referral.id, details={"person_id": referral.person_id})
@@ -133,21 +131,18 @@ def _decide(referral: CheckpointReferral, action: str, reason: object, version: 
             label: str, reason_for: str) -> CheckpointReferral:
     problems = Problems()
     text = parse.text({"reason": reason}, "reason", problems, max_length=2000, label=f"the reason for {reason_for}")
-    if version is None:
-        problems.add("version", "Send the version of the referral you read")
-    elif isinstance(version, bool) or not isinstance(version, int):
-        problems.add("version", "Send the version you read, as a whole number")
+    read = writes.version({"version": version}, problems)
     problems.raise_if_any()
-    if version is not None and version != referral.version:
-        raise Conflict("Someone else changed this referral since you read it. Check it and try again.")
+    writes.check(referral, read, "referral")
     target = rules.next_status(referral.status, action)
     if target is None:
         raise Conflict(f"This referral is {rules.LABELS[referral.status].lower()}: it cannot be {label} now.")
     referral.status = target
+    referral.decision = action
     referral.decision_reason = text
     referral.decided_by_id = actor.id
     referral.decided_at = clock.now()
-    db.session.flush()
+    writes.flush("referral")
     audit.record(f"checkpoint_referral.{action}", actor=actor, object_type="checkpoint_referral",
                  object_id=referral.id, justification=text)
     return referral
@@ -165,23 +160,43 @@ def decline(referral, *, reason, version, actor):
     return _decide(referral, "decline", reason, version, actor, "declined", "the person declining")
 
 
-def listing(*, status: str | None = None, created_by: int | None = None, after_id: int | None = None,
-            limit: int = 50, newest_first: bool = True, viewer: User | None = None) -> list[CheckpointReferral]:
-    """Referrals with their people, in one query. With a `viewer`, the people shown are audited as viewed."""
+# How each list is sorted: (column, newest first). "recorded" is the API's order, with the id as its cursor.
+ORDERS = {
+    "recorded": (CheckpointReferral.id, False),
+    "newest": (CheckpointReferral.referral_date, True),
+    "oldest": (CheckpointReferral.referral_date, False),
+    "waiting": (CheckpointReferral.created_at, False),  # longest waiting (for a decision) first
+}
+
+
+def listing(viewer: User, *, status: str | None = None, order: str = "recorded", after: tuple | None = None,
+            limit: int = 50, reverse: bool = False, audited: bool = True) -> list[CheckpointReferral]:
+    """The referrals `viewer` may read (need to know), with their people, in one query, sorted by `order` from
+    just past `after` (a (sort value, id) position; `reverse` walks the other way). The people shown are
+    audited as viewed."""
+    from sqlalchemy import tuple_
     from sqlalchemy.orm import joinedload
 
-    query = select(CheckpointReferral).options(joinedload(CheckpointReferral.person))
+    need_to_know.require(access.CHECKPOINT_REFERRAL, viewer)
+    column, descending = ORDERS[order]
+    descending = descending != reverse
+    query = (select(CheckpointReferral).options(joinedload(CheckpointReferral.person))
+             .where(need_to_know.visible(access.CHECKPOINT_REFERRAL, viewer)))
     if status:
         query = query.where(CheckpointReferral.status == status)
-    if viewer is not None and viewer.role == CUSTODY_OFFICER:
-        created_by = viewer.id  # officers see the referrals they made
-    if created_by:
-        query = query.where(CheckpointReferral.created_by_id == created_by)
-    if after_id is not None:
-        query = query.where(CheckpointReferral.id < after_id if newest_first else CheckpointReferral.id > after_id)
-    order = CheckpointReferral.id.desc() if newest_first else CheckpointReferral.id
-    rows = list(db.session.scalars(query.order_by(order).limit(limit)))
-    if viewer is not None:
+    if after is not None:
+        here = CheckpointReferral.id if column is CheckpointReferral.id else tuple_(column, CheckpointReferral.id)
+        there = after[1] if column is CheckpointReferral.id else tuple_(*after)
+        query = query.where(here < there if descending else here > there)
+    sort = (column,) if column is CheckpointReferral.id else (column, CheckpointReferral.id)
+    rows = list(db.session.scalars(query.order_by(*(c.desc() if descending else c for c in sort)).limit(limit)))
+    if audited:
         audit.record("checkpoint_referral.list", actor=viewer, object_type="checkpoint_referral",
                      details={"ids": [r.id for r in rows], "status": status})
     return rows
+
+
+def position(referral: CheckpointReferral, order: str) -> tuple:
+    """A referral's place in a list sorted by `order` (for the next page's cursor)."""
+    column, _ = ORDERS[order]
+    return getattr(referral, column.key), referral.id

@@ -100,10 +100,17 @@ def test_a_known_pnc_id_links_the_referral_to_the_same_person(officer):
     assert second["person"]["id"] == first["person"]["id"]
 
 
+def test_the_same_name_once_normalised_and_birthday_without_a_pnc_id_is_the_same_person(officer):
+    first = officer(referral_payload(**{"person.pnc_id": "2019/0123456A"}))
+    second = officer(referral_payload(**{"person.given_name": "chloe", "person.family_name": "O’SULLIVAN NKEMELU"}))
+    assert second["person"]["id"] == first["person"]["id"] and second["identity_match"] == "name_match"
+    assert second["person"]["given_name"] == "chloe"  # what was typed is kept on the referral
+
+
 def test_same_birthday_and_a_similar_name_is_offered_as_a_possible_duplicate(officer):
     first = officer(referral_payload(**{"person.pnc_id": "2019/0123456A"}))
-    second = officer(referral_payload(**{"person.given_name": "Chloe", "person.family_name": "O'Sullivan Nkemelu"}))
-    assert second["person"]["id"] != first["person"]["id"]
+    second = officer(referral_payload(**{"person.given_name": "Khloe"}))
+    assert second["person"]["id"] != first["person"]["id"] and second["identity_match"] == "new"
     assert second["possible_duplicates"] == [first["person"]["id"]]
     other = officer(referral_payload(**{"person.given_name": "Marek", "person.family_name": "Wiśniewski"}))
     assert other["possible_duplicates"] == []

@@ -11,7 +11,7 @@ from tests.factories import contract_payload, referral_payload
 @pytest.fixture
 def api(client, issue_token):
     """Tokens for an officer, a navigator, another navigator and a manager, and helpers to call the API."""
-    tokens = {role: issue_token(role) for role in ("custody_officer", "navigator", "manager")}
+    tokens = {role: issue_token(role) for role in ("custody_officer", "navigator", "manager", "admin")}
     tokens["other_navigator"] = issue_token("navigator")
 
     class Api:
@@ -54,7 +54,13 @@ def test_a_second_contract_on_the_same_referral_is_409(api):
 
 def test_a_referral_awaiting_approval_cannot_get_a_contract(api):
     referral = api.referral(**{"offence.category": "burglary_residential"})
-    api.call("navigator", "POST", f"/api/v1/checkpoint/referrals/{referral['id']}/contract", contract_payload(), 409)
+    body = contract_payload(navigator_id=api.user["navigator"].id)
+    api.call("admin", "POST", f"/api/v1/checkpoint/referrals/{referral['id']}/contract", body, 409)
+
+
+def test_a_navigator_cannot_even_see_a_referral_awaiting_approval(api):
+    referral = api.referral(**{"offence.category": "burglary_residential"})
+    api.call("navigator", "POST", f"/api/v1/checkpoint/referrals/{referral['id']}/contract", contract_payload(), 404)
 
 
 def test_contract_rules_are_all_reported_in_one_422(api):
@@ -152,6 +158,12 @@ def test_the_offending_condition_is_not_set_by_hand(api):
 
 
 def _meet_all(api, contract):
+    """Every condition met; unpaid work first has its hours done (it is met only then)."""
+    for condition in contract["conditions"][1:]:
+        if condition.get("target_hours"):
+            api.call("navigator", "POST", f"/api/v1/contracts/{contract['id']}/conditions/{condition['id']}/progress",
+                     {"hours": condition["target_hours"], "note": "All the hours done at the food bank"}, 201)
+    contract = api.call("navigator", "GET", f"/api/v1/contracts/{contract['id']}")
     version = contract["version"]
     for condition in contract["conditions"][1:]:
         contract = api.call("navigator", "POST",

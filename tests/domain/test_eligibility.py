@@ -32,7 +32,7 @@ PROPERTY = settings(max_examples=200, deadline=None)
 # Written out from the contract, not taken from the module.
 CONTRACT_ORDER = (
     "under_18", "offence_too_old", "denied_offence", "evidential_test_not_met", "excluded_offence",
-    "hate_crime", "current_court_order", "on_bail", "co_accused", "detained_mental_health",
+    "hate_crime", "current_court_order", "on_bail", "co_accused", "detained_mental_health", "live_contract",
 )
 
 REFERRAL = date(2025, 6, 15)
@@ -97,6 +97,7 @@ def test_a_screening_that_passes_every_rule_is_eligible_with_no_reasons():
     ({"on_bail": True}, "on_bail"),
     ({"co_accused": True}, "co_accused"),
     ({"detained_mental_health": True}, "detained_mental_health"),
+    ({"live_contract": True}, "live_contract"),
 ], ids=CONTRACT_ORDER)
 def test_each_rule_alone_makes_the_referral_ineligible_with_its_own_reason(changes, reason):
     assert screen(screening(**changes)) == Decision(eligible=False, reasons=(reason,), needs_approval=False)
@@ -106,7 +107,7 @@ def test_every_failing_rule_is_listed_at_once_in_the_contract_order():
     everything_wrong = screening(
         date_of_birth=date(2010, 1, 1), offence_date=date(2024, 1, 1), interview="denied",
         evidential_test_met=False, category_eligibility="excluded", hate_crime=True, court_order=True,
-        on_bail=True, co_accused=True, detained_mental_health=True,
+        on_bail=True, co_accused=True, detained_mental_health=True, live_contract=True,
     )
     assert screen(everything_wrong) == Decision(eligible=False, reasons=CONTRACT_ORDER, needs_approval=False)
 
@@ -335,6 +336,7 @@ def screenings(draw):
         category_eligibility=draw(st.sampled_from(["eligible", "excluded", "specific_terms"])),
         hate_crime=draw(st.booleans()), court_order=draw(st.booleans()), on_bail=draw(st.booleans()),
         co_accused=draw(st.booleans()), detained_mental_health=draw(st.booleans()),
+        live_contract=draw(st.booleans()),
     )
     return s, limit
 
@@ -368,6 +370,8 @@ def failing_rules(s: Screening, limit: int) -> set[str]:
         failing.add("co_accused")
     if s.detained_mental_health:
         failing.add("detained_mental_health")
+    if s.live_contract:
+        failing.add("live_contract")
     return failing
 
 

@@ -58,9 +58,9 @@ def test_the_index_lists_every_category_with_its_eligibility_and_the_policy_valu
     assert "Specific terms" in page.select_one("#category-burglary_residential").get_text()
     assert "Excluded" in page.select_one("#category-robbery").get_text()
     assert theft.select_one("a")["href"] == "/admin/reference/categories/theft"
-    policy = page.select_one(".govuk-summary-list__row")
-    assert "3 months" in policy.get_text()
-    assert policy.select_one("a")["href"] == "/admin/reference/policies/offence_age_limit_months"
+    rows = {row.select_one("a")["href"]: row.get_text(" ", strip=True) for row in page.select(".govuk-summary-list__row")}
+    assert "3 months" in rows["/admin/reference/policies/offence_age_limit_months"]
+    assert "18 years" in rows["/admin/reference/policies/divert_minimum_age"]
 
 
 def test_an_admin_excludes_a_category_and_new_referrals_follow_it(admin_client, ref_app, make_user):

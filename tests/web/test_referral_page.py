@@ -25,7 +25,7 @@ def test_an_eligible_referral_shows_the_outcome_person_and_offence(signed_in, st
     referral = stored_referral(officer)
     page = client.get_page(f"/referrals/{referral.id}")
     assert page.h1.get_text(strip=True) == "Eligible for Checkpoint"
-    assert page.title.get_text(strip=True).startswith(f"Checkpoint referral {referral.id}")
+    assert page.title.get_text(strip=True).startswith("Checkpoint referral CP-")
     assert "Awaiting a navigator" in page.select_one("#status").get_text()
     rows = _summary(page)
     assert rows["Name"] == "Chloé O'Sullivan-Nkemelu"
@@ -72,16 +72,26 @@ def test_a_specific_terms_referral_awaits_a_manager(signed_in, stored_referral):
     assert not page.select("form[action$='/approve']")  # officers cannot approve
 
 
-def test_possible_duplicates_are_listed_with_name_date_of_birth_and_pnc(signed_in, stored_referral):
-    client, officer = signed_in("custody_officer")
+def test_possible_duplicates_are_listed_to_managers_with_name_date_of_birth_and_pnc(signed_in, stored_referral,
+                                                                                    make_user):
+    officer = make_user("custody_officer")
     stored_referral(officer, **{"person.pnc_id": "2019/0123456A"})
     stored_referral(officer, **{"person.given_name": "Chloe", "person.pnc_id": "2020/0000001B"})
-    referral = stored_referral(officer)  # no PNC ID, same name and date of birth
+    referral = stored_referral(officer, **{"person.new_person": True})  # insisted on: same name and birthday
+    client, _ = signed_in("manager")
     page = client.get_page(f"/referrals/{referral.id}")
     assert "This person may already be known" in page.select_one(".govuk-warning-text").get_text()
     known = sorted(li.get_text(" ", strip=True) for li in page.select(".app-duplicates li"))
     assert known == ["Chloe O'Sullivan-Nkemelu, born 12 March 1994, PNC ID 2020/0000001B",
                      "Chloé O'Sullivan-Nkemelu, born 12 March 1994, PNC ID 2019/0123456A"]
+
+
+def test_an_officer_is_not_shown_other_peoples_records_beside_their_referral(signed_in, stored_referral):
+    client, officer = signed_in("custody_officer")
+    stored_referral(officer, **{"person.pnc_id": "2019/0123456A"})
+    referral = stored_referral(officer)
+    page = client.get_page(f"/referrals/{referral.id}")
+    assert not page.select(".app-duplicates li") and "2019/0123456A" not in page.get_text()
 
 
 def test_viewing_a_referral_is_audited(signed_in, stored_referral, app):
@@ -179,5 +189,8 @@ def test_navigator_actions_are_only_for_referrals_awaiting_a_navigator(casework_
     client = casework_app.test_client()
     client.sign_in_as(make_user("navigator"))
     referral = stored_referral(**{"offence.category": "burglary_residential"})
-    page = client.get_page(f"/referrals/{referral.id}")
+    client.get_page(f"/referrals/{referral.id}", expected_status=404)  # awaiting approval: not a navigator's yet
+    admin = casework_app.test_client()
+    admin.sign_in_as(make_user("admin"))
+    page = admin.get_page(f"/referrals/{referral.id}")
     assert page.find("a", string=lambda s: s and "Agree a contract" in s) is None

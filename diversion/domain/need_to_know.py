@@ -1,0 +1,102 @@
+"""Need to know: which records each role may read (api-contract.md, "Revision 2: need to know").
+
+One table says it for every kind of record; `diversion.services.need_to_know` turns each scope into the SQL
+that loaders, lists, search and the person page all use, and the predicates below state the same rules over
+plain facts so that tests can hold the SQL to them.
+
+    record               custody officer    navigator                          provider       manager, admin
+    Checkpoint referral  the ones they made while it awaits a navigator,       -              all
+                                            or when they hold its contract
+    DIVERT referral      the ones they made -                                  all            all
+    contract             -                  the ones they hold                 -              all
+    person               -                  with a referral awaiting a         with a DIVERT  all
+                                            navigator or a contract they hold  referral
+
+A record outside the scope is "not found" (404), never "forbidden": its existence is not revealed. A role
+with no scope at all for a kind of record is refused its lists (403). Custody officers never read a person's
+record or history; when they refer someone they may see a possible match's name and date of birth only (the
+Police National Computer shows them the same), through the identity check, not through these scopes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from diversion.domain.referrals import AWAITING_NAVIGATOR
+from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
+
+CHECKPOINT_REFERRAL, DIVERT_REFERRAL, CONTRACT, PERSON = "checkpoint_referral", "divert_referral", "contract", "person"
+KINDS = (CHECKPOINT_REFERRAL, DIVERT_REFERRAL, CONTRACT, PERSON)
+
+ALL = "all"
+MADE_BY_ME = "made_by_me"
+QUEUE_OR_MY_CONTRACT = "queue_or_my_contract"
+MY_CONTRACTS = "my_contracts"
+IN_DIVERT = "in_divert"
+
+SCOPES: dict[str, dict[str, str]] = {
+    CHECKPOINT_REFERRAL: {CUSTODY_OFFICER: MADE_BY_ME, NAVIGATOR: QUEUE_OR_MY_CONTRACT, MANAGER: ALL, ADMIN: ALL},
+    DIVERT_REFERRAL: {CUSTODY_OFFICER: MADE_BY_ME, PROVIDER: ALL, MANAGER: ALL, ADMIN: ALL},
+    CONTRACT: {NAVIGATOR: MY_CONTRACTS, MANAGER: ALL, ADMIN: ALL},
+    PERSON: {NAVIGATOR: QUEUE_OR_MY_CONTRACT, PROVIDER: IN_DIVERT, MANAGER: ALL, ADMIN: ALL},
+}
+
+# Who may change a person's contact details (api-contract "Contact details"): the navigator holding their
+# contract, a provider for someone referred to DIVERT, an administrator.
+HOLDS_CONTRACT = "holds_contract"
+CONTACT_EDITS = {NAVIGATOR: HOLDS_CONTRACT, PROVIDER: IN_DIVERT, ADMIN: ALL}
+
+# A DIVERT provider's notes are about someone's drug use and health: the referring officer does not read them.
+READS_PROVIDER_NOTES = frozenset({PROVIDER, MANAGER, ADMIN})
+
+
+def scope(kind: str, role: str) -> str | None:
+    """The part of `kind` that `role` may read, or None for nothing at all."""
+    return SCOPES[kind].get(role)
+
+
+def reads_any(kind: str, role: str) -> bool:
+    return scope(kind, role) is not None
+
+
+# --- The same rules over plain facts (for tests and for records already in hand) -----------------------
+
+@dataclass(frozen=True)
+class Viewer:
+    id: int
+    role: str
+
+
+def may_read_checkpoint_referral(viewer: Viewer, *, created_by_id: int | None, status: str,
+                                 contract_navigator_id: int | None) -> bool:
+    granted = scope(CHECKPOINT_REFERRAL, viewer.role)
+    if granted == ALL:
+        return True
+    if granted == MADE_BY_ME:
+        return created_by_id == viewer.id
+    if granted == QUEUE_OR_MY_CONTRACT:
+        return status == AWAITING_NAVIGATOR or contract_navigator_id == viewer.id
+    return False
+
+
+def may_read_divert_referral(viewer: Viewer, *, created_by_id: int | None) -> bool:
+    granted = scope(DIVERT_REFERRAL, viewer.role)
+    return granted == ALL or (granted == MADE_BY_ME and created_by_id == viewer.id)
+
+
+def may_read_contract(viewer: Viewer, *, navigator_id: int) -> bool:
+    granted = scope(CONTRACT, viewer.role)
+    return granted == ALL or (granted == MY_CONTRACTS and navigator_id == viewer.id)
+
+
+def may_read_person(viewer: Viewer, *, referral_statuses: list[str], contract_navigator_ids: list[int],
+                    divert_referrals: int) -> bool:
+    """`referral_statuses`: the statuses of the person's Checkpoint referrals; `contract_navigator_ids`: who
+    holds each of their contracts; `divert_referrals`: how many DIVERT referrals they have."""
+    granted = scope(PERSON, viewer.role)
+    if granted == ALL:
+        return True
+    if granted == QUEUE_OR_MY_CONTRACT:
+        return AWAITING_NAVIGATOR in referral_statuses or viewer.id in contract_navigator_ids
+    if granted == IN_DIVERT:
+        return divert_referrals > 0
+    return False

@@ -1,0 +1,97 @@
+"""Live cases (api-contract "Revision 2: live cases"): a person with a contract in progress on the referral
+date is not offered another (`live_contract`), and any new referral for someone with an open contract is
+put before that contract's navigator as an alert, for them to decide whether it is a breach."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from diversion import audit, clock
+from diversion.domain import contracts as rules
+from diversion.errors import Conflict, NotFound
+from diversion.extensions import db
+from diversion.models import CheckpointReferral, Contract, ContractAlert, DivertReferral, User
+from diversion.services import parse, writes
+from diversion.services.parse import Problems
+
+NEW_REFERRAL = "new_referral"
+BREACHED, NOT_A_BREACH = "breached", "not_a_breach"
+
+
+def live_contract_on(person_id: int | None, day: date) -> bool:
+    """Did the person have a contract in progress (active or overdue) on `day`? (rules.live_on, in SQL)"""
+    if person_id is None:
+        return False
+    return db.session.scalar(select(Contract.id).where(
+        Contract.person_id == person_id, Contract.start_date <= day,
+        or_(Contract.outcome_date > day, (Contract.outcome_date.is_(None)) & (Contract.status == rules.ACTIVE)))
+        .limit(1)) is not None
+
+
+def _summary(referral) -> dict:
+    """The coded facts a navigator needs to judge the new referral (they may not open it: need to know)."""
+    if isinstance(referral, CheckpointReferral):
+        return {"reference": referral.reference, "offence_category": referral.offence_category,
+                "offence_date": referral.offence_date.isoformat(), "referring_officer": referral.referring_officer}
+    return {"reference": referral.reference, "substance": referral.substance, "source": referral.source,
+            "referring_officer": referral.referring_officer}
+
+
+def alert_open_contracts(referral: CheckpointReferral | DivertReferral, *, actor) -> list[ContractAlert]:
+    """Tell the navigator of each open contract of the referral's person about this new referral."""
+    scheme = "checkpoint" if isinstance(referral, CheckpointReferral) else "divert"
+    open_contracts = db.session.scalars(select(Contract).where(
+        Contract.person_id == referral.person_id, Contract.status == rules.ACTIVE).with_for_update()).all()
+    alerts = []
+    for contract in open_contracts:
+        alert = ContractAlert(contract_id=contract.id, kind=NEW_REFERRAL, scheme=scheme, date=referral.referral_date,
+                              summary=_summary(referral),
+                              **{f"{scheme}_referral_id": referral.id})
+        db.session.add(alert)
+        contract.updated_at = clock.now()  # a new version: whoever edits next sees the alert first
+        alerts.append(alert)
+    if alerts:
+        writes.flush("contract")
+        for alert in alerts:
+            audit.record("contract.alert", actor=actor, object_type="contract", object_id=alert.contract_id,
+                         details={"alert_id": alert.id, "scheme": scheme, "referral_id": referral.id})
+    return alerts
+
+
+def open_alerts(contract: Contract) -> list[ContractAlert]:
+    return [alert for alert in contract.alerts if alert.resolved_at is None]
+
+
+def dismiss(contract: Contract, alert_id: object, data: dict, *, actor: User) -> ContractAlert:
+    """The navigator judged the new referral not to be a breach (say, the offence was before the contract)."""
+    alert = next((a for a in contract.alerts if a.id == alert_id), None)
+    if alert is None:
+        raise NotFound("No such alert on this contract.")
+    problems = Problems()
+    reason = parse.text(data, "reason", problems, max_length=rules.NOTE_MAX, label="why it is not a breach",
+                        strip=False)
+    read = writes.version(data, problems)
+    problems.raise_if_any()
+    writes.check(contract, read, "contract")
+    if alert.resolved_at is not None:
+        raise Conflict("This alert has already been decided.")
+    _resolve(alert, NOT_A_BREACH, reason, actor)
+    contract.updated_at = clock.now()
+    writes.flush("contract")
+    audit.record("contract.alert_dismissed", actor=actor, object_type="contract", object_id=contract.id,
+                 justification=reason, details={"alert_id": alert.id})
+    return alert
+
+
+def resolve_by_breach(contract: Contract, actor: User) -> None:
+    """A breach recorded on the contract answers every open alert."""
+    for alert in open_alerts(contract):
+        _resolve(alert, BREACHED, None, actor)
+
+
+def _resolve(alert: ContractAlert, resolution: str, reason: str | None, actor: User) -> None:
+    alert.resolved_at = clock.now()
+    alert.resolved_by_id = actor.id
+    alert.resolution = resolution
+    alert.resolution_reason = reason

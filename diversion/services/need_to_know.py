@@ -1,0 +1,91 @@
+"""Need to know, as SQL: the one place that says which rows a user may read (rules in domain/need_to_know.py).
+
+Loaders fetch a record *through* its kind's filter, so a record outside the user's scope is simply not found
+(404); lists, search and the person page add the same filter to their queries. A role with no scope for a
+kind is refused outright (403).
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+
+from diversion.domain import need_to_know as rules
+from diversion.domain.referrals import AWAITING_NAVIGATOR
+from diversion.errors import Forbidden, NotFound
+from diversion.extensions import db
+from diversion.ids import valid_id
+from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, User
+
+MODELS = {rules.CHECKPOINT_REFERRAL: CheckpointReferral, rules.DIVERT_REFERRAL: DivertReferral,
+          rules.CONTRACT: Contract, rules.PERSON: Person}
+
+
+def _queue_or_my_contract_referral(user: User) -> ColumnElement[bool]:
+    held = exists(select(Contract.id).where(Contract.referral_id == CheckpointReferral.id,
+                                            Contract.navigator_id == user.id))
+    return or_(CheckpointReferral.status == AWAITING_NAVIGATOR, held)
+
+
+def _queue_or_my_contract_person(user: User) -> ColumnElement[bool]:
+    queued = exists(select(CheckpointReferral.id).where(CheckpointReferral.person_id == Person.id,
+                                                        CheckpointReferral.status == AWAITING_NAVIGATOR))
+    held = exists(select(Contract.id).where(Contract.person_id == Person.id, Contract.navigator_id == user.id))
+    return or_(queued, held)
+
+
+def _in_divert(_user: User) -> ColumnElement[bool]:
+    return exists(select(DivertReferral.id).where(DivertReferral.person_id == Person.id))
+
+
+def _holds_contract(user: User) -> ColumnElement[bool]:
+    return exists(select(Contract.id).where(Contract.person_id == Person.id, Contract.navigator_id == user.id))
+
+
+_CLAUSES = {
+    (rules.CHECKPOINT_REFERRAL, rules.MADE_BY_ME): lambda user: CheckpointReferral.created_by_id == user.id,
+    (rules.CHECKPOINT_REFERRAL, rules.QUEUE_OR_MY_CONTRACT): _queue_or_my_contract_referral,
+    (rules.DIVERT_REFERRAL, rules.MADE_BY_ME): lambda user: DivertReferral.created_by_id == user.id,
+    (rules.CONTRACT, rules.MY_CONTRACTS): lambda user: Contract.navigator_id == user.id,
+    (rules.PERSON, rules.QUEUE_OR_MY_CONTRACT): _queue_or_my_contract_person,
+    (rules.PERSON, rules.IN_DIVERT): _in_divert,
+    (rules.PERSON, rules.HOLDS_CONTRACT): _holds_contract,
+}
+
+
+def visible(kind: str, user: User) -> ColumnElement[bool]:
+    """The WHERE clause for the rows of `kind` that `user` may read (false for none)."""
+    granted = rules.scope(kind, user.role)
+    if granted is None:
+        return false()
+    if granted == rules.ALL:
+        return true()
+    return _CLAUSES[(kind, granted)](user)
+
+
+def contact_editable(user: User) -> ColumnElement[bool]:
+    """The people whose contact details `user` may change."""
+    granted = rules.CONTACT_EDITS.get(user.role)
+    if granted is None:
+        return false()
+    return true() if granted == rules.ALL else _CLAUSES[(rules.PERSON, granted)](user)
+
+
+def require(kind: str, user: User) -> None:
+    """A role with nothing to read of this kind is refused (403): lists use this."""
+    if not rules.reads_any(kind, user.role):
+        raise Forbidden()
+
+
+def load(kind: str, record_id: object, user: User, *, not_found: str):
+    """The record if it exists and `user` may read it; otherwise 404 (whether or not it exists)."""
+    model = MODELS[kind]
+    record = None
+    if valid_id(record_id):
+        record = db.session.scalar(select(model).where(model.id == record_id, visible(kind, user)))
+    if record is None:
+        raise NotFound(not_found)
+    return record
+
+
+def may_read(kind: str, record_id: int, user: User) -> bool:
+    model = MODELS[kind]
+    return db.session.scalar(select(model.id).where(model.id == record_id, visible(kind, user))) is not None

@@ -1,0 +1,45 @@
+"""Human references for cases: CP-2026-00123 (Checkpoint), DV-2026-00456 (DIVERT).
+
+Numbers run from 1 each year (the year of the referral date) and never repeat: one atomic
+INSERT ... ON CONFLICT DO UPDATE ... RETURNING per reference, so two officers referring at the same moment
+get consecutive numbers (on PostgreSQL the second waits for the first's transaction; a rolled-back referral
+gives its number back).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from diversion.extensions import db
+from diversion.models import ReferenceCounter
+
+CHECKPOINT, DIVERT = "CP", "DV"
+PATTERN = re.compile(r"^\s*(CP|DV)[-\s/]?(\d{4})[-\s/]?(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def format_reference(prefix: str, year: int, number: int) -> str:
+    return f"{prefix}-{year}-{number:05d}"
+
+
+def next_reference(prefix: str, day: date) -> str:
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (insert(ReferenceCounter).values(prefix=prefix, year=day.year, last=1)
+                 .on_conflict_do_update(index_elements=["prefix", "year"],
+                                        set_={"last": ReferenceCounter.last + 1})
+                 .returning(ReferenceCounter.last))
+    number = db.session.execute(statement).scalar_one()
+    return format_reference(prefix, day.year, number)
+
+
+def parse_reference(text: object) -> tuple[str, str] | None:
+    """(prefix, canonical reference) when `text` is a reference as people type it ("cp 2026 123"), else None."""
+    if not isinstance(text, str):
+        return None
+    found = PATTERN.match(text)
+    if not found:
+        return None
+    prefix, year, number = found.group(1).upper(), int(found.group(2)), int(found.group(3))
+    return prefix, format_reference(prefix, year, number)
