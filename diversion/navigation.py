@@ -16,6 +16,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Approvals", "intake.approvals", frozenset({MANAGER, ADMIN})),
     ("Awaiting a navigator", "casework.queue", frozenset({NAVIGATOR, MANAGER, ADMIN})),
     ("Caseload", "casework.caseload", frozenset({NAVIGATOR, MANAGER, ADMIN})),
+    ("Find a person", "people.search", frozenset({NAVIGATOR, PROVIDER, MANAGER, ADMIN})),
     ("Reports", "reports.dashboard", frozenset({MANAGER, ADMIN})),
     ("Reference data", "reference.index", frozenset({ADMIN})),
     ("Users", "admin.users", frozenset({ADMIN})),

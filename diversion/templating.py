@@ -24,6 +24,7 @@ def configure(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["longdate"] = _format_date
     app.jinja_env.filters["month"] = _format_month
+    app.jinja_env.filters["isodate"] = _iso_date
 
 
 def _format_datetime(value) -> str:
@@ -48,3 +49,13 @@ def _format_month(value: str) -> str:
 
     year, month = value.split("-")
     return f"{date(int(year), int(month), 1):%b %Y}"
+
+
+def _iso_date(value):
+    """'2026-03-01' → a date (for longdate); anything else as it is."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return value

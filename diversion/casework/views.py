@@ -9,6 +9,7 @@ from diversion import clock
 from diversion.access import roles_required
 from diversion.casework import forms
 from diversion.domain import contracts as rules
+from diversion.domain import divert as divert_rules
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
 from diversion.errors import Conflict, ValidationFailed
@@ -17,7 +18,7 @@ from diversion.ids import valid_id
 from diversion.intake import list_views
 from diversion.models import User
 from diversion.pages import PageErrors, date_parts
-from diversion.services import contracts, reference, referrals
+from diversion.services import contracts, live_cases, reference, referrals
 
 bp = Blueprint("casework", __name__)
 WORKERS = (NAVIGATOR, MANAGER, ADMIN)
@@ -116,9 +117,12 @@ def _contract_page(contract_id: int, errors: PageErrors | None = None, values=No
                    open_form: str | None = None):
     contract = contracts.load_full(contract_id, current_user)
     categories = {c.code: c.title for c in reference.categories(include_inactive=True)}
+    preset = request.args.get("breach")
     return render_template("casework/contract.html", contract=contract, referral=contract.referral,
                            categories=categories, today=clock.today(), rules=rules, errors=errors or PageErrors(),
-                           values=values or {}, open_form=open_form,
+                           values=values or {}, open_form=open_form, open_alerts=live_cases.open_alerts(contract),
+                           substances=divert_rules.SUBSTANCES,
+                           preset_breach=preset if preset in rules.BREACH_REASONS else None,
                            shown_status=rules.status_on(contract.status, contract.deadline, clock.today())), status
 
 
@@ -192,6 +196,18 @@ def condition_status(contract_id: int, condition_id: int):
                                                               "version": _version()}, actor=current_user)
         return "Condition marked " + request.form.get("status", "") + "."
     return _act(contract_id, "conditions", act, ["status"])
+
+
+@bp.route("/contracts/<int:contract_id>/alerts/<int:alert_id>/dismiss", methods=["POST"])
+@roles_required(*WORKERS)
+def dismiss_alert(contract_id: int, alert_id: int):
+    form_name = f"alert-{alert_id}"
+
+    def act(record, _problems):
+        live_cases.dismiss(record, alert_id, {"reason": request.form.get(f"{form_name}-reason"),
+                                              "version": _version()}, actor=current_user)
+        return "Recorded that the new referral is not a breach."
+    return _act(contract_id, form_name, act, ["reason"], {"reason": f"{form_name}-reason"})
 
 
 @bp.route("/contracts/<int:contract_id>/outcome", methods=["POST"])

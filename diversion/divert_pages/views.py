@@ -11,12 +11,13 @@ from diversion.domain import people as people_rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
 from diversion.errors import Conflict, ValidationFailed
 from diversion.pages import PageErrors, date_from_form, date_parts
-from diversion.services import divert
+from diversion.people_pages import identity_question
+from diversion.services import divert, identity
 from diversion.services.parse import whole_number
 
 bp = Blueprint("divert", __name__, url_prefix="/divert")
 
-REFERRAL_ORDER = ["person.given_name", "person.family_name", "person.date_of_birth", "person.gender",
+REFERRAL_ORDER = ["identity", "person.given_name", "person.family_name", "person.date_of_birth", "person.gender",
                   "person.ethnicity", "person.pnc_id", "person.postcode", "person.phone", "substance",
                   "suspected_supply", "source", "referral_date", "location", "referring_officer"]
 
@@ -45,20 +46,28 @@ def _readable(value: str | None) -> str | None:
 @bp.route("/referrals/new", methods=["GET", "POST"])
 @roles_required(CUSTODY_OFFICER, ADMIN)
 def refer():
-    errors, form = PageErrors(), request.form
+    errors, form, check = PageErrors(), request.form, None
     if request.method == "POST":
         problems: dict = {}  # date inputs that could not be read; the service reports everything else
         data = _referral_data(form, problems)
+        person, found = divert.problems(data)
+        if not any(name.startswith("person.") for name in found):
+            check = identity.check(person, current_user)  # who this is, before anything is saved
+        data["person"], choice_problems = identity_question.choose(data["person"], check, form.get("identity"))
         try:
+            if found or problems or choice_problems:
+                raise ValidationFailed(fields={**found, **choice_problems})
             referral = divert.create(data, actor=current_user)
         except ValidationFailed as failure:
             errors = PageErrors({**failure.fields, **problems}, REFERRAL_ORDER,
                                 dates=("person.date_of_birth", "referral_date"))
         except Conflict as conflict:
-            errors = PageErrors({"person.given_name": [conflict.message]})
+            errors = PageErrors(conflict.fields if conflict.code == "identity_mismatch"
+                                else {"person.given_name": [conflict.message]})
         else:
             return redirect(url_for("divert.confirmation", referral_id=referral.id))
     return render_template("divert/refer.html", form=form, errors=errors, substances=rules.SUBSTANCES,
+                           check=check, identity_options=identity_question.options(check),
                            sources=rules.SOURCES, genders=people_rules.GENDERS, ethnicities=people_rules.ETHNICITIES,
                            dob=_parts(form, "person-date_of_birth", None),
                            referral_day=_parts(form, "referral_date", clock.today()))
@@ -73,8 +82,10 @@ def _parts(form, prefix: str, default) -> dict:
 @bp.route("/referrals/<int:referral_id>/confirmation")
 @roles_required(CUSTODY_OFFICER, ADMIN)
 def confirmation(referral_id: int):
-    return render_template("divert/confirmation.html", referral=divert.load(referral_id, current_user),
-                           substances=rules.SUBSTANCES)
+    referral = divert.load(referral_id, current_user)
+    typed = referral.person_as_recorded
+    return render_template("divert/confirmation.html", referral=referral, substances=rules.SUBSTANCES,
+                           person_name=" ".join(typed[k] for k in ("given_name", "family_name") if typed.get(k)))
 
 
 @bp.route("/worklist")

@@ -8,7 +8,8 @@ from flask import url_for
 from diversion import clock
 from diversion.intake.steps import OWNER, STEPS, Question, stored
 from diversion.pages import field_id
-from diversion.services import reference, referrals
+from diversion.services import identity, people, reference, referrals
+from diversion.services.parse import Problems
 
 
 def draft_problems(data: dict) -> dict[str, list[str]]:
@@ -17,6 +18,13 @@ def draft_problems(data: dict) -> dict[str, list[str]]:
     It only checks and never raises, so the page's answers, saved with drafts.merge, are committed.
     """
     return referrals.problems(data, clock.today())
+
+
+def identity_check(data: dict, viewer):
+    """Who the draft's person is, as far as the records say (None while their details are incomplete)."""
+    problems = Problems()
+    person = people.parse_person(data.get("person"), problems, clock.today())
+    return None if problems else identity.check(person, viewer)
 
 
 def category_choices() -> list[tuple[str, str]]:

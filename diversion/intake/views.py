@@ -9,10 +9,11 @@ from diversion import clock
 from diversion.access import roles_required
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER
-from diversion.errors import ValidationFailed
+from diversion.errors import Conflict, ValidationFailed
 from diversion.intake import journey, steps
 from diversion.pages import PageErrors
-from diversion.services import drafts
+from diversion.people_pages import identity_question
+from diversion.services import drafts, referrals
 
 bp = Blueprint("intake", __name__)
 
@@ -83,24 +84,37 @@ def _step_page(draft, page, answers, errors):
 @bp.get("/referrals/new/<int:draft_id>/check")
 @roles_required(*REFERRERS)
 def check(draft_id: int):
-    return _check_page(drafts.load(draft_id, current_user), [])
+    draft = drafts.load(draft_id, current_user)
+    return _check_page(draft, [], journey.identity_check(draft.data, current_user), None, PageErrors())
 
 
 @bp.post("/referrals/new/<int:draft_id>/check", endpoint="submit")
 @roles_required(*REFERRERS)
 def submit(draft_id: int):
     draft = drafts.load(draft_id, current_user)
+    who = journey.identity_check(draft.data, current_user)
+    chosen = request.form.get(identity_question.FIELD)
+    person, choice = identity_question.choose(draft.data.get("person") or {}, who, chosen)
     try:
-        referral = drafts.submit(draft, current_user)
+        if choice:  # every other problem too, not just the missing answer
+            raise ValidationFailed(fields={**referrals.problems(draft.data, clock.today()), **choice})
+        referral = drafts.submit(draft, current_user, person=person)
     except ValidationFailed as failure:
-        return _check_page(draft, journey.error_links(failure.fields, draft.id)), 422
+        links = journey.error_links({k: v for k, v in failure.fields.items() if k != "identity"}, draft.id)
+        if "identity" in failure.fields:
+            links.insert(0, {"text": failure.fields["identity"][0], "href": "#identity"})
+        return _check_page(draft, links, who, chosen, PageErrors(failure.fields)), 422
+    except Conflict as conflict:  # a PNC clash, or two known people with these details
+        links = [{"text": conflict.message, "href": journey.step_url(draft.id, "person", "person-pnc_id")}]
+        return _check_page(draft, links, who, chosen, PageErrors()), 409
     return redirect(url_for("intake.referral", referral_id=referral.id))
 
 
-def _check_page(draft, error_links):
+def _check_page(draft, error_links, who, chosen, errors):
     options = steps.options(journey.category_choices())
     labels = {name: dict(choices) for name, choices in options.items()}
-    return render_template("intake/check.html", draft=draft, error_links=error_links,
+    return render_template("intake/check.html", draft=draft, error_links=error_links, check=who, chosen=chosen,
+                           identity_options=identity_question.options(who), errors=errors,
                            sections=journey.answer_sections(draft.data, draft.id, labels))
 
 

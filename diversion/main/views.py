@@ -9,7 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from diversion.access import public, signed_in
+from diversion.domain.roles import MANAGER, NAVIGATOR
 from diversion.extensions import db
+from diversion.services import live_cases
 
 bp = Blueprint("main", __name__)
 log = logging.getLogger(__name__)
@@ -18,7 +20,10 @@ log = logging.getLogger(__name__)
 @bp.route("/")
 @signed_in
 def home():
-    return render_template(f"main/home_{current_user.role}.html")
+    context = {}
+    if current_user.role in (NAVIGATOR, MANAGER):
+        context["alerts"] = live_cases.waiting_for(current_user)
+    return render_template(f"main/home_{current_user.role}.html", **context)
 
 
 @bp.route("/health")

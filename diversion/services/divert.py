@@ -15,8 +15,7 @@ from diversion.models import DivertEvent, DivertReferral, User
 from diversion.services import identity, live_cases, need_to_know, parse, people, reference, references, writes
 from diversion.services.parse import Problems
 
-def create(data: dict, *, actor: User) -> DivertReferral:
-    today = clock.today()
+def _parse(data: dict, today: date) -> tuple[dict, dict, Problems]:
     problems = Problems()
     person_fields = people.parse_person(data.get("person"), problems, today)
     referral_date = data.get("referral_date") or today.isoformat()
@@ -24,28 +23,41 @@ def create(data: dict, *, actor: User) -> DivertReferral:
                                                data.get("suspected_supply")).items():
         for problem in found:
             problems.add(name, problem)
-    officer = parse.text(data, "referring_officer", problems, max_length=120, label="the referring officer")
-    location = parse.text(data, "location", problems, required=False, max_length=200)
-    if "referral_date" not in problems.fields and person_fields["date_of_birth"]:
-        _check_age(person_fields["date_of_birth"], date.fromisoformat(referral_date), problems)
-    problems.raise_if_any()
+    fields = {"referral_date": None if "referral_date" in problems.fields else date.fromisoformat(referral_date),
+              "referring_officer": parse.text(data, "referring_officer", problems, max_length=120,
+                                              label="the referring officer"),
+              "location": parse.text(data, "location", problems, required=False, max_length=200),
+              "source": data.get("source"), "substance": data.get("substance")}
+    if fields["referral_date"] and person_fields["date_of_birth"]:
+        _check_age(person_fields["date_of_birth"], fields["referral_date"], problems)
+    return person_fields, fields, problems
+
+
+def problems(data: dict) -> tuple[dict, dict[str, list[str]]]:
+    """(the person's fields, every problem with a referral) without saving anything: for a page to check
+    before it asks who the person is."""
+    person_fields, _fields, found = _parse(data, clock.today())
+    return person_fields, found.fields
+
+
+def create(data: dict, *, actor: User) -> DivertReferral:
+    person_fields, fields, found = _parse(data, clock.today())
+    found.raise_if_any()
     linked = identity.link(person_fields, actor=actor)
     person = linked.person
     db.session.flush()
     if person.date_of_birth != person_fields["date_of_birth"]:  # a chosen person: their recorded age decides
-        _check_age(person.date_of_birth, date.fromisoformat(referral_date), problems)
-        problems.raise_if_any()
+        _check_age(person.date_of_birth, fields["referral_date"], found)
+        found.raise_if_any()
     previous = db.session.execute(select(DivertReferral.status, DivertReferral.ever_assessed)
                                   .where(DivertReferral.person_id == person.id)).all()
     if not rules.may_refer_again([tuple(row) for row in previous]):
         raise Conflict("This person did not engage with an earlier DIVERT referral, so DIVERT cannot be offered "
                        "again. Use another outcome.", code="previous_non_engagement")
-    day = date.fromisoformat(referral_date)
     referral = DivertReferral(
-        reference=references.next_reference(references.DIVERT, day), person_id=person.id,
-        person_as_recorded=identity.recorded(person_fields), identity_match=linked.match,
-        status=rules.REFERRED, referral_date=day, source=data["source"], substance=data["substance"],
-        suspected_supply=False, referring_officer=officer, location=location,
+        reference=references.next_reference(references.DIVERT, fields["referral_date"]), person_id=person.id,
+        person_as_recorded=identity.recorded(person_fields), identity_match=linked.match, status=rules.REFERRED,
+        suspected_supply=False, **fields,
         referral_number=rules.referral_number(len(previous)), possible_duplicates=linked.possible_duplicates,
         created_by_id=actor.id)
     db.session.add(referral)

@@ -46,9 +46,10 @@ def merge(draft: ReferralDraft, section: str | None, values: dict) -> None:
     db.session.flush()
 
 
-def submit(draft: ReferralDraft, actor: User) -> CheckpointReferral:
-    """Create the referral from the draft (ValidationFailed if it is incomplete), then delete the draft."""
-    referral = referrals.create(draft.data, actor=actor)
+def submit(draft: ReferralDraft, actor: User, person: dict | None = None) -> CheckpointReferral:
+    """Create the referral from the draft (ValidationFailed if it is incomplete), then delete the draft.
+    `person` replaces the draft's person (with the officer's choice of a known person, if they made one)."""
+    referral = referrals.create({**draft.data, "person": person} if person else draft.data, actor=actor)
     db.session.delete(draft)
     db.session.flush()
     return referral

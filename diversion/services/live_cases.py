@@ -43,20 +43,21 @@ def alert_open_contracts(referral: CheckpointReferral | DivertReferral, *, actor
     scheme = "checkpoint" if isinstance(referral, CheckpointReferral) else "divert"
     open_contracts = db.session.scalars(select(Contract).where(
         Contract.person_id == referral.person_id, Contract.status == rules.ACTIVE).with_for_update()).all()
-    alerts = []
-    for contract in open_contracts:
-        alert = ContractAlert(contract_id=contract.id, kind=NEW_REFERRAL, scheme=scheme, date=referral.referral_date,
-                              summary=_summary(referral),
-                              **{f"{scheme}_referral_id": referral.id})
-        db.session.add(alert)
-        contract.updated_at = clock.now()  # a new version: whoever edits next sees the alert first
-        alerts.append(alert)
+    alerts = [add_alert(contract, referral, scheme) for contract in open_contracts]
     if alerts:
         writes.flush("contract")
         for alert in alerts:
             audit.record("contract.alert", actor=actor, object_type="contract", object_id=alert.contract_id,
                          details={"alert_id": alert.id, "scheme": scheme, "referral_id": referral.id})
     return alerts
+
+
+def add_alert(contract: Contract, referral, scheme: str) -> ContractAlert:
+    alert = ContractAlert(contract_id=contract.id, kind=NEW_REFERRAL, scheme=scheme, date=referral.referral_date,
+                          summary=_summary(referral), **{f"{scheme}_referral_id": referral.id})
+    db.session.add(alert)
+    contract.updated_at = clock.now()  # a new version: whoever edits next sees the alert first
+    return alert
 
 
 def open_alerts(contract: Contract) -> list[ContractAlert]:
@@ -95,3 +96,18 @@ def _resolve(alert: ContractAlert, resolution: str, reason: str | None, actor: U
     alert.resolved_by_id = actor.id
     alert.resolution = resolution
     alert.resolution_reason = reason
+
+
+def waiting_for(user: User, limit: int = 50) -> list[ContractAlert]:
+    """Alerts not yet decided on the contracts `user` may read (a navigator: their own), oldest first, with
+    their contracts and people, in one query."""
+    from sqlalchemy.orm import joinedload
+
+    from diversion.domain import need_to_know as access
+    from diversion.services import need_to_know
+
+    return list(db.session.scalars(
+        select(ContractAlert).join(ContractAlert.contract)
+        .where(ContractAlert.resolved_at.is_(None), need_to_know.visible(access.CONTRACT, user))
+        .options(joinedload(ContractAlert.contract).joinedload(Contract.person))
+        .order_by(ContractAlert.created_at, ContractAlert.id).limit(limit)))

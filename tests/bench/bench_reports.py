@@ -29,23 +29,35 @@ INSERT INTO users (id, email, name, role, password_hash, active, password_change
 SELECT n, 'navigator' || n || '@bench.example', 'Navigator ' || n, 'navigator', 'x', true, now(), now(), now(), 1
 FROM generate_series(1, 40) AS n;
 
-INSERT INTO people (id, given_name, family_name, date_of_birth, gender, ethnicity, created_at, updated_at, version)
-SELECT n, 'Given' || n, 'Family' || (n % 5000), date '1960-01-01' + ((n * 7919) % 16000),
+INSERT INTO people (id, given_name, family_name, name_key, date_of_birth, gender, ethnicity, created_at,
+    updated_at, version)
+SELECT n, given_name, family_name,
+       -- what diversion.domain.identity.name_key gives for these ASCII names (checked by _check_name_keys)
+       regexp_replace(lower(given_name), '[^a-z0-9]', '', 'g') || ' '
+           || regexp_replace(lower(family_name), '[^a-z0-9]', '', 'g'),
+       date '1960-01-01' + ((n::bigint * 7919) % 16000)::int,
        (ARRAY['female', 'male', 'male', 'not_stated'])[1 + n % 4],
        (ARRAY['white_british', 'white_other', 'asian_pakistani', 'black_african', 'mixed_other', 'asian_indian',
-              'black_caribbean', 'not_stated'])[1 + (n * 31) % 8],
+              'black_caribbean', 'not_stated'])[1 + (n::bigint * 31) % 8],
        now(), now(), 1
-FROM generate_series(1, :count) AS n;
+FROM (SELECT n, 'Given' || n AS given_name, 'Family' || (n % 5000) AS family_name
+      FROM generate_series(1, :count) AS n) AS s;
 
-INSERT INTO checkpoint_referrals (id, person_id, status, referral_date, offence_category, offence_description,
-    offence_date, hate_crime, interview, evidential_test_met, court_order, on_bail, co_accused,
-    detained_mental_health, has_victim, victim_wishes_restorative, previous_convictions, eligible,
-    offence_age_limit_months, reasons, possible_duplicates, created_at, updated_at, version)
-SELECT n, n, 'contracted', date '2016-01-01' + ((n * 3650) / :count), 
+INSERT INTO checkpoint_referrals (id, reference, person_id, person_as_recorded, identity_match, status,
+    referral_date, offence_category, offence_description, offence_date, hate_crime, interview, evidential_test_met,
+    court_order, on_bail, co_accused, detained_mental_health, has_victim, victim_wishes_restorative,
+    previous_convictions, eligible, offence_age_limit_months, reasons, possible_duplicates, created_at, updated_at,
+    version)
+SELECT n, 'CP-' || extract(year FROM referral_date) || '-'
+              || lpad(number::text, greatest(5, length(number::text)), '0'),
+       n, '{}', 'new', 'contracted', referral_date,
        (ARRAY['theft', 'criminal_damage', 'common_assault', 'public_order', 'drugs_possession', 'fraud'])[1 + n % 6],
-       'Benchmark offence', date '2016-01-01' + ((n * 3650) / :count) - 3, false, 'admitted', true, false, false,
+       'Benchmark offence', referral_date - 3, false, 'admitted', true, false, false,
        false, false, true, false, 0, true, 3, '[]', '[]', now(), now(), 1
-FROM generate_series(1, :count) AS n;
+FROM (SELECT n, referral_date,
+             row_number() OVER (PARTITION BY extract(year FROM referral_date) ORDER BY n) AS number
+      FROM (SELECT n, date '2016-01-01' + ((n::bigint * 3650) / :count)::int AS referral_date
+            FROM generate_series(1, :count) AS n) AS d) AS s;
 
 INSERT INTO contracts (id, referral_id, person_id, navigator_id, status, start_date, deadline, participant_consent,
     warning_given, outcome_date, outcome_reason, prosecution_referred, created_at, updated_at, version)
@@ -59,7 +71,7 @@ SELECT n, n, n, 1 + n % 40,
             WHEN n % 20 = 0 THEN (ARRAY['reoffended', 'condition_failed', 'withdrew_consent', 'other'])[1 + n % 4]
             WHEN n % 97 = 0 THEN 'not_in_public_interest' END,
        n % 20 = 0, now(), now(), 1
-FROM (SELECT n, date '2016-01-01' + ((n * 3650) / :count) + (n % 9) AS start_date
+FROM (SELECT n, date '2016-01-01' + ((n::bigint * 3650) / :count)::int + (n % 9) AS start_date
       FROM generate_series(1, :count) AS n) AS s;
 """
 
@@ -110,6 +122,7 @@ def _run(url: str) -> int:
                 if statement.strip():
                     connection.execute(sa.text(statement), {"count": CONTRACTS})
             connection.execute(sa.text("ANALYZE"))
+            _check_name_keys(connection)
         print(f"seeded {CONTRACTS:,} contracts with their referrals and people in {time.perf_counter() - started:.1f} s")
         from datetime import datetime, timezone
 
@@ -147,6 +160,18 @@ def _run(url: str) -> int:
         db.session.remove()
         db.engine.dispose()
     return 0
+
+
+def _check_name_keys(connection) -> None:
+    """The seed computes name_key in SQL: it must be what the app computes in Python for the same names."""
+    from diversion.domain.identity import name_key
+
+    sample = connection.execute(sa.text(
+        "SELECT given_name, family_name, name_key FROM people WHERE id % 997 = 1 OR id IN (1, 4999, 5000)")).all()
+    wrong = [row for row in sample if row.name_key != name_key(row.given_name, row.family_name)]
+    if wrong:
+        raise AssertionError(f"seeded name_key differs from domain.identity.name_key for {len(wrong)} of "
+                             f"{len(sample)} sampled people, e.g. {tuple(wrong[0])}")
 
 
 def _export_memory(reports) -> None:
