@@ -13,7 +13,7 @@ from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR
 from diversion.errors import ValidationFailed
 from diversion.ids import valid_id
-from diversion.services import contracts, reference, referrals
+from diversion.services import contracts, live_cases, reference, referrals
 
 
 @bp.route("/checkpoint/referrals", methods=["POST"])
@@ -294,3 +294,28 @@ def record_outcome(contract_id: int):
     body = json_object()
     contract = contracts.load(contract_id, g.api_user, action="outcome")
     return jsonify(serialise.contract(contracts.record_outcome(contract, body, actor=g.api_user)))
+
+
+@bp.route("/contracts/<int:contract_id>/alerts/<int:alert_id>/dismiss", methods=["POST"])
+@api_roles(NAVIGATOR, MANAGER, ADMIN)
+def dismiss_alert(contract_id: int, alert_id: int):
+    """Record that a new referral alerted on the contract is not a breach, and why (a breach is recorded with
+    the outcome endpoint, which answers every open alert).
+    ---
+    post:
+      summary: Decide that an alert is not a breach
+      tags: [Contracts]
+      parameters:
+        - {name: contract_id, in: path, required: true, schema: {type: integer}}
+        - {name: alert_id, in: path, required: true, schema: {type: integer}}
+      requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/DismissInput'}}}}
+      responses:
+        200: {description: The contract, content: {application/json: {schema: {$ref: '#/components/schemas/Contract'}}}}
+        404: {$ref: '#/components/responses/NotFound'}
+        409: {$ref: '#/components/responses/Conflict'}
+        422: {$ref: '#/components/responses/ValidationFailed'}
+    """
+    body = json_object()
+    contract = contracts.load(contract_id, g.api_user, action="alert")
+    live_cases.dismiss(contract, alert_id, body, actor=g.api_user)
+    return jsonify(serialise.contract(contract))

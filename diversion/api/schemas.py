@@ -18,17 +18,42 @@ def obj(properties: dict, required=()) -> dict:
     return body
 
 
-PERSON_INPUT = obj({
+PERSON_FIELDS = {
     "given_name": {"type": "string", "minLength": 1, "maxLength": 100},
     "family_name": {"type": "string", "minLength": 1, "maxLength": 100},
     "date_of_birth": DATE, "gender": {"type": "string", "enum": list(people.GENDERS)},
     "ethnicity": {"type": "string", "enum": list(people.ETHNICITIES)}, "pnc_id": STRING,
     "custody_number": STRING, "postcode": STRING, "phone": STRING, "email": STRING,
-}, ["given_name", "family_name", "date_of_birth"])
+    "address": {"type": "string", "maxLength": 500},
+}
+# Either the person's details (a known person is found by the matching rule), or a known person chosen after a
+# look-up ({"id"}), or details with "new_person": true (someone else who shares a name and date of birth).
+PERSON_INPUT = {"oneOf": [
+    obj({**PERSON_FIELDS, "new_person": BOOL}, ["given_name", "family_name", "date_of_birth"]),
+    obj({**PERSON_FIELDS, "id": INT}, ["id"]),
+]}
+NULLABLE_STRING = {"type": "string", "nullable": True}
+ALERT = obj({"id": INT, "kind": {"type": "string", "enum": ["new_referral"]},
+             "scheme": {"type": "string", "enum": ["checkpoint", "divert"]}, "referral_id": INT, "date": DATE,
+             "summary": {"type": "object"}, "created_at": TIMESTAMP, "resolved_at": {**TIMESTAMP, "nullable": True},
+             "resolution": {"type": "string", "enum": ["breached", "not_a_breach"], "nullable": True},
+             "resolution_reason": NULLABLE_STRING})
 
 SCHEMAS = {
     "PersonInput": PERSON_INPUT,
-    "Person": {**PERSON_INPUT, "properties": {**PERSON_INPUT["properties"], "id": INT}},
+    # A referral's person as recorded on it (what was typed; a field not typed is null), with the record's id.
+    "Person": obj({**{k: {**v, "nullable": True} for k, v in PERSON_FIELDS.items()}, "id": INT}),
+    "PersonRecord": obj({**PERSON_FIELDS, "id": INT, "version": INT, "contact_history": {"type": "array", "items": obj({
+        "phone": NULLABLE_STRING, "email": NULLABLE_STRING, "postcode": NULLABLE_STRING, "address": NULLABLE_STRING,
+        "from": TIMESTAMP, "source": STRING})}}),
+    "ContactInput": obj({"phone": NULLABLE_STRING, "email": NULLABLE_STRING, "postcode": NULLABLE_STRING,
+                         "address": {**NULLABLE_STRING, "maxLength": 500}, "version": INT}, ["version"]),
+    "MergeInput": obj({"other_id": INT, "reason": STRING, "version": INT, "other_version": INT},
+                      ["other_id", "reason", "version", "other_version"]),
+    "Merge": obj({"kept_id": INT, "merged_id": INT, "moved": {"type": "object"}, "merged_at": TIMESTAMP,
+                  "merged_by": INT}),
+    "Alert": ALERT,
+    "DismissInput": obj({"reason": STRING, "version": INT}, ["reason", "version"]),
     "ReferralInput": obj({
         "person": {"$ref": "#/components/schemas/PersonInput"}, "referral_date": DATE,
         "offence": obj({"category": STRING, "description": STRING, "offence_date": DATE, "arrest_date": DATE,
@@ -39,7 +64,9 @@ SCHEMAS = {
         "custody_suite": STRING, "referring_officer": STRING,
     }, ["person", "offence", "interview", "evidential_test_met", "has_victim"]),
     "Referral": obj({
-        "id": INT, "status": STRING, "referral_date": DATE, "person": {"$ref": "#/components/schemas/Person"},
+        "id": INT, "reference": STRING, "status": STRING, "referral_date": DATE,
+        "person": {"$ref": "#/components/schemas/Person"},
+        "identity_match": {"type": "string", "enum": ["pnc_match", "name_match", "chosen", "new_person", "new"]},
         "offence": {"type": "object"},
         "eligibility": obj({"eligible": BOOL, "reasons": {"type": "array", "items": {
             "type": "string", "enum": list(REASONS)}}}),
@@ -63,7 +90,8 @@ SCHEMAS = {
     "Note": obj({"id": INT, "kind": {"type": "string", "enum": list(c.NOTE_KINDS)}, "body": STRING,
                  "author": obj({"id": INT, "name": STRING}), "occurred_at": TIMESTAMP, "created_at": TIMESTAMP}),
     "Contract": obj({
-        "id": INT, "referral_id": INT, "person": {"$ref": "#/components/schemas/Person"}, "navigator_id": INT,
+        "id": INT, "reference": STRING, "referral_id": INT, "person": {"$ref": "#/components/schemas/Person"},
+        "navigator_id": INT, "alerts": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}},
         "status": {"type": "string", "enum": list(c.STATUS_LABELS)}, "start_date": DATE, "deadline": DATE,
         "conditions": {"type": "array", "items": {"$ref": "#/components/schemas/Condition"}},
         "notes": {"type": "array", "items": {"$ref": "#/components/schemas/Note"}},
@@ -89,7 +117,8 @@ SCHEMAS = {
                              "onward_to": {"type": "string", "enum": list(d.NEEDS)}, "version": INT},
                             ["event", "date"]),
     "DivertReferral": obj({
-        "id": INT, "person": {"$ref": "#/components/schemas/Person"},
+        "id": INT, "reference": STRING, "person": {"$ref": "#/components/schemas/Person"},
+        "identity_match": {"type": "string", "enum": ["pnc_match", "name_match", "chosen", "new_person", "new"]},
         "status": {"type": "string", "enum": list(d.STATUSES)}, "referral_date": DATE,
         "source": STRING, "substance": STRING, "suspected_supply": BOOL, "referring_officer": STRING,
         "location": STRING, "referral_number": INT, "possible_duplicates": {"type": "array", "items": INT},

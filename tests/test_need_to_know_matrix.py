@@ -1,0 +1,224 @@
+"""Need to know, proven mechanically: every route of `app.url_map` that names a record is requested by every
+role, for records each role may and may not read, and the answer must be what domain/need_to_know.py says:
+403 when the role may not use the route at all, 404 when the record is outside the user's work (its existence
+is not revealed), and an ordinary answer otherwise (never a 5xx). A new route that names a record fails here
+until it is classified below, so it cannot skip the rule. The expected answers come from the pure predicates
+over plain facts read from the database, not from the SQL filters the app uses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+import sqlalchemy as sa
+
+from diversion.domain import need_to_know as rules
+from diversion.extensions import db
+from diversion.models import CheckpointReferral, Contract, ContractAlert, DivertReferral, Person, ReferralDraft, User
+from diversion.services import contracts, divert, drafts, referrals, tokens
+from tests import factories
+from tests.conftest import make_app
+
+DRAFT, ROLE_ONLY = "draft", "role_only"
+# Route arguments that are not records: each route using one is guarded by its role alone (tests/test_meta.py).
+ROLE_ONLY_ARGUMENTS = {"user_id", "token_id", "code", "key", "what", "action"}
+VIEWERS = ("officer_a", "nav_a", "provider", "manager", "admin")
+CONTACT_EDIT = {"people.contact", "api.update_contact"}
+MERGE = {"people.merge", "api.merge_people"}
+
+
+def kind_of(rule) -> str:
+    """The kind of record a route names, from its arguments; a route this cannot classify fails the test."""
+    arguments = set(rule.arguments)
+    if "contract_id" in arguments:
+        return rules.CONTRACT
+    if "person_id" in arguments:
+        return rules.PERSON
+    if "draft_id" in arguments:
+        return DRAFT
+    if "referral_id" in arguments:
+        return rules.DIVERT_REFERRAL if "/divert/" in rule.rule else rules.CHECKPOINT_REFERRAL
+    if arguments and arguments <= ROLE_ONLY_ARGUMENTS:
+        return ROLE_ONLY
+    raise AssertionError(f"{rule.endpoint} ({rule.rule}) names a record this matrix does not know: classify it")
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    records: dict[str, list[int]] = field(default_factory=dict)  # kind -> ids
+
+
+@pytest.fixture
+def matrix_app(database_url, _migrated):
+    app = make_app(database_url, WTF_CSRF_ENABLED=False)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def build_world(app) -> World:
+    """Two officers' referrals in every state that matters, two navigators' contracts, DIVERT referrals, alerts."""
+    world = World()
+    with app.app_context():
+        for name, role in (("officer_a", "custody_officer"), ("officer_b", "custody_officer"), ("nav_a", "navigator"),
+                           ("nav_b", "navigator"), ("provider", "provider"), ("manager", "manager"),
+                           ("admin", "admin")):
+            world.users[name] = factories.user(role=role)
+        officer_a, officer_b = world.users["officer_a"], world.users["officer_b"]
+        person = {"person.new_person": True}
+        queued = factories.referral(officer_a, **person, **{"person.given_name": "Ada"})
+        factories.referral(officer_a, **person, **{"person.given_name": "Bea", "person.date_of_birth": "2010-01-01"})
+        factories.referral(officer_b, **person, **{"person.given_name": "Cal", "offence.category": "burglary_residential"})
+        mine = factories.contract(factories.referral(officer_b, **person, **{"person.given_name": "Dee"}),
+                                  world.users["nav_a"])
+        theirs = factories.contract(factories.referral(officer_a, **person, **{"person.given_name": "Eve"}),
+                                    world.users["nav_b"])
+        for officer, given in ((officer_a, "Fay"), (officer_b, "Gus")):
+            divert.create(factories.divert_payload(**{"person.given_name": given}), actor=officer)
+        for held in (mine, theirs):  # a DIVERT referral during each contract: an alert on it
+            divert.create({**factories.divert_payload(), "person": {"id": held.person_id}}, actor=officer_b)
+        world.records[DRAFT] = [drafts.start(officer_a).id]
+        db.session.commit()
+        for name, user in world.users.items():
+            world.tokens[name] = tokens.issue(user, name="matrix", actor=None)[1]
+        db.session.commit()
+        world.records[rules.CHECKPOINT_REFERRAL] = list(db.session.scalars(sa.select(CheckpointReferral.id)))
+        world.records[rules.DIVERT_REFERRAL] = list(db.session.scalars(sa.select(DivertReferral.id)))
+        world.records[rules.CONTRACT] = list(db.session.scalars(sa.select(Contract.id)))
+        world.records[rules.PERSON] = list(db.session.scalars(sa.select(Person.id)))
+        assert queued.status == "awaiting_navigator" and len(world.records[rules.CONTRACT]) == 2
+        for user in world.users.values():
+            db.session.refresh(user)
+            db.session.expunge(user)
+    return world
+
+
+def facts_may_read(kind: str, record_id: int, viewer: User) -> bool:
+    """What the domain's predicates say, from plain facts read here (not through the app's SQL filters)."""
+    who = rules.Viewer(viewer.id, viewer.role)
+    if kind == rules.CHECKPOINT_REFERRAL:
+        r = db.session.get(CheckpointReferral, record_id)
+        return rules.may_read_checkpoint_referral(who, created_by_id=r.created_by_id, status=r.status,
+                                                  contract_navigator_id=r.contract.navigator_id if r.contract else None)
+    if kind == rules.DIVERT_REFERRAL:
+        return rules.may_read_divert_referral(who, created_by_id=db.session.get(DivertReferral, record_id).created_by_id)
+    if kind == rules.CONTRACT:
+        return rules.may_read_contract(who, navigator_id=db.session.get(Contract, record_id).navigator_id)
+    if kind == rules.PERSON:
+        statuses = list(db.session.scalars(sa.select(CheckpointReferral.status)
+                                           .where(CheckpointReferral.person_id == record_id)))
+        holders = list(db.session.scalars(sa.select(Contract.navigator_id).where(Contract.person_id == record_id)))
+        in_divert = db.session.scalar(sa.select(sa.func.count()).select_from(DivertReferral)
+                                      .where(DivertReferral.person_id == record_id))
+        return rules.may_read_person(who, referral_statuses=statuses, contract_navigator_ids=holders,
+                                     divert_referrals=in_divert)
+    if kind == DRAFT:  # a draft is its owner's alone (and none once discarded)
+        draft = db.session.get(ReferralDraft, record_id)
+        return draft is not None and draft.owner_id == viewer.id
+    raise AssertionError(kind)
+
+
+def may_edit_contact(person_id: int, viewer: User) -> bool:
+    granted = rules.CONTACT_EDITS.get(viewer.role)
+    if granted == rules.ALL:
+        return True
+    if granted == rules.HOLDS_CONTRACT:
+        return viewer.id in db.session.scalars(sa.select(Contract.navigator_id).where(Contract.person_id == person_id))
+    if granted == rules.IN_DIVERT:
+        return facts_may_read(rules.PERSON, person_id, viewer)
+    return False
+
+
+def url_for_record(rule, kind: str, record_id: int, world: World) -> str:
+    values = {}
+    for argument in rule.arguments:
+        if argument in ("referral_id", "contract_id", "person_id", "draft_id"):
+            values[argument] = record_id
+        elif argument == "condition_id":
+            values[argument] = db.session.get(Contract, record_id).conditions[1].id
+        elif argument == "alert_id":
+            values[argument] = db.session.scalar(sa.select(ContractAlert.id).where(ContractAlert.contract_id == record_id))
+        elif argument == "step":
+            values[argument] = "person"
+    url = rule.build(values, append_unknown=False)[1]
+    if rule.endpoint in MERGE:
+        other = next(p for p in world.records[rules.PERSON] if p != record_id)
+        url += f"?other={other}"
+    return url
+
+
+def record_routes(app):
+    return sorted((rule for rule in app.url_map.iter_rules() if set(rule.arguments) - {"filename"}),
+                  key=lambda rule: rule.endpoint)
+
+
+def _endpoints():
+    app = make_app("sqlite://")
+    return [rule.endpoint for rule in record_routes(app)]
+
+
+def request_as(client, world: World, viewer: str, method: str, url: str):
+    if url.startswith("/api/"):
+        headers = {"Authorization": f"Bearer {world.tokens[viewer]}"}
+        return client.open(url, method=method, json={} if method == "POST" else None, headers=headers)
+    return client.open(url, method=method, data={} if method == "POST" else None)
+
+
+@pytest.mark.parametrize("endpoint", _endpoints())
+def test_every_route_that_names_a_record_answers_as_need_to_know_says(matrix_app, endpoint):
+    rule = next(r for r in matrix_app.url_map.iter_rules() if r.endpoint == endpoint)
+    kind = kind_of(rule)
+    world = build_world(matrix_app)
+    allowed = matrix_app.view_functions[endpoint].allowed_roles
+    mismatches, checked = [], 0
+    clients = {}
+    for viewer in VIEWERS:
+        client = clients[viewer] = matrix_app.test_client()
+        client.sign_in_as(world.users[viewer])
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for viewer in VIEWERS:
+            user = world.users[viewer]
+            if kind == ROLE_ONLY:
+                if user.role in allowed:
+                    continue  # acting on users, tokens or reference data is each route's own business
+                with matrix_app.app_context():
+                    url = rule.build({a: _role_only_value(a, world) for a in rule.arguments},
+                                     append_unknown=False)[1]
+                status = request_as(clients[viewer], world, viewer, method, url).status_code
+                checked += 1
+                if status != 403:
+                    mismatches.append((method, viewer, url, status, 403))
+                continue
+            for record_id in world.records[kind]:
+                with matrix_app.app_context():
+                    url = url_for_record(rule, kind, record_id, world)
+                    if user.role not in allowed:
+                        expected = 403
+                    elif endpoint in CONTACT_EDIT:
+                        expected = 200 if may_edit_contact(record_id, user) else 404
+                    elif endpoint in MERGE:
+                        expected = 200 if user.role == "admin" else 403
+                    else:
+                        expected = 200 if facts_may_read(kind, record_id, user) else 404
+                status = request_as(clients[viewer], world, viewer, method, url).status_code
+                checked += 1
+                answered = status if status in (403, 404) or status >= 500 else 200
+                if answered != expected:
+                    mismatches.append((method, viewer, url, status, expected))
+    print(f"need-to-know matrix: {endpoint}: {checked} answers, {len(mismatches)} mismatches")
+    assert checked > 0
+    assert mismatches == [], f"{len(mismatches)} of {checked} answers differ from need to know"
+
+
+def _role_only_value(argument: str, world: World):
+    return {"user_id": world.users["officer_a"].id, "token_id": 1, "code": "theft", "key": "offence_age_limit_months",
+            "what": "cases", "action": "deactivate"}[argument]
+
+
+def test_the_matrix_covers_every_route_that_names_a_record(app):
+    """Its size, for the record: routes × roles × records."""
+    routes = record_routes(app)
+    kinds = {rule.endpoint: kind_of(rule) for rule in routes}
+    assert {rules.CHECKPOINT_REFERRAL, rules.DIVERT_REFERRAL, rules.CONTRACT, rules.PERSON, DRAFT} <= set(kinds.values())
