@@ -6,7 +6,7 @@ kind is refused outright (403).
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from diversion.domain import need_to_know as rules
 from diversion.domain.referrals import AWAITING_NAVIGATOR
@@ -52,13 +52,13 @@ _CLAUSES = {
 
 
 def visible(kind: str, user: User) -> ColumnElement[bool]:
-    """The WHERE clause for the rows of `kind` that `user` may read (false for none)."""
+    """The WHERE clause for the rows of `kind` that `user` may read (false for none). A person merged into
+    another record answers for nobody: everything about them is on the record they joined."""
     granted = rules.scope(kind, user.role)
     if granted is None:
         return false()
-    if granted == rules.ALL:
-        return true()
-    return _CLAUSES[(kind, granted)](user)
+    clause = true() if granted == rules.ALL else _CLAUSES[(kind, granted)](user)
+    return and_(Person.merged_into_id.is_(None), clause) if kind == rules.PERSON else clause
 
 
 def contact_editable(user: User) -> ColumnElement[bool]:

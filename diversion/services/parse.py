@@ -55,7 +55,10 @@ def text(data: dict, key: str, problems: Problems, *, name: str | None = None, r
 
 
 def encodable(value: str) -> bool:
-    """Valid Unicode text (JSON can carry lone surrogates, which no database stores)."""
+    """Valid text a database can store: JSON can carry lone surrogates, which no database stores, and a NUL
+    character, which PostgreSQL refuses in text."""
+    if "\x00" in value:
+        return False
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from diversion import audit, clock
 from diversion.errors import Conflict, NotFound, ValidationFailed  # noqa: F401
 from diversion.extensions import db
+from diversion.services.parse import encodable
 from diversion.hashing import digest, new_secret
 from diversion.models import ApiToken, User
 
@@ -23,6 +24,8 @@ def issue(user: User | None, *, name: str, actor: User | None) -> tuple[ApiToken
         fields["name"] = ["Enter a name for the token, such as the system that will use it"]
     elif len(name) > 100:
         fields["name"] = ["Name must be 100 characters or fewer"]
+    elif not encodable(name):
+        fields["name"] = ["Name contains characters that are not valid text"]
     if user is None:
         fields["user_id"] = ["Choose a user"]
     elif not user.active:

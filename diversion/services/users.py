@@ -13,6 +13,7 @@ from diversion.extensions import db
 from diversion.hashing import hash_password, needs_rehash, verify_password
 from diversion.models import User
 from diversion.services import sessions
+from diversion.services.parse import encodable
 
 
 def normalise_email(email: str) -> str:
@@ -20,7 +21,10 @@ def normalise_email(email: str) -> str:
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    email = normalise_email(email)
+    if not encodable(email) or len(email) > 254:  # a NUL or an over-long address matches nobody
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email))
 
 
 def get(user_id: int) -> User:
@@ -66,6 +70,8 @@ def _check_name(name: str, fields: dict) -> str:
         fields.setdefault("name", []).append("Enter the person's full name")
     elif len(name) > 100:
         fields.setdefault("name", []).append("Name must be 100 characters or fewer")
+    elif not encodable(name):
+        fields.setdefault("name", []).append("Name contains characters that are not valid text")
     return name
 
 
