@@ -114,7 +114,7 @@ def _check_page(draft, error_links, who, chosen, errors):
     options = steps.options(journey.category_choices())
     labels = {name: dict(choices) for name, choices in options.items()}
     return render_template("intake/check.html", draft=draft, error_links=error_links, check=who, chosen=chosen,
-                           identity_options=identity_question.options(who), errors=errors,
+                           identity_options=identity_question.options(who), field_errors=errors,
                            sections=journey.answer_sections(draft.data, draft.id, labels))
 
 

@@ -58,16 +58,32 @@ def _holder(pnc_id: str | None) -> Person | None:
     return db.session.scalar(select(Person).where(Person.pnc_id == pnc_id))
 
 
-def _born_on(day: date) -> list[Person]:
-    return list(db.session.scalars(select(Person).where(Person.date_of_birth == day, Person.merged_into_id.is_(None))
-                                   .order_by(Person.id)))
+def _born_on(day: date, *, merged_too: bool = False) -> list[Person]:
+    query = select(Person).where(Person.date_of_birth == day)
+    if not merged_too:
+        query = query.where(Person.merged_into_id.is_(None))
+    return list(db.session.scalars(query.order_by(Person.id)))
 
 
-def _resolve(fields: dict) -> tuple[rules.Resolution, list[Person]]:
+def _resolve(fields: dict) -> rules.Resolution:
+    """The rule's answer, with every record merged into another answering as the record it joined: after a
+    merge, the name and date of birth a person was once recorded under still find them."""
     holder = _holder(fields.get("pnc_id"))
-    born = _born_on(fields["date_of_birth"])
-    resolution = rules.resolve(_typed(fields), _candidate(holder) if holder else None, [_candidate(p) for p in born])
-    return resolution, born
+    born = _born_on(fields["date_of_birth"], merged_too=True)
+    found = rules.resolve(_typed(fields), _candidate(holder) if holder else None, [_candidate(p) for p in born])
+    joined = {p.id: p.merged_into_id for p in born if p.merged_into_id}
+
+    def survivor(person_id: int) -> int:
+        for _ in range(5):  # a chain of merges is short
+            if person_id not in joined:
+                break
+            person_id = joined[person_id]
+        return person_id
+    linked = survivor(found.person_id) if found.person_id else None
+    duplicates = sorted({survivor(i) for i in found.possible_duplicates} - {linked})
+    if found.kind == rules.AMBIGUOUS and len(duplicates) == 1:  # two records of one person, since merged
+        return rules.Resolution(rules.NAME_MATCH, duplicates[0])
+    return rules.Resolution(found.kind, linked, tuple(duplicates))
 
 
 @dataclass
@@ -84,12 +100,12 @@ class Check:
 
 def check(fields: dict, viewer) -> Check:
     """Who a referral's person is, as far as the records say; saves nothing but the audit of who was shown."""
-    resolution, born = _resolve(fields)
-    by_id = {p.id: p for p in born}
+    resolution = _resolve(fields)
     if resolution.kind == rules.PNC_CLASH:
         return Check(rules.PNC_CLASH)
     person = db.session.get(Person, resolution.person_id) if resolution.person_id else None
-    candidates = [by_id[i] for i in resolution.possible_duplicates if i in by_id] if person is None else []
+    candidates = [] if person is not None or not resolution.possible_duplicates else list(db.session.scalars(
+        select(Person).where(Person.id.in_(resolution.possible_duplicates)).order_by(Person.id)))
     shown = ([person.id] if person else []) + [c.id for c in candidates]
     if shown:
         audit.record("person.identity_check", actor=viewer, object_type="person",
@@ -131,7 +147,7 @@ def _chosen(fields: dict) -> Person:
 
 
 def _found_or_new(fields: dict) -> tuple[Person, str]:
-    resolution, _born = _resolve(fields)
+    resolution = _resolve(fields)
     if resolution.kind == rules.PNC_CLASH:
         raise Conflict(MISMATCH, code="identity_mismatch", fields={"person.pnc_id": [MISMATCH]})
     if fields.get("new_person"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from diversion import audit, clock
 from diversion.errors import Conflict, NotFound, ValidationFailed  # noqa: F401
@@ -74,5 +74,8 @@ def authenticate(secret: str) -> User | None:
         return None
     now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-        token.last_used_at = now
+        # A plain UPDATE, not a new version of the token: two requests with one token at the same moment
+        # both touch it, and neither is a lost update.
+        db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+                           .execution_options(synchronize_session=False))
     return token.user

@@ -132,6 +132,9 @@ def test_merging_two_records_moves_everything_and_applies_the_repeat_rule(api, a
     refused = api.call("custody_officer", "POST", "/api/v1/divert/referrals",
                        divert_payload(**{"person.given_name": "Kai", "person.pnc_id": "2019/0000077K"}), 409)
     assert refused["error"]["code"] == "previous_non_engagement"
+    as_once_recorded = api.call("custody_officer", "POST", "/api/v1/divert/referrals",
+                                divert_payload(**{"person.given_name": "Kye"}), 409)  # the merged record's name
+    assert as_once_recorded["error"]["code"] == "previous_non_engagement"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PersonMerge)) == 1
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.merge")).details["merged_id"] \

@@ -1,0 +1,83 @@
+"""Simultaneous writes (revision 2, "Concurrency"): one success and 409s for the rest, never a 5xx, never a
+half-merged person. Real threads against real transactions, so this runs on PostgreSQL (SQLite takes one
+writer at a time by design)."""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+import pytest
+from sqlalchemy import func, select
+
+from diversion.extensions import db
+from diversion.models import CheckpointReferral, DivertReferral, Person
+from tests.api.conftest import bearer
+from tests.factories import contract_payload, divert_payload, referral_payload
+
+pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                                reason="races need PostgreSQL's concurrent transactions")
+THREADS = 20
+
+
+def race(app, calls):
+    """Run the calls at the same moment, each with a client of its own; their (status, json)."""
+    barrier = Barrier(len(calls))
+
+    def run(call):
+        client = app.test_client()
+        barrier.wait()
+        response = call(client)
+        return response.status_code, response.get_json()
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_twenty_referrals_with_the_same_new_pnc_id_make_one_person(app, issue_token):
+    token, _ = issue_token("custody_officer")
+    body = referral_payload(**{"person.pnc_id": "2020/0099999X"})
+    results = race(app, [lambda c: c.post("/api/v1/checkpoint/referrals", json=body, headers=bearer(token))] * THREADS)
+    statuses = [status for status, _ in results]
+    assert all(status in (201, 409) for status in statuses), statuses
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Person).where(Person.pnc_id == "2020/0099999X")) == 1
+        people = set(db.session.scalars(select(CheckpointReferral.person_id)))
+        assert len(people) == 1
+        references = list(db.session.scalars(select(CheckpointReferral.reference)))
+        assert len(references) == len(set(references)) == statuses.count(201)
+
+
+def test_twenty_edits_with_the_same_version_give_one_success(app, issue_token):
+    officer, _ = issue_token("custody_officer")
+    navigator, _ = issue_token("navigator")
+    client = app.test_client()
+    referral = client.post("/api/v1/checkpoint/referrals", json=referral_payload(), headers=bearer(officer)).get_json()
+    contract = client.post(f"/api/v1/checkpoint/referrals/{referral['id']}/contract", json=contract_payload(),
+                           headers=bearer(navigator)).get_json()
+    pathway = contract["conditions"][1]["id"]
+    url = f"/api/v1/contracts/{contract['id']}/conditions/{pathway}/status"
+    body = {"status": "met", "version": contract["version"]}
+    statuses = sorted(s for s, _ in race(app, [lambda c: c.post(url, json=body, headers=bearer(navigator))] * THREADS))
+    assert statuses == [200] + [409] * (THREADS - 1)
+
+
+def test_a_merge_and_a_referral_at_the_same_moment_leave_no_half_merged_person(app, issue_token):
+    officer, _ = issue_token("custody_officer")
+    admin, _ = issue_token("admin")
+    client = app.test_client()
+    kept = client.post("/api/v1/divert/referrals", json=divert_payload(**{"person.pnc_id": "2019/0000077K"}),
+                       headers=bearer(officer)).get_json()["person"]["id"]
+    other_body = divert_payload(**{"person.given_name": "Kye"})
+    merged = client.post("/api/v1/divert/referrals", json=other_body, headers=bearer(officer)).get_json()["person"]["id"]
+    versions = [client.get(f"/api/v1/people/{pid}", headers=bearer(admin)).get_json()["version"]
+                for pid in (kept, merged)]
+    merge = {"other_id": merged, "reason": "Same person", "version": versions[0], "other_version": versions[1]}
+    calls = [lambda c: c.post(f"/api/v1/people/{kept}/merge", json=merge, headers=bearer(admin))]
+    calls += [lambda c: c.post("/api/v1/divert/referrals", json=other_body, headers=bearer(officer))] * 5
+    results = race(app, calls)
+    assert all(status < 500 for status, _ in results), results
+    assert results[0][0] == 200
+    with app.app_context():
+        owners = set(db.session.scalars(select(DivertReferral.person_id)))
+        assert owners == {kept}  # every referral, however it raced, is on the record kept
+        assert db.session.get(Person, merged).merged_into_id == kept
