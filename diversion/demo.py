@@ -39,5 +39,11 @@ def load_demo() -> list[str]:
 
     made = demo_divert.load(by_email["custody@example.org"], by_email["provider@example.org"])
     lines.append(f"DIVERT: {made} referrals created" if made else "DIVERT: demo referrals already loaded")
+    from diversion import demo_identity
+
+    made = demo_identity.load(by_email["custody@example.org"], by_email["navigator@example.org"],
+                              by_email["provider@example.org"])
+    lines.append(f"One person, one record: {made} referrals created" if made else
+                 "One person, one record: demo stories already loaded")
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines

@@ -77,7 +77,8 @@ def _person(rng: random.Random, n: int, today) -> dict:
               "date_of_birth": born.isoformat(), "gender": rng.choice(["male"] * 3 + ["female"] * 2 + ["not_stated"]),
               "ethnicity": rng.choice(ethnicities), "postcode": rng.choice(["DH1 3HP", "DL1 5RD", "DH7 8PX", "SR8 1AA"])}
     if rng.random() < 0.7:
-        person["pnc_id"] = f"{born.year + 18 + rng.randrange(3)}/{n:07d}{'ABCDEFGHJKLMNPQRTUVWXYZ'[n % 23]}"
+        year = min(today.year, born.year + 18 + rng.randrange(3))  # the year of their first arrest
+        person["pnc_id"] = f"{year}/{n:07d}{'ABCDEFGHJKLMNPQRTUVWXYZ'[n % 23]}"
     return person
 
 

@@ -35,7 +35,7 @@ def _person(rng: random.Random, n: int, today) -> dict:
     born = today - timedelta(days=age * 365 + rng.randrange(365))
     return {"given_name": rng.choice(given), "family_name": rng.choice(family), "date_of_birth": born.isoformat(),
             "gender": rng.choice(["male"] * 4 + ["female"] * 2 + ["not_stated"]), "ethnicity": rng.choice(ethnicities),
-            "pnc_id": f"{born.year + 16}/{900000 + n:07d}{'ABCDEFGHJKLMNPQRTUVWXYZ'[n % 23]}",
+            "pnc_id": f"{min(today.year, born.year + 16)}/{900000 + n:07d}{'ABCDEFGHJKLMNPQRTUVWXYZ'[n % 23]}",
             "phone": f"07700 9{n % 100000:05d}"}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, false, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from diversion import audit
@@ -107,8 +107,11 @@ def matching(q: str):
     words = identity_rules.query_words(q)
     if not words:
         return false()
-    # Folded words hold only letters and digits, so nothing in them is a LIKE wildcard.
-    return and_(*(Person.name_key.like(f"%{word}%") for word in words))
+    # Folded words hold only letters and digits, so nothing in them is a LIKE wildcard. A word of three letters
+    # or more may be anywhere in a name (the trigram index finds it); a shorter one ("Li", "Ó") has no trigram
+    # of its own, so it must start the first or the last name (an index range, not a scan of every name).
+    return and_(*(Person.name_key.like(f"%{word}%") if len(word) >= 3 else
+                  or_(Person.name_key.like(f"{word}%"), Person.name_key.like(f"% {word}%")) for word in words))
 
 
 # --- A person's record and history ---------------------------------------------------------------------

@@ -45,6 +45,8 @@ def _people() -> None:
         batch_op.drop_index("ix_people_date_of_birth")
         batch_op.create_index("ix_people_date_of_birth_name_key", ["date_of_birth", "name_key"], unique=False)
         batch_op.create_index("ix_people_merged_into_id", ["merged_into_id"], unique=False)
+    op.create_index("ix_people_name_key_id_live", "people", ["name_key", "id"], unique=False,
+                    postgresql_where=sa.text("merged_into_id IS NULL"), sqlite_where=sa.text("merged_into_id IS NULL"))
     if _is_postgres():
         # Trigram search over the normalised names: `name_key LIKE '%word%'` uses this index.
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -188,6 +190,7 @@ def downgrade():
     op.drop_index("ix_person_contacts_person_id_recorded_at", table_name="person_contacts")
     op.drop_table("person_contacts")
     op.drop_index("ix_people_name_key_trgm", table_name="people")
+    op.drop_index("ix_people_name_key_id_live", table_name="people")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_index("ix_people_merged_into_id")
         batch_op.drop_index("ix_people_date_of_birth_name_key")

@@ -198,3 +198,12 @@ def test_divert_serves_adults_by_default_and_never_below_ten(api, app):
             with pytest.raises(Exception) as failure:
                 reference.set_policy("divert_minimum_age", too_young, version=None, actor=None)
             assert getattr(failure.value, "fields", {}).get("value")
+
+
+def test_a_word_of_one_or_two_letters_starts_a_first_or_last_name(api):
+    li = api.refer(**{"person.given_name": "Wei", "person.family_name": "Li", "person.date_of_birth": "1991-01-01"})
+    api.refer(**{"person.given_name": "Alice", "person.family_name": "Smith", "person.date_of_birth": "1992-01-01"})
+    siobhan = api.refer(**{"person.given_name": "Siobhán", "person.family_name": "Ó Súilleabháin",
+                           "person.date_of_birth": "1993-01-01"})
+    assert api.ids("manager", "/api/v1/people?q=Li") == [li["person"]["id"]]
+    assert api.ids("manager", "/api/v1/people?q=siobhan o") == [siobhan["person"]["id"]]
