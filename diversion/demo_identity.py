@@ -12,6 +12,7 @@ from diversion.extensions import db
 from diversion.models import Contract, Person, User
 from diversion.services import contacts, divert, referrals
 
+JADE_BIRTHDAY_DAYS_AGO = 27 * 365 + 100  # the demo's two records of Jade Wetherell share this birthday
 LUKASZ = {"given_name": "Łukasz", "family_name": "Wiśniewski", "gender": "male", "ethnicity": "white_other",
           "pnc_id": "2009/0412345K", "phone": "07700 900417"}
 
@@ -46,11 +47,11 @@ def load(officer: User, navigator: User, provider: User) -> int:
                   actor=provider)  # the provider learnt his new address
     made += 2
     # Two records of one woman: a typo in her first name, the same birthday; an administrator can merge them.
-    jade_born = (today - timedelta(days=27 * 365 + 100)).isoformat()
-    divert.create(_divert_body({"given_name": "Jade", "family_name": "Robson", "date_of_birth": jade_born,
+    jade_born = (today - timedelta(days=JADE_BIRTHDAY_DAYS_AGO)).isoformat()
+    divert.create(_divert_body({"given_name": "Jade", "family_name": "Wetherell", "date_of_birth": jade_born,
                                 "gender": "female", "ethnicity": "white_british"}, today - timedelta(days=120)),
                   actor=officer)
-    referrals.create(_checkpoint_body({"given_name": "Jayde", "family_name": "Robson", "date_of_birth": jade_born,
+    referrals.create(_checkpoint_body({"given_name": "Jayde", "family_name": "Wetherell", "date_of_birth": jade_born,
                                        "gender": "female", "ethnicity": "white_british", "new_person": True},
                                       today - timedelta(days=6)), actor=officer)
     made += 2

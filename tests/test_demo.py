@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from diversion import clock
 from diversion.extensions import db
-from diversion.models import CheckpointReferral, Contract, Note, Person, User
+from diversion.models import CheckpointReferral, Contract, ContractAlert, DivertReferral, Note, Person, User
 
 
 def test_demo_loads_300_referrals_and_200_contracts_in_every_status_once(app):
@@ -12,7 +12,7 @@ def test_demo_loads_300_referrals_and_200_contracts_in_every_status_once(app):
     assert runner.invoke(args=["demo"]).exit_code == 0  # idempotent
     with app.app_context():
         count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
-        assert count(CheckpointReferral) == 300 and count(Contract) == 200
+        assert count(CheckpointReferral) == 302 and count(Contract) == 200  # 300, and 2 in the identity stories
         statuses = dict(db.session.execute(sa.select(CheckpointReferral.status, sa.func.count())
                                            .group_by(CheckpointReferral.status)).all())
         assert set(statuses) == {"ineligible", "declined", "awaiting_navigator", "awaiting_approval", "not_approved",
@@ -27,3 +27,10 @@ def test_demo_loads_300_referrals_and_200_contracts_in_every_status_once(app):
         assert count(Note) >= 400
         assert db.session.scalar(sa.select(sa.func.count(sa.distinct(Person.ethnicity)))) >= 10
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 8
+        # One person, one record: someone found again without accents or PNC id, two records of one person
+        # for an administrator to merge, and new referrals alerting the demo navigator.
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(DivertReferral)
+                                 .where(DivertReferral.identity_match == "name_match")) >= 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckpointReferral)
+                                 .where(CheckpointReferral.identity_match == "new_person")) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ContractAlert)) == 2

@@ -46,7 +46,7 @@ def _readable(value: str | None) -> str | None:
 @bp.route("/referrals/new", methods=["GET", "POST"])
 @roles_required(CUSTODY_OFFICER, ADMIN)
 def refer():
-    errors, form, check = PageErrors(), request.form, None
+    errors, form, check, status = PageErrors(), request.form, None, 200
     if request.method == "POST":
         problems: dict = {}  # date inputs that could not be read; the service reports everything else
         data = _referral_data(form, problems)
@@ -59,18 +59,18 @@ def refer():
                 raise ValidationFailed(fields={**found, **choice_problems})
             referral = divert.create(data, actor=current_user)
         except ValidationFailed as failure:
-            errors = PageErrors({**failure.fields, **problems}, REFERRAL_ORDER,
-                                dates=("person.date_of_birth", "referral_date"))
+            errors, status = PageErrors({**failure.fields, **problems}, REFERRAL_ORDER,
+                                        dates=("person.date_of_birth", "referral_date")), 422
         except Conflict as conflict:
-            errors = PageErrors(conflict.fields if conflict.code == "identity_mismatch"
-                                else {"person.given_name": [conflict.message]})
+            errors, status = PageErrors(conflict.fields if conflict.code == "identity_mismatch"
+                                        else {"person.given_name": [conflict.message]}), 409
         else:
             return redirect(url_for("divert.confirmation", referral_id=referral.id))
     return render_template("divert/refer.html", form=form, errors=errors, substances=rules.SUBSTANCES,
                            check=check, identity_options=identity_question.options(check),
                            sources=rules.SOURCES, genders=people_rules.GENDERS, ethnicities=people_rules.ETHNICITIES,
                            dob=_parts(form, "person-date_of_birth", None),
-                           referral_day=_parts(form, "referral_date", clock.today()))
+                           referral_day=_parts(form, "referral_date", clock.today())), status
 
 
 def _parts(form, prefix: str, default) -> dict:

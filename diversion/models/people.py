@@ -3,13 +3,17 @@ and the record of two records merged into one."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, event, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diversion import clock
 from diversion.domain.identity import name_key
 from diversion.models.base import Base, Timestamped, UTCDateTime, Versioned
+
+if TYPE_CHECKING:
+    from diversion.models.users import User
 
 CONTACT_FIELDS = ("phone", "email", "postcode", "address")
 
@@ -76,6 +80,8 @@ class PersonContact(Base):
     source: Mapped[str] = mapped_column(String(24), nullable=False)  # referral | edit | merge
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+
+    recorded_by: Mapped[User | None] = relationship()
 
 
 class PersonMerge(Base):

@@ -18,7 +18,7 @@ from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.models import PersonMerge
 from diversion.pages import PageErrors
-from diversion.services import contacts, merges, people
+from diversion.services import contacts, identity, merges, people
 from diversion.services.parse import whole_number
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -51,7 +51,7 @@ def person(person_id: int):
         if survivor is not None and people.may_read_person(survivor, current_user):
             return redirect(url_for("people.person", person_id=survivor))
         raise
-    duplicates = people.shown(merges.candidates(record), current_user, "possible_duplicate") \
+    duplicates = people.shown(identity.possible_duplicates(record), current_user, "possible_duplicate") \
         if current_user.role in (MANAGER, ADMIN) else []
     merged = db.session.scalars(select(PersonMerge).where(PersonMerge.kept_id == record.id)
                                 .order_by(PersonMerge.merged_at)).all()

@@ -79,5 +79,8 @@ def update(person: Person, data: dict, *, actor: User) -> Person:
 
 def history(person: Person) -> list[PersonContact]:
     """Every set of contact details the person has had, newest first."""
+    from sqlalchemy.orm import joinedload
+
     return list(db.session.scalars(select(PersonContact).where(PersonContact.person_id == person.id)
+                                   .options(joinedload(PersonContact.recorded_by))
                                    .order_by(PersonContact.recorded_at.desc(), PersonContact.id.desc())))

@@ -12,7 +12,7 @@ from diversion.domain.roles import ADMIN
 from diversion.errors import Conflict, Forbidden, ValidationFailed
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, PersonContact, PersonMerge, User
-from diversion.services import contacts, identity, live_cases, parse, writes
+from diversion.services import contacts, live_cases, parse, writes
 from diversion.services.parse import Problems
 
 FILLED = ("pnc_id", "gender", "ethnicity", "custody_number")
@@ -117,10 +117,3 @@ def history_counts(person_id: int) -> dict[str, int]:
 
     return {name: db.session.scalar(select(func.count()).select_from(model).where(model.person_id == person_id))
             for name, model in MOVED.items()}
-
-
-def candidates(person: Person) -> list[Person]:
-    """Other records that may be the same human (for the administrator to compare)."""
-    ids = identity.possible_duplicates(person)
-    return list(db.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id))) if ids else []
-

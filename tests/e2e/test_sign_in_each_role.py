@@ -10,19 +10,22 @@ ROLE_PAGES = {
     "custody@example.org": ("Refer people to diversion",
                             ["/referrals", "/referrals/new", "/divert/referrals/new", "/account/password"]),
     "navigator@example.org": ("Your Checkpoint caseload",
-                              ["/queue", "/contracts", "/contracts?status=overdue", "/account/password"]),
-    "provider@example.org": ("DIVERT referrals", ["/divert/worklist", "/account/password"]),
+                              ["/queue", "/contracts", "/contracts?status=overdue", "/people?q=a",
+                               "/account/password"]),
+    "provider@example.org": ("DIVERT referrals", ["/divert/worklist", "/people?q=wisniewski", "/account/password"]),
     "manager@example.org": ("Oversee the schemes",
                             ["/reports/", "/reports/?period=this_month", "/approvals", "/referrals",
                              "/contracts?status=breached", "/queue", "/divert/worklist",
-                             "/people/2", "/admin/audit"]),
+                             "/people/2", "/people?q=wetherell", "/admin/audit"]),
     "admin@example.org": ("Administer the service",
                           ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/tokens",
-                           "/admin/tokens/new", "/admin/audit", "/admin/reference", "/account/password"]),
+                           "/admin/tokens/new", "/admin/audit", "/admin/reference",
+                           "/admin/reference/policies/divert_minimum_age", "/people?q=wetherell", "/account/password"]),
 }
 # After the listed pages, open the first record each list links to (a contract, a referral) and check it too.
 FIRST_RECORD = {"navigator@example.org": "/contracts", "manager@example.org": "/referrals",
-                "provider@example.org": "/divert/worklist", "custody@example.org": "/referrals"}
+                "provider@example.org": "/divert/worklist", "custody@example.org": "/referrals",
+                "admin@example.org": "/people?q=wetherell"}
 
 
 def sign_in_by_keyboard(watched, email: str, password: str) -> None:

@@ -36,7 +36,7 @@ def test_bad_input_is_shown_on_each_field_and_nothing_is_saved(signed_in, app):
     client, _ = signed_in("custody_officer")
     page = client.post_page("/divert/referrals/new", _form(**{
         "person-date_of_birth-day": "30", "person-date_of_birth-month": "2", "suspected_supply": "yes",
-        "substance": "", "referral_date-year": ""}))
+        "substance": "", "referral_date-year": ""}), expected_status=422)
     links = [a["href"] for a in page.select(".govuk-error-summary a")]
     assert links == ["#person-date_of_birth-day", "#substance", "#suspected_supply", "#referral_date-day"]
     assert "must include a year" in page.select_one("#referral_date-error").get_text()

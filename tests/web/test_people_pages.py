@@ -1,6 +1,6 @@
-"""People and their cases, seen only by those who need to know: the contract page's conditions, live cases (a
-new referral during a contract is put before the contract's navigator), what a navigator may list and open, and
-the people pages (search, contact details with their history, an administrator's merge)."""
+"""People and their cases, seen only by those who need to know: the contract page's conditions, live cases
+(a new referral during a contract is put before the contract's navigator), what a navigator may list and
+open, and the people pages (search, contact details with their history, an administrator's merge)."""
 from datetime import timedelta
 
 from bs4 import BeautifulSoup
@@ -8,13 +8,15 @@ from sqlalchemy import select
 
 from diversion import clock
 from diversion.extensions import db
-from diversion.models import CheckpointReferral, Contract, ContractAlert, DivertReferral, Person, User
+from diversion.models import CheckpointReferral, Contract, ContractAlert, Person, User
 from diversion.services import contracts
 from tests import factories
 from tests.web.test_intake_support import stored_referral  # noqa: F401  (fixture)
 
-KNOWN = {"person.given_name": "Łukasz", "person.family_name": "Wiśniewski", "person.date_of_birth": "1990-05-17",
-         "person.pnc_id": "2008/0012345Q"}
+KNOWN = {"person.given_name": "Łukasz", "person.family_name": "Wiśniewski",
+         "person.date_of_birth": "1990-05-17", "person.pnc_id": "2008/0012345Q"}
+CHLOE = {"person.given_name": "Chloé", "person.family_name": "O'Sullivan-Nkemelu",
+         "person.date_of_birth": "1994-03-12"}  # the factories' person, as a DIVERT referral
 
 
 def _parsed(response) -> BeautifulSoup:
@@ -47,18 +49,28 @@ def _version(page, action_ending: str) -> str:
 
 def _today_fields(prefix: str) -> dict:
     today = clock.today()
-    return {f"{prefix}-day": str(today.day), f"{prefix}-month": str(today.month), f"{prefix}-year": str(today.year)}
+    return {f"{prefix}-{part}": str(getattr(today, part)) for part in ("day", "month", "year")}
 
 
-# --- The contract page ----------------------------------------------------------------------------------------
+def _log_progress(client, contract_url: str, condition_id: int, hours: str, note: str):
+    field = f"progress-{condition_id}"
+    return client.post_form(f"{contract_url}/conditions/{condition_id}/progress",
+                            {f"{field}-hours": hours, f"{field}-note": note}, form_page=contract_url)
+
+
+def _mark(client, contract_url: str, condition_id: int, status: str):
+    action = f"{contract_url}/conditions/{condition_id}/status"
+    version = _version(client.get_page(contract_url), action)
+    return client.post_form(action, {"status": status, "version": version}, form_page=contract_url)
+
+
+# --- The contract page --------------------------------------------------------------------------------------
 
 def test_progress_entries_are_shown_with_their_text_hours_and_author(signed_in, make_contract, app):
     client, navigator = signed_in("navigator")
     contract_id = make_contract(navigator=navigator)
     work, url = _condition(app, contract_id, "community"), f"/contracts/{contract_id}"
-    client.post_form(f"{url}/conditions/{work}/progress", {f"progress-{work}-hours": "2.5",
-                                                           f"progress-{work}-note": "Sorted tins at the food bank"},
-                     form_page=url)
+    _log_progress(client, url, work, "2.5", "Sorted tins at the food bank")
     entries = client.get_page(url).select(f"#condition-{work} .app-progress li")
     assert len(entries) == 1
     entry = entries[0].get_text(" ", strip=True)
@@ -83,27 +95,24 @@ def test_unpaid_work_is_met_only_once_every_hour_is_logged(signed_in, make_contr
     client, navigator = signed_in("navigator")
     contract_id = make_contract(navigator=navigator)
     work, url = _condition(app, contract_id, "community"), f"/contracts/{contract_id}"
-    status_url = f"{url}/conditions/{work}/status"
-    page = _parsed(client.post_form(status_url, {"status": "met", "version": _version(client.get_page(url), status_url)},
-                                    form_page=url))
+    page = _parsed(_mark(client, url, work, "met"))
     assert "0 of 24 hours" in page.select_one("#conditions_conflict").get_text()
     assert _condition_status(app, work) == "open"
-    client.post_form(f"{url}/conditions/{work}/progress", {f"progress-{work}-hours": "24",
-                                                           f"progress-{work}-note": "Every shift done"}, form_page=url)
-    response = client.post_form(status_url, {"status": "met", "version": _version(client.get_page(url), status_url)},
-                                form_page=url)
-    assert response.status_code == 302 and _condition_status(app, work) == "met"
+    _log_progress(client, url, work, "24", "Every shift done")
+    assert _mark(client, url, work, "met").status_code == 302
+    assert _condition_status(app, work) == "met"
 
 
-# --- Live cases: a new referral during a contract -------------------------------------------------------------
+# --- Live cases: a new referral during a contract -----------------------------------------------------------
 
-LIVE_CONTRACT = ("They had a Checkpoint contract in progress on the referral date. A new offence during a contract "
-                 "is dealt with by prosecution; the contract's navigator has been told.")
+LIVE_CONTRACT = ("They had a Checkpoint contract in progress on the referral date. A new offence during a "
+                 "contract is dealt with by prosecution; the contract's navigator has been told.")
 
 
 def _alert_ids(app, contract_id) -> list[int]:
     with app.app_context():
-        return list(db.session.scalars(select(ContractAlert.id).where(ContractAlert.contract_id == contract_id)))
+        return list(db.session.scalars(select(ContractAlert.id)
+                                       .where(ContractAlert.contract_id == contract_id)))
 
 
 def _refer_through_the_api(app, officer, **overrides) -> dict:
@@ -112,7 +121,8 @@ def _refer_through_the_api(app, officer, **overrides) -> dict:
     with app.app_context():
         _record, secret = tokens.issue(db.session.get(User, officer.id), name="custody system", actor=None)
         db.session.commit()
-    response = app.test_client().post("/api/v1/checkpoint/referrals", json=factories.referral_payload(**overrides),
+    response = app.test_client().post("/api/v1/checkpoint/referrals",
+                                      json=factories.referral_payload(**overrides),
                                       headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -138,7 +148,8 @@ def test_the_navigator_is_told_on_their_home_page_and_caseload(signed_in, make_c
     alerts = client.get_page("/").select(".app-alerts li")
     assert len(alerts) == 1
     assert alerts[0].a["href"] == f"/contracts/{contract_id}#alert-{alert_id}"
-    assert "Chloé O'Sullivan-Nkemelu" in alerts[0].get_text() and "referred to Checkpoint" in alerts[0].get_text()
+    said = alerts[0].get_text()
+    assert "Chloé O'Sullivan-Nkemelu" in said and "referred to Checkpoint" in said
     [row] = client.get_page("/contracts").select("tbody tr")
     assert row.select_one(".app-alert-tag").get_text(" ", strip=True).startswith("New referral")
 
@@ -159,17 +170,20 @@ def test_the_contract_page_offers_a_breach_already_filled_in_for_reoffending(sig
     form = client.get_page(breach["href"]).select_one("form[action$='/outcome']")
     assert form.select_one("input[name=outcome][value=breached]").has_attr("checked")
     chosen = form.select_one("input[name=breach_reason][checked]")
-    assert form.select_one(f"label[for='{chosen['id']}']").get_text(strip=True) == "Reoffended during the contract"
+    label = form.select_one(f"label[for='{chosen['id']}']").get_text(strip=True)
+    assert label == "Reoffended during the contract"
 
 
-def test_saying_it_is_not_a_breach_with_a_reason_clears_the_alert(signed_in, make_contract, stored_referral, app):
+def test_saying_it_is_not_a_breach_with_a_reason_clears_the_alert(signed_in, make_contract, stored_referral,
+                                                                   app):
     client, navigator = signed_in("navigator")
     contract_id = make_contract(navigator=navigator)
     stored_referral()
     [alert_id] = _alert_ids(app, contract_id)
     url = f"/contracts/{contract_id}"
     dismiss = f"{url}/alerts/{alert_id}/dismiss"
-    response = client.post_form(dismiss, {f"alert-{alert_id}-reason": "The offence was before the contract started",
+    reason = "The offence was before the contract started"
+    response = client.post_form(dismiss, {f"alert-{alert_id}-reason": reason,
                                           "version": _version(client.get_page(url), dismiss)}, form_page=url)
     assert response.status_code == 302
     assert client.get_page(url).select(".app-alert") == []
@@ -186,7 +200,8 @@ def _past_its_deadline_with_every_condition_met(app, make_contract, navigator) -
     with app.app_context():
         record = db.session.get(Contract, contract_id)
         work = next(c for c in record.conditions if c.type == "community")
-        contracts.record_progress(record, work.id, {"hours": 24, "note": "All done"}, actor=record.navigator)
+        contracts.record_progress(record, work.id, {"hours": 24, "note": "All done"},
+                                  actor=record.navigator)
         for condition in [c for c in record.conditions if c.type != "offending"]:
             contracts.set_condition_status(record, condition.id, {"status": "met", "version": record.version},
                                            actor=record.navigator)
@@ -194,20 +209,21 @@ def _past_its_deadline_with_every_condition_met(app, make_contract, navigator) -
     return contract_id
 
 
-def test_a_contract_is_not_completed_while_a_new_referral_is_undecided(signed_in, make_contract, stored_referral, app):
+def test_a_contract_is_not_completed_while_a_new_referral_is_undecided(signed_in, make_contract,
+                                                                       stored_referral, app):
     client, navigator = signed_in("navigator")
     contract_id = _past_its_deadline_with_every_condition_met(app, make_contract, navigator)
     stored_referral()
     url = f"/contracts/{contract_id}"
-    page = _parsed(client.post_form(f"{url}/outcome", {"outcome": "completed", **_today_fields("outcome_date"),
-                                                       "version": _version(client.get_page(url), "/outcome")},
-                                    form_page=url))
+    form = {"outcome": "completed", **_today_fields("outcome_date"),
+            "version": _version(client.get_page(url), "/outcome")}
+    page = _parsed(client.post_form(f"{url}/outcome", form, form_page=url))
     assert "There is a new referral for this person" in page.select_one("#outcome_conflict").get_text()
     assert _contract(app, contract_id).status == "active"
 
 
-def test_another_navigator_is_told_nothing_about_someone_elses_contract(signed_in, make_contract, stored_referral,
-                                                                        make_user, app):
+def test_another_navigator_is_told_nothing_about_someone_elses_contract(signed_in, make_contract,
+                                                                        stored_referral, make_user, app):
     contract_id = make_contract(navigator=make_user("navigator"))
     stored_referral()
     assert _alert_ids(app, contract_id)  # there is an alert, for its own navigator
@@ -217,7 +233,7 @@ def test_another_navigator_is_told_nothing_about_someone_elses_contract(signed_i
     client.get_page(f"/contracts/{contract_id}", expected_status=404)
 
 
-# --- Need to know on lists and pages --------------------------------------------------------------------------
+# --- Need to know on lists and pages ------------------------------------------------------------------------
 
 def test_a_second_navigator_sees_only_referrals_awaiting_a_navigator(signed_in, make_contract, make_referral,
                                                                    make_user, app):
@@ -225,7 +241,8 @@ def test_a_second_navigator_sees_only_referrals_awaiting_a_navigator(signed_in, 
     ineligible = make_referral(**{"offence.category": "robbery"})
     waiting = make_referral(**{"person.given_name": "Amara"})
     client, _ = signed_in("navigator")
-    assert [a["href"] for a in client.get_page("/queue").select("tbody td:first-child a")] == [f"/referrals/{waiting}"]
+    queued = [a["href"] for a in client.get_page("/queue").select("tbody td:first-child a")]
+    assert queued == [f"/referrals/{waiting}"]
     client.get_page(f"/referrals/{contracted}", expected_status=404)
     client.get_page(f"/referrals/{ineligible}", expected_status=404)
 
@@ -251,11 +268,11 @@ def test_a_navigators_person_page_shows_only_what_they_may_read(signed_in, make_
         from diversion.services import divert
 
         officer = db.session.get(User, make_user("custody_officer").id)
-        divert.create(factories.divert_payload(**{"person.given_name": "Chloé", "person.family_name": "O'Sullivan-Nkemelu",
-                                                  "person.date_of_birth": "1994-03-12"}), actor=officer)
+        divert.create(factories.divert_payload(**CHLOE), actor=officer)
         db.session.commit()
     page = client.get_page(f"/people/{contract.person_id}")
-    assert [a["href"] for a in page.select("table a[href^='/referrals/']")] == [f"/referrals/{contract.referral_id}"]
+    readable = [a["href"] for a in page.select("table a[href^='/referrals/']")]
+    assert readable == [f"/referrals/{contract.referral_id}"]
     assert "DIVERT" not in [h.get_text(strip=True) for h in page.select("h2")]
     manager = app.test_client()
     manager.sign_in_as(make_user("manager"))
@@ -265,10 +282,11 @@ def test_a_navigators_person_page_shows_only_what_they_may_read(signed_in, make_
     assert len(seen.select("table a[href^='/divert/referrals/']")) == 1
 
 
-# --- Finding a person -----------------------------------------------------------------------------------------
+# --- Finding a person ---------------------------------------------------------------------------------------
 
 def _names_found(client, q: str) -> list[str]:
-    return [a.get_text(strip=True) for a in client.get_page("/people", query_string={"q": q}).select("tbody td a")]
+    page = client.get_page("/people", query_string={"q": q})
+    return [a.get_text(strip=True) for a in page.select("tbody td a")]
 
 
 def test_search_finds_a_person_by_their_name_in_any_order_without_accents_by_pnc_id_or_by_reference(
@@ -291,11 +309,11 @@ def test_a_navigators_search_lists_only_people_in_their_work(signed_in, stored_r
     assert _names_found(client, "chloe") == ["Chloé O'Sullivan-Nkemelu"]
 
 
-# --- Contact details ------------------------------------------------------------------------------------------
+# --- Contact details ----------------------------------------------------------------------------------------
 
 def _with_contact(app, make_contract, navigator) -> int:
-    contract_id = make_contract(navigator=navigator, referral_overrides={"person.phone": "07700 900123",
-                                                                         "person.postcode": "DH1 3HP"})
+    contact = {"person.phone": "07700 900123", "person.postcode": "DH1 3HP"}
+    contract_id = make_contract(navigator=navigator, referral_overrides=contact)
     return _contract(app, contract_id).person_id
 
 
@@ -317,15 +335,17 @@ def test_the_navigator_holding_the_contract_changes_contact_details_and_the_old_
     client, navigator = signed_in("navigator")
     person_id = _with_contact(app, make_contract, navigator)
     url = f"/people/{person_id}/contact"
-    response = client.post_form(url, _contact_form(client, person_id, phone="07700 900999", postcode="sr1 1aa"))
+    changed = _contact_form(client, person_id, phone="07700 900999", postcode="sr1 1aa")
+    response = client.post_form(url, changed)
     assert response.status_code == 302 and response.location == f"/people/{person_id}#contact"
     page = client.get_page(f"/people/{person_id}")
     rows = _contact_rows(page)
     assert (rows["Phone number"], rows["Postcode"]) == ("07700 900999", "SR1 1AA")
     earlier = page.select_one("details.govuk-details")
     assert earlier.summary.get_text(strip=True) == "Earlier contact details"
-    assert [[td.get_text(strip=True) for td in tr.select("td")][1:4] for tr in earlier.select("tbody tr")] == [
-        ["07700 900999", "–", "SR1 1AA"], ["07700 900123", "–", "DH1 3HP"]]
+    over_time = [[td.get_text(strip=True) for td in row.select("td")][2:5]  # phone, email, postcode
+                 for row in earlier.select("tbody tr")]
+    assert over_time == [["07700 900999", "–", "SR1 1AA"], ["07700 900123", "–", "DH1 3HP"]]  # newest first
 
 
 def test_a_stale_contact_form_shows_a_conflict_and_changes_nothing(signed_in, make_contract, app):
@@ -334,17 +354,19 @@ def test_a_stale_contact_form_shows_a_conflict_and_changes_nothing(signed_in, ma
     url = f"/people/{person_id}/contact"
     read = _contact_form(client, person_id)
     assert client.post_form(url, {**read, "phone": "07700 900111"}).status_code == 302
-    page = _parsed(client.post_form(url, {**read, "phone": "07700 900222"}))  # the version read before that save
+    page = _parsed(client.post_form(url, {**read, "phone": "07700 900222"}))  # the version read earlier
     assert "Someone else changed" in page.select_one(".govuk-error-summary").get_text()
     assert page.select_one("#phone")["value"] == "07700 900222"  # what was typed is kept
     assert _contact_rows(client.get_page(f"/people/{person_id}"))["Phone number"] == "07700 900111"
 
 
-def test_a_nul_character_or_an_overlong_address_is_a_form_error_not_a_server_error(signed_in, make_contract, app):
+def test_a_nul_character_or_an_overlong_address_is_a_form_error_not_a_server_error(signed_in, make_contract,
+                                                                                   app):
     client, navigator = signed_in("navigator")
     person_id = _with_contact(app, make_contract, navigator)
     url = f"/people/{person_id}/contact"
-    for field, value in (("phone", "07700\x00900999"), ("address", "1 High Street\x00"), ("address", "x" * 600)):
+    bad = (("phone", "07700\x00900999"), ("address", "1 High Street\x00"), ("address", "x" * 600))
+    for field, value in bad:
         response = client.post_form(url, _contact_form(client, person_id, **{field: value}))
         assert response.status_code == 422, (field, response.status_code)
         assert [a["href"] for a in _parsed(response).select(".govuk-error-summary a")] == [f"#{field}"]
@@ -358,7 +380,7 @@ def test_another_navigator_cannot_open_someones_contact_details(signed_in, make_
     client.get_page(f"/people/{person_id}", expected_status=404)
 
 
-# --- Merging two records of one person ------------------------------------------------------------------------
+# --- Merging two records of one person ----------------------------------------------------------------------
 
 def test_an_admin_merges_two_records_of_one_person_with_a_reason(signed_in, stored_referral, app):
     kept = stored_referral(**KNOWN)
@@ -368,11 +390,13 @@ def test_an_admin_merges_two_records_of_one_person_with_a_reason(signed_in, stor
     client, _ = signed_in("admin")
     url = f"/people/{kept.person_id}/merge?other={other.person_id}"
     page = client.get_page(url)
-    columns = [[dd.get_text(strip=True) for dd in dl.select("dd")][:3] for dl in page.select("dl.govuk-summary-list")]
+    columns = [[dd.get_text(strip=True) for dd in dl.select("dd")][:3]
+               for dl in page.select("dl.govuk-summary-list")]
     assert columns == [["Łukasz Wiśniewski", "17 May 1990", "2008/0012345Q"],
                        ["Lukas Wisniewski", "17 May 1990", "Not recorded"]]
 
-    versions = {name: page.select_one(f"input[name={name}]")["value"] for name in ("version", "other_version")}
+    versions = {name: page.select_one(f"input[name={name}]")["value"]
+                for name in ("version", "other_version")}
     refused = client.post_form(url, {"reason": "", **versions})
     assert refused.status_code == 422
     assert [a["href"] for a in _parsed(refused).select(".govuk-error-summary a")] == ["#reason"]
