@@ -6,7 +6,7 @@ kind is refused outright (403).
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true, union
 
 from diversion.domain import need_to_know as rules
 from diversion.domain.referrals import AWAITING_NAVIGATOR
@@ -26,10 +26,11 @@ def _queue_or_my_contract_referral(user: User) -> ColumnElement[bool]:
 
 
 def _queue_or_my_contract_person(user: User) -> ColumnElement[bool]:
-    queued = exists(select(CheckpointReferral.id).where(CheckpointReferral.person_id == Person.id,
-                                                        CheckpointReferral.status == AWAITING_NAVIGATOR))
-    held = exists(select(Contract.id).where(Contract.person_id == Person.id, Contract.navigator_id == user.id))
-    return or_(queued, held)
+    # Written as one set of ids (not two EXISTS joined by OR) so that PostgreSQL starts from the navigator's
+    # few thousand people rather than walking a million names (make bench: a two-letter search 0.5 s -> 30 ms).
+    queued = select(CheckpointReferral.person_id).where(CheckpointReferral.status == AWAITING_NAVIGATOR)
+    held = select(Contract.person_id).where(Contract.navigator_id == user.id)
+    return Person.id.in_(union(queued, held))
 
 
 def _in_divert(_user: User) -> ColumnElement[bool]:
