@@ -117,7 +117,7 @@ def matching(q: str):
 # --- A person's record and history ---------------------------------------------------------------------
 
 def load(person_id: object, viewer) -> Person:
-    """The person if `viewer` may see them (404 otherwise); merged records answer as the one they joined."""
+    """The person if `viewer` may see them (404 otherwise, and for a record merged into another)."""
     return need_to_know.load(access.PERSON, person_id, viewer, not_found="No such person.")
 
 
@@ -132,21 +132,20 @@ def history(person_id: object, viewer) -> tuple[Person, list, list]:
     """A person with the Checkpoint referrals (and contracts) and DIVERT referrals `viewer` may read, newest
     first, in three queries; audited as a view."""
     person = load(person_id, viewer)
-    checkpoint, divert = [], []
-    if access.reads_any(access.CHECKPOINT_REFERRAL, viewer.role):
-        checkpoint = list(db.session.scalars(
-            select(CheckpointReferral).where(CheckpointReferral.person_id == person.id,
-                                             need_to_know.visible(access.CHECKPOINT_REFERRAL, viewer))
-            .options(selectinload(CheckpointReferral.contract))
-            .order_by(CheckpointReferral.referral_date.desc(), CheckpointReferral.id.desc())))
-    if access.reads_any(access.DIVERT_REFERRAL, viewer.role):
-        divert = list(db.session.scalars(
-            select(DivertReferral).where(DivertReferral.person_id == person.id,
-                                         need_to_know.visible(access.DIVERT_REFERRAL, viewer))
-            .options(selectinload(DivertReferral.events))
-            .order_by(DivertReferral.referral_date.desc(), DivertReferral.id.desc())))
+    checkpoint = _readable(access.CHECKPOINT_REFERRAL, person, viewer, selectinload(CheckpointReferral.contract))
+    divert = _readable(access.DIVERT_REFERRAL, person, viewer, selectinload(DivertReferral.events))
     audit.record("person.view", actor=viewer, object_type="person", object_id=person.id)
     return person, checkpoint, divert
+
+
+def _readable(kind: str, person: Person, viewer, load) -> list:
+    """The person's referrals of one scheme that `viewer` may read, newest first (none for a role without any)."""
+    if not access.reads_any(kind, viewer.role):
+        return []
+    model = need_to_know.MODELS[kind]
+    return list(db.session.scalars(
+        select(model).where(model.person_id == person.id, need_to_know.visible(kind, viewer)).options(load)
+        .order_by(model.referral_date.desc(), model.id.desc())))
 
 
 def may_read_person(person_id: int, viewer) -> bool:
