@@ -54,9 +54,12 @@ def refer():
         if not any(name.startswith("person.") for name in found):
             check = identity.check(person, current_user)  # who this is, before anything is saved
         data["person"], choice_problems = identity_question.choose(data["person"], check, form.get("identity"))
+        first_asked = choice_problems and form.get("identity_asked") != "1"  # a new question, not a mistake
         try:
-            if found or problems or choice_problems:
+            if found or problems or (choice_problems and not first_asked):
                 raise ValidationFailed(fields={**found, **choice_problems})
+            if first_asked:
+                return _refer_page(form, PageErrors(), check), 200
             referral = divert.create(data, actor=current_user)
         except ValidationFailed as failure:
             errors, status = PageErrors({**failure.fields, **problems}, REFERRAL_ORDER,
@@ -66,11 +69,15 @@ def refer():
                                         else {"person.given_name": [conflict.message]}), 409
         else:
             return redirect(url_for("divert.confirmation", referral_id=referral.id))
+    return _refer_page(form, errors, check), status
+
+
+def _refer_page(form, errors: PageErrors, check):
     return render_template("divert/refer.html", form=form, errors=errors, substances=rules.SUBSTANCES,
                            check=check, identity_options=identity_question.options(check),
                            sources=rules.SOURCES, genders=people_rules.GENDERS, ethnicities=people_rules.ETHNICITIES,
                            dob=_parts(form, "person-date_of_birth", None),
-                           referral_day=_parts(form, "referral_date", clock.today())), status
+                           referral_day=_parts(form, "referral_date", clock.today()))
 
 
 def _parts(form, prefix: str, default) -> dict:
