@@ -60,7 +60,9 @@ def load(officer: User, navigator: User, provider: User) -> int:
                                                      Contract.status == "active").order_by(Contract.deadline)
                               .limit(2)).all()
     for contract, scheme in zip(held, ("checkpoint", "divert")):
-        person = {"id": contract.person_id}
+        known = contract.person  # the officer types who they arrested, and chooses them from those offered
+        person = {"id": known.id, "given_name": known.given_name, "family_name": known.family_name,
+                  "date_of_birth": known.date_of_birth.isoformat()}
         day = today - timedelta(days=1)
         if scheme == "checkpoint":
             referrals.create(_checkpoint_body(person, day, "criminal_damage", "Kicked a shop door"), actor=officer)

@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask, g, has_app_context, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,8 @@ def json_error(status: int, code: str | None = None, message: str | None = None,
 def _page(status: int):
     template = {403: "errors/403.html", 404: "errors/404.html", 413: "errors/413.html",
                 429: "errors/429.html", 500: "errors/500.html"}.get(status, "errors/generic.html")
+    if status == 503:  # the database is not answering: the page must not need it (no user, no navigation)
+        return HTTP_CODES[503][1] + " Try again in a minute.", 503, {"Content-Type": "text/plain; charset=utf-8"}
     _code, message = HTTP_CODES.get(status, ("error", "Something went wrong."))
     try:
         return render_template(template, status=status, message=message), status
@@ -124,6 +127,24 @@ def register(app: Flask) -> None:
         if wants_json():
             return json_error(status)
         return _page(status)
+
+    @app.errorhandler(OperationalError)
+    def database_trouble(error: OperationalError):
+        """Two transactions collided (a deadlock, a serialisation failure): 409, try again. Any other
+        operational error means the database cannot answer now: 503, with when to try again."""
+        from diversion.extensions import db
+
+        db.session.rollback()
+        if getattr(error.orig, "sqlstate", None) in ("40P01", "40001"):
+            if wants_json():
+                return json_error(409, "conflict", "Someone else changed this record at the same time. Try again.")
+            return _page(409)
+        log.warning("database unavailable (%s) on %s %s", type(error.orig).__name__, request.method,
+                    request.url_rule.rule if request.url_rule else "unrouted")
+        response = json_error(503) if wants_json() else _page(503)
+        response = app.make_response(response)
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -20,7 +20,7 @@ def configure(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
-    app.jinja_env.globals.update(role_label=roles.label, navigation_items=items_for)
+    app.jinja_env.globals.update(role_label=roles.label, navigation_items=items_for, referral_name=referral_name)
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["longdate"] = _format_date
     app.jinja_env.filters["month"] = _format_month
@@ -59,3 +59,17 @@ def _iso_date(value):
         return date.fromisoformat(value) if isinstance(value, str) else value
     except ValueError:
         return value
+
+
+def referral_name(referral) -> str:
+    """Who a referral is about, for the signed-in reader: as recorded on the referral, or, for a reader who may
+    read people's records, the person's name when the referrer chose a known person without typing it."""
+    from flask_login import current_user
+
+    from diversion.domain import need_to_know
+
+    if referral.recorded_name:
+        return referral.recorded_name
+    if need_to_know.reads_any(need_to_know.PERSON, current_user.role):
+        return referral.person.full_name
+    return "Name not recorded"

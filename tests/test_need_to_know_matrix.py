@@ -7,10 +7,12 @@ over plain facts read from the database, not from the SQL filters the app uses.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
 import sqlalchemy as sa
+from bs4 import BeautifulSoup
 
 from diversion.domain import need_to_know as rules
 from diversion.extensions import db
@@ -78,7 +80,10 @@ def build_world(app) -> World:
         for officer, given in ((officer_a, "Fay"), (officer_b, "Gus")):
             divert.create(factories.divert_payload(**{"person.given_name": given}), actor=officer)
         for held in (mine, theirs):  # a DIVERT referral during each contract: an alert on it
-            divert.create({**factories.divert_payload(), "person": {"id": held.person_id}}, actor=officer_b)
+            known = held.person
+            divert.create({**factories.divert_payload(), "person": {
+                "id": known.id, "given_name": known.given_name, "family_name": known.family_name,
+                "date_of_birth": known.date_of_birth.isoformat()}}, actor=officer_b)
         world.records[DRAFT] = [drafts.start(officer_a).id]
         db.session.commit()
         for name, user in world.users.items():
@@ -222,3 +227,82 @@ def test_the_matrix_covers_every_route_that_names_a_record(app):
     routes = record_routes(app)
     kinds = {rule.endpoint: kind_of(rule) for rule in routes}
     assert {rules.CHECKPOINT_REFERRAL, rules.DIVERT_REFERRAL, rules.CONTRACT, rules.PERSON, DRAFT} <= set(kinds.values())
+
+
+# --- Lists, search and every link on every page ----------------------------------------------------------------
+
+# The API lists of records, by the kind of record they hold (with the query a search needs); every other API
+# route without a record in its path answers with no records (reference data, reports' figures, the caller).
+API_LISTS = {"api.list_referrals": (rules.CHECKPOINT_REFERRAL, ""), "api.list_divert_referrals":
+             (rules.DIVERT_REFERRAL, ""), "api.list_contracts": (rules.CONTRACT, ""),
+             "api.search_people": (rules.PERSON, "?q=nkemelu")}
+NO_RECORDS = {"api.me", "api.openapi", "api.offence_categories", "api.checkpoint_report", "api.divert_report",
+              "api.audit_events"}
+RECORD_LINK = re.compile(r"^/(referrals|divert/referrals|contracts|people)/(\d+)(?:[/?#]|$)")
+LINK_KINDS = {"referrals": rules.CHECKPOINT_REFERRAL, "divert/referrals": rules.DIVERT_REFERRAL,
+              "contracts": rules.CONTRACT, "people": rules.PERSON}
+PAGE_QUERIES = {"people.search": "?q=nkemelu", "casework.caseload": "?status=all"}
+
+
+def list_routes(app):
+    return [rule for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"]
+
+
+def test_every_api_list_holds_exactly_what_need_to_know_allows(matrix_app):
+    world = build_world(matrix_app)
+    api_routes = {rule.endpoint for rule in list_routes(matrix_app) if rule.endpoint.startswith("api.")}
+    assert api_routes == set(API_LISTS) | NO_RECORDS, "classify the new API list here"
+    client, mismatches = matrix_app.test_client(), []
+    for endpoint, (kind, query) in API_LISTS.items():
+        rule = next(r for r in matrix_app.url_map.iter_rules() if r.endpoint == endpoint)
+        for viewer in VIEWERS:
+            user = world.users[viewer]
+            response = request_as(client, world, viewer, "GET", rule.rule + query + ("&" if query else "?") + "limit=500")
+            if user.role not in matrix_app.view_functions[endpoint].allowed_roles or \
+                    (kind != rules.PERSON and not rules.reads_any(kind, user.role)):
+                if response.status_code != 403:
+                    mismatches.append((endpoint, viewer, response.status_code, 403))
+                continue
+            if kind == rules.PERSON and user.role in rules.LOOKS_UP_BY_IDENTITY:
+                if response.status_code != 422:  # a look-up needs a full name and a date of birth, not a fragment
+                    mismatches.append((endpoint, viewer, response.status_code, 422))
+                continue
+            assert response.status_code == 200, (endpoint, viewer, response.get_json())
+            got = {item["id"] for item in response.get_json()["items"]}
+            with matrix_app.app_context():
+                expected = {i for i in world.records[kind] if facts_may_read(kind, i, user)}
+                if kind == rules.PERSON:  # the search's own filter: the name has "nkemelu" in it
+                    expected = {i for i in expected if "nkemelu" in db.session.get(Person, i).name_key}
+            if got != expected:
+                mismatches.append((endpoint, viewer, sorted(got), sorted(expected)))
+    assert mismatches == []
+
+
+def test_no_page_links_anyone_to_a_record_outside_their_work(matrix_app):
+    world = build_world(matrix_app)
+    pages = [rule for rule in list_routes(matrix_app) if not rule.endpoint.startswith("api.")
+             and not getattr(matrix_app.view_functions[rule.endpoint], "public", False)]
+    links_checked, mismatches = 0, []
+    for viewer in VIEWERS:
+        client = matrix_app.test_client()
+        client.sign_in_as(world.users[viewer])
+        user = world.users[viewer]
+        for rule in pages:
+            if user.role not in matrix_app.view_functions[rule.endpoint].allowed_roles:
+                continue
+            response = client.get(rule.rule + PAGE_QUERIES.get(rule.endpoint, ""))
+            assert response.status_code == 200, (rule.rule, viewer, response.status_code)
+            page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+            for link in page.select("a[href]"):
+                found = RECORD_LINK.match(link["href"])
+                if not found or found.group(1) == "referrals" and found.group(2) == "new":
+                    continue
+                kind, record_id = LINK_KINDS[found.group(1)], int(found.group(2))
+                links_checked += 1
+                with matrix_app.app_context():
+                    if not facts_may_read(kind, record_id, user):
+                        mismatches.append((viewer, rule.rule, link["href"]))
+    print(f"need-to-know links: {links_checked} links on {len(pages)} pages, {len(mismatches)} mismatches")
+    assert links_checked > 0
+    assert mismatches == []

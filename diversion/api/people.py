@@ -8,6 +8,7 @@ from diversion.api.auth import api_roles
 from diversion.api.blueprint import bp
 from diversion.api.body import json_object
 from diversion.api.pagination import page, page_args
+from diversion.domain.need_to_know import LOOKS_UP_BY_IDENTITY
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
 from diversion.services import contacts, merges, parse, people
 
@@ -16,7 +17,8 @@ from diversion.services import contacts, merges, parse, people
 @api_roles(CUSTODY_OFFICER, NAVIGATOR, PROVIDER, MANAGER, ADMIN)
 def search_people():
     """People the caller may see whose name has every word of q (accents, case and order ignored), or whose PNC
-    id or case reference is q. Custody officers look a person up with their date of birth too.
+    id or case reference is q. Custody officers may only look a person up by first and last names with the date
+    of birth, and are shown names and dates of birth (the same or similar names born that day).
     ---
     get:
       summary: Search for people
@@ -36,7 +38,10 @@ def search_people():
     born = parse.iso_date(request.args, "date_of_birth", problems, required=False, label="the date of birth")
     problems.raise_if_any()
     rows = people.search(q, g.api_user, date_of_birth=born, after_id=after, limit=limit + 1)
-    return jsonify(page(rows, limit, serialise.identity_search_result))
+    shown = serialise.identity_search_result
+    if g.api_user.role in LOOKS_UP_BY_IDENTITY:  # name and date of birth, as the identity check shows them
+        shown = lambda p: {**serialise.identity_search_result(p), "pnc_id": None}  # noqa: E731
+    return jsonify(page(rows, limit, shown))
 
 
 @bp.route("/people/<int:person_id>")

@@ -36,7 +36,7 @@ NULLABLE_STRING = {"type": "string", "nullable": True}
 ALERT = obj({"id": INT, "kind": {"type": "string", "enum": ["new_referral"]},
              "scheme": {"type": "string", "enum": ["checkpoint", "divert"]}, "referral_id": INT, "date": DATE,
              "summary": {"type": "object"}, "created_at": TIMESTAMP, "resolved_at": {**TIMESTAMP, "nullable": True},
-             "resolution": {"type": "string", "enum": ["breached", "not_a_breach"], "nullable": True},
+             "resolution": {"type": "string", "enum": ["breached", "not_a_breach", "contract_ended"], "nullable": True},
              "resolution_reason": NULLABLE_STRING})
 
 SCHEMAS = {

@@ -9,7 +9,6 @@ from diversion import clock
 from diversion.access import roles_required
 from diversion.casework import forms
 from diversion.domain import contracts as rules
-from diversion.domain import divert as divert_rules
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
 from diversion.errors import Conflict, ValidationFailed
@@ -121,7 +120,6 @@ def _contract_page(contract_id: int, errors: PageErrors | None = None, values=No
     return render_template("casework/contract.html", contract=contract, referral=contract.referral,
                            categories=categories, today=clock.today(), rules=rules, errors=errors or PageErrors(),
                            values=values or {}, open_form=open_form, open_alerts=live_cases.open_alerts(contract),
-                           substances=divert_rules.SUBSTANCES,
                            preset_breach=preset if preset in rules.BREACH_REASONS else None,
                            shown_status=rules.status_on(contract.status, contract.deadline, clock.today())), status
 

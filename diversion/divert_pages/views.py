@@ -7,6 +7,7 @@ from flask_login import current_user
 from diversion import clock
 from diversion.access import roles_required
 from diversion.domain import divert as rules
+from diversion.domain import need_to_know as need_to_know_rules
 from diversion.domain import people as people_rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
 from diversion.errors import Conflict, ValidationFailed
@@ -105,6 +106,7 @@ def worklist():
 def _referral_page(referral_id: int, errors: PageErrors | None = None, status: int = 200):
     referral = divert.load(referral_id, current_user)
     return render_template("divert/referral.html", referral=referral, errors=errors or PageErrors(),
+                           reads_people=need_to_know_rules.reads_any(need_to_know_rules.PERSON, current_user.role),
                            values=request.form if errors else {}, rules=rules,
                            allowed=rules.allowed_events(referral.status)
                            if current_user.role in (PROVIDER, ADMIN) else [],

@@ -92,9 +92,15 @@ def query_words(q: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
+SHORT_WORD = 3  # a search word shorter than this must start the first or the last name
+
+
 def matches_query(key: str, words: list[str]) -> bool:
-    """Whether every word appears somewhere in the name key (as `name_key LIKE '%word%'` for each word)."""
-    return all(word in key for word in words)
+    """Whether every word is in the name key: a word of three letters or more anywhere (`LIKE '%word%'`), a
+    shorter one ("Li", "Ó") at the start of the first or last name (`LIKE 'word%' OR LIKE '% word%'`): a
+    one- or two-letter fragment anywhere matches nearly everyone, and no index can find it."""
+    return all(word in key if len(word) >= SHORT_WORD else key.startswith(word) or f" {word}" in key
+               for word in words)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -45,6 +45,10 @@ SCOPES: dict[str, dict[str, str]] = {
 HOLDS_CONTRACT = "holds_contract"
 CONTACT_EDITS = {NAVIGATOR: HOLDS_CONTRACT, PROVIDER: IN_DIVERT, ADMIN: ALL}
 
+# Custody officers read no person's record; they may look a person up by full name and date of birth, and are
+# shown what the identity check shows: the name and date of birth of the same or a similar name born that day.
+LOOKS_UP_BY_IDENTITY = frozenset({CUSTODY_OFFICER})
+
 # A DIVERT provider's notes are about someone's drug use and health: the referring officer does not read them.
 READS_PROVIDER_NOTES = frozenset({PROVIDER, MANAGER, ADMIN})
 

@@ -14,6 +14,7 @@ from diversion.extensions import db
 from diversion.services import live_cases
 
 bp = Blueprint("main", __name__)
+HOME_ALERTS = 50
 log = logging.getLogger(__name__)
 
 
@@ -22,7 +23,9 @@ log = logging.getLogger(__name__)
 def home():
     context = {}
     if current_user.role in (NAVIGATOR, MANAGER):
-        context["alerts"] = live_cases.waiting_for(current_user)
+        context["alerts"] = live_cases.waiting_for(current_user, limit=HOME_ALERTS + 1)
+        context["more_alerts"] = len(context["alerts"]) > HOME_ALERTS
+        context["alerts"] = context["alerts"][:HOME_ALERTS]
     return render_template(f"main/home_{current_user.role}.html", **context)
 
 

@@ -59,6 +59,12 @@ class CheckpointReferral(Timestamped, Versioned, Base):
     person: Mapped[Person] = relationship()
     contract: Mapped[Contract | None] = relationship(back_populates="referral", uselist=False)
 
+    @property
+    def recorded_name(self) -> str | None:
+        """The person's name as the officer typed it on this referral (None when they chose a known person)."""
+        typed = self.person_as_recorded or {}
+        return " ".join(typed[key] for key in ("given_name", "family_name") if typed.get(key)) or None
+
 
 class Contract(Timestamped, Versioned, Base):
     __tablename__ = "contracts"

@@ -41,6 +41,12 @@ class DivertReferral(Timestamped, Versioned, Base):
     events: Mapped[list[DivertEvent]] = relationship(back_populates="referral",
                                                      order_by="[DivertEvent.date, DivertEvent.id]")
 
+    @property
+    def recorded_name(self) -> str | None:
+        """The person's name as the officer typed it on this referral (None when they chose a known person)."""
+        typed = self.person_as_recorded or {}
+        return " ".join(typed[key] for key in ("given_name", "family_name") if typed.get(key)) or None
+
 
 class DivertEvent(Base):
     """What the provider did or saw. Append-only, like contract notes."""

@@ -37,7 +37,7 @@ class Person(Timestamped, Versioned, Base):
     given_name: Mapped[str] = mapped_column(String(100), nullable=False)
     family_name: Mapped[str] = mapped_column(String(100), nullable=False)
     # fold(given) + " " + fold(family): kept in step with the names by the listener below.
-    name_key: Mapped[str] = mapped_column(String(202), nullable=False)
+    name_key: Mapped[str] = mapped_column(Text, nullable=False)
     date_of_birth: Mapped[date] = mapped_column(Date, nullable=False)
     gender: Mapped[str | None] = mapped_column(String(16))
     ethnicity: Mapped[str | None] = mapped_column(String(48))

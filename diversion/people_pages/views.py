@@ -31,14 +31,9 @@ CONTACT_EDITORS = (NAVIGATOR, PROVIDER, ADMIN)
 @roles_required(*READERS)
 def search():
     q = request.args.get("q", "")
-    found, problem = [], None
-    if q.strip():
-        try:
-            found = people.search(q[:200], current_user)
-        except ValidationFailed as failure:
-            problem = next(iter(failure.fields.values()))[0]
-    return render_template("people/search.html", q=q, found=found, searched=bool(q.strip()),
-                           errors=PageErrors({"q": [problem]} if problem else {}))
+    found = people.search(q[:200], current_user, limit=people.SEARCH_LIMIT + 1) if q.strip() else []
+    return render_template("people/search.html", q=q, found=found[:people.SEARCH_LIMIT], searched=bool(q.strip()),
+                           more=len(found) > people.SEARCH_LIMIT, errors=PageErrors())
 
 
 @bp.route("/<int:person_id>")
@@ -79,21 +74,20 @@ def _may_edit(person_id: int) -> bool:
 @roles_required(*CONTACT_EDITORS)
 def contact(person_id: int):
     record = contacts.load_editable(person_id, current_user)
-    errors, values = PageErrors(), {key: getattr(record, key) or "" for key in contacts.FIELDS}
+    errors, values, status = PageErrors(), {key: getattr(record, key) or "" for key in contacts.FIELDS}, 200
     if request.method == "POST":
         values = {key: request.form.get(key, "") for key in contacts.FIELDS}
         try:
             contacts.update(record, {**values, "version": _number(request.form.get("version"))}, actor=current_user)
-        except ValidationFailed as failure:
-            errors = PageErrors(failure.fields, list(contacts.FIELDS))
-        except Conflict as conflict:
-            errors = PageErrors({"phone": [conflict.message]})
+        except (ValidationFailed, Conflict) as failure:  # a conflict belongs to the whole form: its first field
+            errors = PageErrors(failure.fields if isinstance(failure, ValidationFailed) else
+                                {"phone": [failure.message]}, list(contacts.FIELDS))
+            status = failure.status
         else:
             flash("Contact details saved. The earlier ones are kept in the history.", "success")
             return redirect(url_for("people.person", person_id=record.id) + "#contact")
         record = contacts.load_editable(person_id, current_user)
-    return render_template("people/contact.html", person=record, values=values, errors=errors), \
-        (422 if errors else 200)
+    return render_template("people/contact.html", person=record, values=values, errors=errors), status
 
 
 @bp.route("/<int:person_id>/merge", methods=["GET", "POST"])
@@ -103,17 +97,17 @@ def merge(person_id: int):
     if not valid_id(other_id) or other_id == person_id:
         abort(404)
     kept, other = people.load(person_id, current_user), people.load(other_id, current_user)
-    errors = PageErrors()
+    errors, status = PageErrors(), 200
     if request.method == "POST":
         try:
             merges.merge(person_id, other_id, {"reason": request.form.get("reason"),
                                                "version": _number(request.form.get("version")),
                                                "other_version": _number(request.form.get("other_version"))},
                          actor=current_user)
-        except ValidationFailed as failure:  # every problem belongs to the one question on the page
-            errors = PageErrors({"reason": [m for found in failure.fields.values() for m in found]})
-        except Conflict as conflict:
-            errors = PageErrors({"reason": [conflict.message]})
+        except (ValidationFailed, Conflict) as failure:  # every problem belongs to the one question on the page
+            errors = PageErrors({"reason": [m for found in failure.fields.values() for m in found]
+                                 if isinstance(failure, ValidationFailed) else [failure.message]})
+            status = failure.status
         else:
             flash("Records merged: everything about this person is now on one record.", "success")
             return redirect(url_for("people.person", person_id=person_id))
@@ -121,7 +115,7 @@ def merge(person_id: int):
     counts = {p.id: merges.history_counts(p.id) for p in (kept, other)}
     return render_template("people/merge.html", kept=kept, other=other, counts=counts, errors=errors,
                            reason=request.form.get("reason", ""), genders=people_rules.GENDERS,
-                           ethnicities=people_rules.ETHNICITIES), (422 if errors else 200)
+                           ethnicities=people_rules.ETHNICITIES), status
 
 
 def _number(raw: str | None):

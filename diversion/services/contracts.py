@@ -14,7 +14,7 @@ from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.models import CheckpointReferral, Condition, Contract, ContractAlert, Note, ProgressEntry, User
-from diversion.services import live_cases, need_to_know, parse, writes
+from diversion.services import identity, live_cases, need_to_know, parse, writes
 from diversion.services.parse import Problems
 
 OPEN = "open"  # a caseload filter: active or overdue (no outcome yet)
@@ -68,11 +68,18 @@ def check_agreement(referral: CheckpointReferral, data: dict, *, actor: User) ->
     if referral_rules.next_status(referral.status, "contract") is None:
         raise Conflict(f"This referral is {referral_rules.LABELS[referral.status].lower()}: "
                        "only a referral awaiting a navigator can get a contract.")
+    if live_cases.live_contract_on(referral.person_id, start):
+        raise Conflict("This person has another contract in progress on that date: a new offence during a contract "
+                       "is dealt with by prosecution, not by a second contract.")
     return Agreement(start, navigator, conditions)
 
 
 def agree(referral: CheckpointReferral, data: dict, *, actor: User) -> Contract:
     """Agree a contract on a referral awaiting a navigator (conditions, consent, warning, start date)."""
+    # The person first, as every write about a person does (a merge, a new referral): a merge at the same moment
+    # either waits for this contract or has already moved the referral to the record it kept.
+    identity.lock(referral.person_id)
+    db.session.refresh(referral)
     agreement = check_agreement(referral, data, actor=actor)
     contract = Contract(referral_id=referral.id, person_id=referral.person_id, navigator_id=agreement.navigator.id,
                         status=rules.ACTIVE, start_date=agreement.start_date, deadline=agreement.deadline,
@@ -225,7 +232,7 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
         contract.prosecution_referred = True
         if reason == "reoffended":
             offending.status = rules.FAILED
-        live_cases.resolve_by_breach(contract, actor)
+    live_cases.resolve_on_outcome(contract, outcome, actor)
     writes.flush("contract")
     audit.record(f"contract.{outcome}", actor=actor, object_type="contract", object_id=contract.id,
                  justification=details, details={"reason": contract.outcome_reason})
@@ -289,7 +296,8 @@ def listing(user: User, *, after_id: int | None, limit: int, **filters) -> list[
     if after_id is not None:
         query = query.where(Contract.id > after_id)
     rows = list(db.session.scalars(query.options(
-        selectinload(Contract.person), selectinload(Contract.conditions),
-        selectinload(Contract.notes).selectinload(Note.author)).order_by(Contract.id).limit(limit)))
+        selectinload(Contract.person), selectinload(Contract.conditions), selectinload(Contract.referral),
+        selectinload(Contract.alerts), selectinload(Contract.notes).selectinload(Note.author))
+        .order_by(Contract.id).limit(limit)))
     audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in rows]})
     return rows

@@ -54,6 +54,7 @@ def create(data: dict, *, actor: User) -> DivertReferral:
     if not rules.may_refer_again([tuple(row) for row in previous]):
         raise Conflict("This person did not engage with an earlier DIVERT referral, so DIVERT cannot be offered "
                        "again. Use another outcome.", code="previous_non_engagement")
+    open_contracts = live_cases.lock_open_contracts(person.id)
     referral = DivertReferral(
         reference=references.next_reference(references.DIVERT, fields["referral_date"]), person_id=person.id,
         person_as_recorded=identity.recorded(person_fields), identity_match=linked.match, status=rules.REFERRED,
@@ -65,7 +66,7 @@ def create(data: dict, *, actor: User) -> DivertReferral:
     audit.record("divert_referral.create", actor=actor, object_type="divert_referral", object_id=referral.id,
                  details={"person_id": person.id, "identity": linked.match,
                           "possible_duplicates": linked.possible_duplicates})
-    live_cases.alert_open_contracts(referral, actor=actor)
+    live_cases.alert_open_contracts(referral, open_contracts, actor=actor)
     return referral
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 
 from diversion import audit
 from diversion.domain import identity as rules
+from diversion.domain import need_to_know as access
 from diversion.errors import Conflict, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
@@ -25,13 +26,6 @@ CHOSEN, NEW_PERSON = "chosen", "new_person"  # how a referral was linked, beside
 MISMATCH = ("This PNC ID is recorded for someone with a different name or date of birth. Check the PNC ID, "
             "name and date of birth: correct whichever is wrong.")
 DETAILS = ("gender", "ethnicity", "custody_number")
-
-
-def fingerprint(fields: dict) -> str:
-    """What a choice of person was made for: a changed name, date of birth or PNC id needs a new choice."""
-    return "|".join((str(fields.get("date_of_birth") or ""),
-                     rules.name_key(fields.get("given_name") or "", fields.get("family_name") or ""),
-                     fields.get("pnc_id") or ""))
 
 
 def recorded(fields: dict) -> dict:
@@ -58,7 +52,7 @@ def _holder(pnc_id: str | None) -> Person | None:
     return db.session.scalar(select(Person).where(Person.pnc_id == pnc_id))
 
 
-def _born_on(day: date, *, merged_too: bool = False) -> list[Person]:
+def born_on(day: date, *, merged_too: bool = False) -> list[Person]:
     query = select(Person).where(Person.date_of_birth == day)
     if not merged_too:
         query = query.where(Person.merged_into_id.is_(None))
@@ -69,7 +63,7 @@ def _resolve(fields: dict) -> rules.Resolution:
     """The rule's answer, with every record merged into another answering as the record it joined: after a
     merge, the name and date of birth a person was once recorded under still find them."""
     holder = _holder(fields.get("pnc_id"))
-    born = _born_on(fields["date_of_birth"], merged_too=True)
+    born = born_on(fields["date_of_birth"], merged_too=True)
     found = rules.resolve(_typed(fields), _candidate(holder) if holder else None, [_candidate(p) for p in born])
     joined = {p.id: p.merged_into_id for p in born if p.merged_into_id}
 
@@ -80,6 +74,11 @@ def _resolve(fields: dict) -> rules.Resolution:
             person_id = joined[person_id]
         return person_id
     linked = survivor(found.person_id) if found.person_id else None
+    if linked is not None and linked != found.person_id and fields.get("pnc_id"):
+        # Found through a record since merged: the record it joined must not hold a different PNC id.
+        kept_pnc = db.session.scalar(select(Person.pnc_id).where(Person.id == linked))
+        if kept_pnc and kept_pnc != fields["pnc_id"]:
+            found, linked = rules.Resolution(rules.NEW, None, (*found.possible_duplicates, found.person_id)), None
     duplicates = sorted({survivor(i) for i in found.possible_duplicates} - {linked})
     if found.kind == rules.AMBIGUOUS and len(duplicates) == 1:  # two records of one person, since merged
         return rules.Resolution(rules.NAME_MATCH, duplicates[0])
@@ -124,17 +123,31 @@ def link(fields: dict, *, actor) -> Link:
     """The person a new referral is about (found, chosen or created), with what was typed taken onto them."""
     _serialise(fields)
     if fields.get("id") is not None:
-        person, match = _chosen(fields), CHOSEN
+        person, match = _chosen(fields, actor), CHOSEN
     else:
         person, match = _found_or_new(fields)
     _take_typed(person, fields, actor)
     return Link(person, match, possible_duplicates(person))
 
 
-def _chosen(fields: dict) -> Person:
+def _chosen(fields: dict, actor) -> Person:
+    """The known person the referrer chose. Someone who may not read people's records (a custody officer) may
+    choose only a person the identity check offered for the name and date of birth they typed: an id alone
+    would let them attach a referral to, and learn about, anyone."""
     person = lock(fields["id"])
     if person is None:
         raise ValidationFailed(fields={"person.id": ["There is no person with this id"]})
+    if not access.reads_any(access.PERSON, actor.role):
+        missing = {f"person.{key}": [f"Enter {label} of the person you chose"] for key, label in (
+            ("given_name", "the first name"), ("family_name", "the last name"), ("date_of_birth", "the date of birth"))
+            if not fields.get(key)}
+        if missing:
+            raise ValidationFailed(fields=missing)
+        resolution = _resolve({**fields, "pnc_id": None})
+        if person.id not in {resolution.person_id, *resolution.possible_duplicates}:
+            raise Conflict("Choose one of the known people offered for this name and date of birth.",
+                           code="identity_mismatch", fields={"person.id": [
+                               "Choose one of the known people offered for this name and date of birth"]})
     typed_dob = fields.get("date_of_birth")
     if typed_dob and typed_dob != person.date_of_birth:
         raise Conflict("The person you chose has a different date of birth.", code="identity_mismatch",
@@ -215,6 +228,6 @@ def _take_typed(person: Person, fields: dict, actor) -> None:
 
 def possible_duplicates(person: Person) -> list[int]:
     """Other people born the same day with a similar name, whose PNC id differs or is missing."""
-    return sorted(other.id for other in _born_on(person.date_of_birth)
+    return sorted(other.id for other in born_on(person.date_of_birth)
                   if other.id != person.id and not (person.pnc_id and other.pnc_id == person.pnc_id)
                   and rules.likely_same(person.given_name, person.family_name, other.given_name, other.family_name))

@@ -16,7 +16,7 @@ from diversion.services import parse, writes
 from diversion.services.parse import Problems
 
 NEW_REFERRAL = "new_referral"
-BREACHED, NOT_A_BREACH = "breached", "not_a_breach"
+BREACHED, NOT_A_BREACH, CONTRACT_ENDED = "breached", "not_a_breach", "contract_ended"
 
 
 def live_contract_on(person_id: int | None, day: date) -> bool:
@@ -30,19 +30,27 @@ def live_contract_on(person_id: int | None, day: date) -> bool:
 
 
 def _summary(referral) -> dict:
-    """The coded facts a navigator needs to judge the new referral (they may not open it: need to know)."""
+    """What the navigator needs to judge whether the new referral is a breach, without opening it (need to
+    know: they may not read it): its reference and referring officer (to ask), and for a Checkpoint referral
+    the offence's category and date (an offence before the contract began is no breach). Nothing about a
+    DIVERT referral beyond that it exists (the substance is health information the navigator has no need of)."""
+    summary = {"reference": referral.reference, "referring_officer": referral.referring_officer}
     if isinstance(referral, CheckpointReferral):
-        return {"reference": referral.reference, "offence_category": referral.offence_category,
-                "offence_date": referral.offence_date.isoformat(), "referring_officer": referral.referring_officer}
-    return {"reference": referral.reference, "substance": referral.substance, "source": referral.source,
-            "referring_officer": referral.referring_officer}
+        summary.update(offence_category=referral.offence_category, offence_date=referral.offence_date.isoformat())
+    return summary
 
 
-def alert_open_contracts(referral: CheckpointReferral | DivertReferral, *, actor) -> list[ContractAlert]:
+def lock_open_contracts(person_id: int) -> list[Contract]:
+    """The person's open contracts, locked: taken before anything else a new referral locks (its reference
+    number), so that one slow contract edit never holds up every referral behind the counter."""
+    return list(db.session.scalars(select(Contract).where(
+        Contract.person_id == person_id, Contract.status == rules.ACTIVE).order_by(Contract.id).with_for_update()))
+
+
+def alert_open_contracts(referral: CheckpointReferral | DivertReferral, open_contracts: list[Contract], *,
+                         actor) -> list[ContractAlert]:
     """Tell the navigator of each open contract of the referral's person about this new referral."""
     scheme = "checkpoint" if isinstance(referral, CheckpointReferral) else "divert"
-    open_contracts = db.session.scalars(select(Contract).where(
-        Contract.person_id == referral.person_id, Contract.status == rules.ACTIVE).with_for_update()).all()
     alerts = [add_alert(contract, referral, scheme) for contract in open_contracts]
     if alerts:
         writes.flush("contract")
@@ -85,10 +93,11 @@ def dismiss(contract: Contract, alert_id: object, data: dict, *, actor: User) ->
     return alert
 
 
-def resolve_by_breach(contract: Contract, actor: User) -> None:
-    """A breach recorded on the contract answers every open alert."""
+def resolve_on_outcome(contract: Contract, outcome: str, actor: User) -> None:
+    """An outcome answers every open alert: a breach is the navigator's answer; a discontinued contract has
+    nothing left to breach (a contract is never completed with an alert open)."""
     for alert in open_alerts(contract):
-        _resolve(alert, BREACHED, None, actor)
+        _resolve(alert, BREACHED if outcome == rules.BREACHED else CONTRACT_ENDED, None, actor)
 
 
 def _resolve(alert: ContractAlert, resolution: str, reason: str | None, actor: User) -> None:
@@ -108,6 +117,7 @@ def waiting_for(user: User, limit: int = 50) -> list[ContractAlert]:
 
     return list(db.session.scalars(
         select(ContractAlert).join(ContractAlert.contract)
-        .where(ContractAlert.resolved_at.is_(None), need_to_know.visible(access.CONTRACT, user))
+        .where(ContractAlert.resolved_at.is_(None), Contract.status == rules.ACTIVE,
+               need_to_know.visible(access.CONTRACT, user))
         .options(joinedload(ContractAlert.contract).joinedload(Contract.person))
         .order_by(ContractAlert.created_at, ContractAlert.id).limit(limit)))

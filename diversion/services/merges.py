@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 from diversion import audit, clock
 from diversion.domain import divert as divert_rules
 from diversion.domain.roles import ADMIN
-from diversion.errors import Conflict, Forbidden, ValidationFailed
+from diversion.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from diversion.ids import valid_id
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, PersonContact, PersonMerge, User
 from diversion.services import contacts, live_cases, parse, writes
@@ -40,6 +41,9 @@ def merge(kept_id: object, merged_id: object, data: dict, *, actor: User) -> Per
              for name, model in MOVED.items()}
     _fill(kept, merged, actor)
     merged.merged_into_id = kept.id
+    # Records merged into this one before now point straight at the record kept: a chain is never longer than one.
+    db.session.execute(update(Person).where(Person.merged_into_id == merged.id).values(merged_into_id=kept.id)
+                       .execution_options(synchronize_session=False))
     kept.updated_at = merged.updated_at = clock.now()
     writes.flush("person's record")
     _renumber_divert(kept.id)
@@ -53,19 +57,22 @@ def merge(kept_id: object, merged_id: object, data: dict, *, actor: User) -> Per
 
 
 def _both(kept_id: object, merged_id: object) -> tuple[Person, Person]:
+    if not valid_id(merged_id):
+        raise ValidationFailed(fields={"other_id": ["Send the id of the record to merge, as a whole number"]})
     if kept_id == merged_id:
         raise ValidationFailed(fields={"other_id": ["Choose a different record to merge"]})
     # Locked in id order, so two merges of the same pair cannot deadlock.
     locked = {}
-    for person_id in sorted(i for i in (kept_id, merged_id) if isinstance(i, int)):
+    for person_id in sorted(i for i in (kept_id, merged_id) if valid_id(i)):
         person = db.session.scalar(select(Person).where(Person.id == person_id).with_for_update()
                                    .execution_options(populate_existing=True))
         if person is not None:
             locked[person_id] = person
     kept, merged = locked.get(kept_id), locked.get(merged_id)
-    if kept is None or merged is None or kept.merged_into_id or merged.merged_into_id:
-        missing = "id" if kept is None or kept.merged_into_id else "other_id"
-        raise ValidationFailed(fields={missing: ["There is no such person (or the record was merged already)"]})
+    if kept is None or kept.merged_into_id:
+        raise NotFound("No such person.")
+    if merged is None or merged.merged_into_id:
+        raise ValidationFailed(fields={"other_id": ["There is no such person (or the record was merged already)"]})
     return kept, merged
 
 

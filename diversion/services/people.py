@@ -14,12 +14,11 @@ from diversion import audit
 from diversion.domain import identity as identity_rules
 from diversion.domain import need_to_know as access
 from diversion.domain import people as rules
-from diversion.domain.roles import CUSTODY_OFFICER
 from diversion.errors import NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person
-from diversion.services import contacts, need_to_know, parse, references
+from diversion.services import contacts, identity, need_to_know, parse, references
 from diversion.services.parse import Problems
 
 SEARCH_LIMIT = 50
@@ -55,8 +54,11 @@ def parse_person(data: object, problems: Problems, today, prefix: str = "person"
     if named and person["new_person"]:
         problems.add(p + "new_person", "Either choose a known person or say that this is a new person, not both")
     for key, label in (("given_name", "first"), ("family_name", "last")):
-        if person[key] is not None and not identity_rules.fold(person[key]):
+        folded = identity_rules.fold(person[key]) if person[key] is not None else None
+        if folded == "":
             problems.add(p + key, f"Enter their {label} name using letters")
+        elif folded is not None and len(folded) > rules.NAME_MAX * 2:  # a few characters unfold into many
+            problems.add(p + key, f"Their {label} name must be shorter")
     if person["pnc_id"]:
         person["pnc_id"] = rules.normalise_pnc(person["pnc_id"])
         if not rules.PNC_PATTERN.match(person["pnc_id"]):
@@ -73,15 +75,11 @@ def search(q: object, viewer, *, date_of_birth: date | None = None, after_id: in
     up only by name or PNC id together with their date of birth (what the PNC would show them)."""
     if not isinstance(q, str) or not q.strip():
         raise ValidationFailed(fields={"q": ["Enter a name, PNC ID or reference to search for"]})
-    query = select(Person).where(Person.merged_into_id.is_(None))
-    if viewer.role == CUSTODY_OFFICER:
-        if date_of_birth is None:
-            raise ValidationFailed(fields={"date_of_birth": ["Enter the person's date of birth to look them up"]})
+    if viewer.role in access.LOOKS_UP_BY_IDENTITY:
+        return _look_up(q, date_of_birth, viewer)
+    query = select(Person).where(need_to_know.visible(access.PERSON, viewer))
+    if date_of_birth is not None:
         query = query.where(Person.date_of_birth == date_of_birth)
-    else:
-        query = query.where(need_to_know.visible(access.PERSON, viewer))
-        if date_of_birth is not None:
-            query = query.where(Person.date_of_birth == date_of_birth)
     query = query.where(matching(q))
     if after_id is not None:
         last = db.session.get(Person, after_id)
@@ -91,6 +89,25 @@ def search(q: object, viewer, *, date_of_birth: date | None = None, after_id: in
     audit.record("person.list", actor=viewer, object_type="person", details={"ids": [p.id for p in rows],
                                                                              "list": "search"})
     return rows
+
+
+def _look_up(q: str, date_of_birth: date | None, viewer) -> list[Person]:
+    """A custody officer's look-up: the people the identity check would offer for a full name and a date of
+    birth (the same or a similar name, born that day), and nobody else."""
+    words = identity_rules.query_words(q)
+    problems = {}
+    if date_of_birth is None:
+        problems["date_of_birth"] = ["Enter the person's date of birth to look them up"]
+    if len(words) < 2:
+        problems["q"] = ["Enter their first and last names"]
+    if problems:
+        raise ValidationFailed(fields=problems)
+    given, family = " ".join(words[:-1]), words[-1]
+    found = [p for p in identity.born_on(date_of_birth)
+             if identity_rules.likely_same(given, family, p.given_name, p.family_name)][:SEARCH_LIMIT]
+    audit.record("person.identity_check", actor=viewer, object_type="person",
+                 details={"ids": [p.id for p in found], "kind": "look_up"})
+    return found
 
 
 def matching(q: str):

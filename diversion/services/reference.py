@@ -6,9 +6,10 @@ from sqlalchemy import select
 from diversion import audit
 from diversion.domain.eligibility import CATEGORY_ELIGIBILITY
 from diversion.domain.policy import DIVERT_MINIMUM_AGE, OFFENCE_AGE_LIMIT, POLICIES, Policy
-from diversion.errors import Conflict, NotFound, ValidationFailed
+from diversion.errors import NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.models import OffenceCategory, PolicySetting
+from diversion.services import writes
 
 def categories(include_inactive: bool = False) -> list[OffenceCategory]:
     query = select(OffenceCategory).order_by(OffenceCategory.position, OffenceCategory.title)
@@ -44,11 +45,10 @@ def set_category_eligibility(code: str, eligibility: str, *, version: int | None
         raise NotFound("No such offence category.")
     if eligibility not in CATEGORY_ELIGIBILITY:
         raise ValidationFailed(fields={"eligibility": ["Choose eligible, excluded or specific terms"]})
-    if version is not None and version != record.version:
-        raise Conflict("Someone else changed this category. Check and try again.")
+    writes.check(record, version, "category")
     before = record.eligibility
     record.eligibility = eligibility
-    db.session.flush()
+    writes.flush("category")
     audit.record("reference.offence_category", actor=actor, object_type="offence_category", object_id=code,
                  details={"from": before, "to": eligibility})
     return record
@@ -61,11 +61,10 @@ def set_policy(key: str, value: object, *, version: int | None, actor) -> Policy
     problem = POLICIES[key].problem(value) if key in POLICIES else "This value cannot be changed here"
     if problem:
         raise ValidationFailed(fields={"value": [problem]})
-    if version is not None and version != record.version:
-        raise Conflict("Someone else changed this value. Check and try again.")
+    writes.check(record, version, "value")
     before = record.value
     record.value = value
-    db.session.flush()
+    writes.flush("value")
     audit.record("reference.policy", actor=actor, object_type="policy_setting", object_id=key,
                  details={"from": before, "to": value})
     return record

@@ -101,6 +101,7 @@ def create(data: dict, *, actor: User) -> CheckpointReferral:
     db.session.flush()
     # The person's recorded date of birth decides their age (a known person keeps theirs).
     decision = screen(person.date_of_birth, fields, live_cases.live_contract_on(person.id, fields["referral_date"]))
+    open_contracts = live_cases.lock_open_contracts(person.id)
     referral = CheckpointReferral(
         reference=references.next_reference(references.CHECKPOINT, fields["referral_date"]),
         person_id=person.id, person_as_recorded=identity.recorded(person_fields), identity_match=linked.match,
@@ -113,7 +114,7 @@ def create(data: dict, *, actor: User) -> CheckpointReferral:
                  object_id=referral.id, details={"person_id": person.id, "status": referral.status,
                                                  "identity": linked.match,
                                                  "possible_duplicates": linked.possible_duplicates})
-    live_cases.alert_open_contracts(referral, actor=actor)
+    live_cases.alert_open_contracts(referral, open_contracts, actor=actor)
     return referral
 
 

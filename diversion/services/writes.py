@@ -8,7 +8,7 @@ the audit of what the user was shown is kept (audit.keep_reads_after_rollback).
 """
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from diversion.errors import Conflict
@@ -35,10 +35,19 @@ def check(record, read_version: int | None, what: str = "record") -> None:
         raise Conflict(f"Someone else changed this {what} since you read it. Check it and try again.")
 
 
+# PostgreSQL's answers when two transactions collided: a deadlock, or a serialisation failure.
+COLLISIONS = ("40P01", "40001")
+
+
 def flush(what: str = "record") -> None:
-    """Flush; a concurrent change the database refused (stale version, duplicate key) is a 409."""
+    """Flush; a concurrent change the database refused (stale version, duplicate key, deadlock) is a 409."""
     try:
         db.session.flush()
     except (StaleDataError, IntegrityError) as exc:
+        db.session.rollback()
+        raise Conflict(f"Someone else changed this {what} at the same time. Check it and try again.") from exc
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) not in COLLISIONS:
+            raise
         db.session.rollback()
         raise Conflict(f"Someone else changed this {what} at the same time. Check it and try again.") from exc

@@ -29,7 +29,7 @@ def _is_postgres() -> bool:
 
 def _people() -> None:
     with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("name_key", sa.String(length=202), nullable=True))
+        batch_op.add_column(sa.Column("name_key", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("address", sa.String(length=500), nullable=True))
         batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(op.f("fk_people_merged_into_id_people"), "people", ["merged_into_id"], ["id"])
@@ -41,7 +41,7 @@ def _people() -> None:
         bind.execute(people.update().where(people.c.id == sa.bindparam("pid")).values(name_key=sa.bindparam("key")),
                      [{"pid": row.id, "key": name_key(row.given_name, row.family_name)} for row in rows])
     with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.alter_column("name_key", existing_type=sa.String(length=202), nullable=False)
+        batch_op.alter_column("name_key", existing_type=sa.Text(), nullable=False)
         batch_op.drop_index("ix_people_date_of_birth")
         batch_op.create_index("ix_people_date_of_birth_name_key", ["date_of_birth", "name_key"], unique=False)
         batch_op.create_index("ix_people_merged_into_id", ["merged_into_id"], unique=False)
@@ -116,6 +116,10 @@ def upgrade():
     )
     op.create_index("ix_person_contacts_person_id_recorded_at", "person_contacts", ["person_id", "recorded_at"],
                     unique=False)
+    # The contact details people already have are the first entry of their history (kept when they change).
+    op.execute("INSERT INTO person_contacts (person_id, phone, email, postcode, address, source, recorded_at) "
+               "SELECT id, phone, email, postcode, address, 'referral', created_at FROM people "
+               "WHERE phone IS NOT NULL OR email IS NOT NULL OR postcode IS NOT NULL")
     op.create_table("person_merges",
     sa.Column("id", sa.Integer(), nullable=False),
     sa.Column("kept_id", sa.Integer(), nullable=False),

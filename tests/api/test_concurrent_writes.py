@@ -81,3 +81,29 @@ def test_a_merge_and_a_referral_at_the_same_moment_leave_no_half_merged_person(a
         owners = set(db.session.scalars(select(DivertReferral.person_id)))
         assert owners == {kept}  # every referral, however it raced, is on the record kept
         assert db.session.get(Person, merged).merged_into_id == kept
+
+
+def test_a_merge_and_a_contract_agreed_at_the_same_moment_keep_the_contract_with_its_referral(app, issue_token):
+    officer, _ = issue_token("custody_officer")
+    navigator, _ = issue_token("navigator")
+    admin, _ = issue_token("admin")
+    client = app.test_client()
+    kept = client.post("/api/v1/divert/referrals", json=divert_payload(**{"person.given_name": "Kai"}),
+                       headers=bearer(officer)).get_json()["person"]["id"]
+    referral = client.post("/api/v1/checkpoint/referrals", json=referral_payload(**{
+        "person.given_name": "Kye", "person.family_name": "Brennan", "person.date_of_birth": "2002-07-04"}),
+        headers=bearer(officer)).get_json()
+    merged = referral["person"]["id"]
+    versions = [client.get(f"/api/v1/people/{pid}", headers=bearer(admin)).get_json()["version"]
+                for pid in (kept, merged)]
+    merge = {"other_id": merged, "reason": "Same person", "version": versions[0], "other_version": versions[1]}
+    results = race(app, [
+        lambda c: c.post(f"/api/v1/people/{kept}/merge", json=merge, headers=bearer(admin)),
+        lambda c: c.post(f"/api/v1/checkpoint/referrals/{referral['id']}/contract", json=contract_payload(),
+                         headers=bearer(navigator))])
+    assert all(status < 500 for status, _ in results), results
+    with app.app_context():
+        from diversion.models import Contract
+
+        for contract in db.session.scalars(select(Contract)):
+            assert contract.person_id == db.session.get(CheckpointReferral, contract.referral_id).person_id == kept

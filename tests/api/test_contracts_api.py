@@ -245,3 +245,23 @@ def test_contracts_filter_by_status_and_due_before(api):
     due = (clock.today() + timedelta(days=200)).isoformat()
     assert len(api.call("manager", "GET", f"/api/v1/contracts?due_before={due}")["items"]) == 2
     api.call("manager", "GET", "/api/v1/contracts?status=lost&due_before=2026-02-30", expected=422)
+
+
+def test_the_contract_list_costs_the_same_statements_for_three_contracts_as_for_twelve(api, app):
+    from tests.web.test_intake_support import counting_statements
+
+    def statements_for_a_page() -> int:
+        with counting_statements(app) as statements:
+            api.call("manager", "GET", "/api/v1/contracts?limit=500")
+        return len(statements)
+    names = iter(["Ada", "Bo", "Cy", "Di", "Ed", "Flo", "Gil", "Hal", "Ivy", "Jon", "Kit", "Lou"])
+
+    def another_contract():
+        return api.contract(api.referral(**{"person.given_name": next(names)}))
+    for _ in range(3):
+        another_contract()
+    api.call("manager", "GET", "/api/v1/me")  # the token's first use in a while is recorded: not part of a page
+    few = statements_for_a_page()
+    for _ in range(9):
+        another_contract()
+    assert statements_for_a_page() == few

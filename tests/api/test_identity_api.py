@@ -82,24 +82,38 @@ def test_someone_who_declined_divert_cannot_be_referred_again_by_leaving_out_the
 def test_a_known_person_can_be_chosen_by_id_and_what_was_typed_is_kept(post, app):
     first = checkpoint(post, **STORED)
     chosen = checkpoint(post, **{"person.id": first["person"]["id"], "person.given_name": "Lucas",
-                                 "person.date_of_birth": "1990-05-17", "person.postcode": "SR8 1AA"})
+                                 "person.family_name": "Wisniewski", "person.date_of_birth": "1990-05-17",
+                                 "person.postcode": "SR8 1AA"})
     assert chosen["person"]["id"] == first["person"]["id"] and chosen["identity_match"] == "chosen"
     assert chosen["person"]["given_name"] == "Lucas"
     with app.app_context():
         assert db.session.get(Person, first["person"]["id"]).postcode == "SR8 1AA"  # the newest contact details
 
 
-def test_only_the_id_may_name_a_chosen_person(post):
+def test_an_officer_may_choose_only_a_person_offered_for_the_name_and_birthday_they_typed(post):
+    """An id alone would let an officer attach a referral to anyone, and learn about them."""
     first = checkpoint(post, **STORED)
     body = referral_payload()
     body["person"] = {"id": first["person"]["id"]}
-    made = post("/api/v1/checkpoint/referrals", body)
+    missing = post("/api/v1/checkpoint/referrals", body, 422)
+    assert {"person.given_name", "person.family_name", "person.date_of_birth"} <= set(missing["error"]["fields"])
+    stranger = checkpoint(post, 409, **{"person.id": first["person"]["id"]})  # "Chloé O'Sullivan-Nkemelu"
+    assert stranger["error"]["code"] == "identity_mismatch" and list(stranger["error"]["fields"]) == ["person.id"]
+    assert "Wiśniewski" not in str(stranger) and "1990" not in str(stranger)
+
+
+def test_an_administrator_may_choose_a_known_person_by_id_alone(post):
+    first = checkpoint(post, **STORED)
+    body = referral_payload()
+    body["person"] = {"id": first["person"]["id"]}
+    made = post("/api/v1/checkpoint/referrals", body, who="admin")
     assert made["person"] == {**{k: None for k in made["person"] if k != "id"}, "id": first["person"]["id"]}
 
 
 def test_a_chosen_person_with_another_birthday_is_409(post):
     first = checkpoint(post, **STORED)
-    clash = checkpoint(post, 409, **{"person.id": first["person"]["id"], "person.date_of_birth": "1991-05-17"})
+    clash = post("/api/v1/checkpoint/referrals", referral_payload(**{
+        "person.id": first["person"]["id"], "person.date_of_birth": "1991-05-17"}), 409, who="admin")
     assert clash["error"]["code"] == "identity_mismatch" and "person.date_of_birth" in clash["error"]["fields"]
 
 

@@ -137,3 +137,31 @@ def test_unpaid_work_is_met_only_when_the_hours_are_done(api):
     assert met["conditions"][2]["status"] == "met"
     failed = api.call("navigator", "POST", f"{url}/status", {"status": "failed", "version": met["version"]}, 200)
     assert failed["conditions"][2]["status"] == "failed"  # failing it needs no hours
+
+
+def test_a_second_contract_is_not_agreed_while_the_first_is_in_progress(api):
+    first = api.call("custody_officer", "POST", "/api/v1/checkpoint/referrals", referral_payload(**PERSON), 201)
+    second = api.call("custody_officer", "POST", "/api/v1/checkpoint/referrals", referral_payload(**PERSON), 201)
+    assert second["status"] == "awaiting_navigator"  # neither had a contract when they were made
+    api.call("navigator", "POST", f"/api/v1/checkpoint/referrals/{first['id']}/contract",
+             contract_payload(start_date=first["referral_date"]), 201)
+    refused = api.call("navigator2", "POST", f"/api/v1/checkpoint/referrals/{second['id']}/contract",
+                       contract_payload(start_date=second["referral_date"]), 409)
+    assert "another contract in progress" in refused["error"]["message"]
+
+
+def test_discontinuing_a_contract_closes_its_alerts(api):
+    contract = api.contract()
+    api.refer("divert")
+    read = api.call("navigator", "GET", f"/api/v1/contracts/{contract['id']}")
+    ended = api.call("navigator", "POST", f"/api/v1/contracts/{contract['id']}/outcome",
+                     {"outcome": "discontinued", "reason": "died", "date": clock.today().isoformat(),
+                      "version": read["version"]})
+    assert [a["resolution"] for a in ended["alerts"]] == ["contract_ended"]
+
+
+def test_a_divert_alert_tells_the_navigator_nothing_about_the_drug(api):
+    contract = api.contract()
+    api.refer("divert", substance="cocaine")
+    [alert] = api.call("navigator", "GET", f"/api/v1/contracts/{contract['id']}")["alerts"]
+    assert set(alert["summary"]) == {"reference", "referring_officer"} and "cocaine" not in str(alert)

@@ -63,12 +63,17 @@ def test_a_navigator_finds_only_people_their_work_involves(api):
     assert api.ids("provider", "/api/v1/people?q=lukasz") == []
 
 
-def test_a_custody_officer_looks_a_person_up_only_with_their_date_of_birth(api):
+def test_a_custody_officer_looks_a_person_up_only_by_full_name_and_date_of_birth(api):
     person = api.refer(**LUKASZ)["person"]
+    other = api.refer(**{"person.given_name": "Anna", "person.family_name": "Nowak", "person.date_of_birth": "1990-05-17"})
     refused = api.call("custody_officer", "GET", "/api/v1/people?q=wisniewski", expected=422)
-    assert "date_of_birth" in refused["error"]["fields"]
-    assert api.ids("custody_officer", "/api/v1/people?q=wisniewski&date_of_birth=1990-05-17") == [person["id"]]
-    assert api.ids("custody_officer", "/api/v1/people?q=2008/0012345Q&date_of_birth=1990-05-18") == []
+    assert {"date_of_birth", "q"} == set(refused["error"]["fields"])
+    found = api.call("custody_officer", "GET", "/api/v1/people?q=lukas wisniewski&date_of_birth=1990-05-17")["items"]
+    assert found == [{"id": person["id"], "given_name": "Łukasz", "family_name": "Wiśniewski",
+                      "date_of_birth": "1990-05-17", "pnc_id": None}]
+    for fishing in ("a b", "2008/0012345Q x", "anna x"):  # a letter at a time, a PNC id, half a name: nobody
+        assert api.ids("custody_officer", f"/api/v1/people?q={fishing}&date_of_birth=1990-05-17") == []
+    assert api.ids("custody_officer", "/api/v1/people?q=anna nowak&date_of_birth=1990-05-17") == [other["person"]["id"]]
 
 
 def test_search_pages_with_a_cursor(api):
@@ -207,3 +212,38 @@ def test_a_word_of_one_or_two_letters_starts_a_first_or_last_name(api):
                            "person.date_of_birth": "1993-01-01"})
     assert api.ids("manager", "/api/v1/people?q=Li") == [li["person"]["id"]]
     assert api.ids("manager", "/api/v1/people?q=siobhan o") == [siobhan["person"]["id"]]
+
+
+@pytest.mark.parametrize("other_id", [[], {}, True, "2", None, 2**40])
+def test_a_merge_names_the_other_record_by_a_whole_number_id(api, other_id):
+    kept = api.refer(**LUKASZ)["person"]["id"]
+    refused = api.call("admin", "POST", f"/api/v1/people/{kept}/merge",
+                       {"other_id": other_id, "reason": "x", "version": 1, "other_version": 1}, 422)
+    assert "other_id" in refused["error"]["fields"]
+
+
+def test_merging_into_a_record_that_does_not_exist_is_404(api):
+    other = api.refer(**LUKASZ)["person"]["id"]
+    api.call("admin", "POST", "/api/v1/people/99999/merge",
+             {"other_id": other, "reason": "x", "version": 1, "other_version": 1}, 404)
+
+
+def test_a_merged_records_name_with_a_pnc_id_that_contradicts_the_record_kept_is_not_linked(api):
+    kept = api.refer(**LUKASZ)["person"]["id"]
+    merged = api.refer(**{"person.given_name": "Lucas", "person.family_name": "Wisnewski",
+                          "person.date_of_birth": "1990-05-17"})["person"]["id"]
+    versions = [api.call("admin", "GET", f"/api/v1/people/{pid}")["version"] for pid in (kept, merged)]
+    api.call("admin", "POST", f"/api/v1/people/{kept}/merge",
+             {"other_id": merged, "reason": "Same man", "version": versions[0], "other_version": versions[1]})
+    other = api.refer(**{"person.given_name": "Lucas", "person.family_name": "Wisnewski",
+                         "person.date_of_birth": "1990-05-17", "person.pnc_id": "2015/0000001Z"})
+    assert other["person"]["id"] not in (kept, merged) and other["identity_match"] == "new"
+    assert kept in other["possible_duplicates"]
+
+
+def test_a_name_that_unfolds_past_any_sensible_length_is_a_field_error_never_a_5xx(api):
+    api.call("custody_officer", "POST", "/api/v1/checkpoint/referrals",
+             referral_payload(**{"person.given_name": "ß" * 100}), 201)  # ss a hundred times: still a name
+    refused = api.call("custody_officer", "POST", "/api/v1/checkpoint/referrals",
+                       referral_payload(**{"person.family_name": "ﷺ" * 100}), 422)  # each unfolds into 18 letters
+    assert list(refused["error"]["fields"]) == ["person.family_name"]

@@ -163,12 +163,9 @@ def test_hyphens_and_apostrophes_in_a_search_change_nothing(q, data):
     assert query_words(inserted) == query_words(q)
 
 
-@PROPERTY
-@given(names, names, st.text(), st.data())
-def test_a_search_that_matches_still_matches_with_spaces_typed_inside_its_words(given_name, family, q, data):
-    key = name_key(given_name, family)
-    assume(matches_query(key, query_words(q)))
-    assert matches_query(key, query_words(data.draw(with_separators(q))))
+@pytest.mark.parametrize("q, found", [("li", True), ("wei", True), ("w li", True), ("ei", False), ("i", False)])
+def test_a_word_shorter_than_three_letters_must_start_the_first_or_last_name(q, found):
+    assert matches_query(name_key("Wei", "Li"), query_words(q)) is found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,7 +177,7 @@ def test_a_search_without_the_polish_letters_finds_wisniewski(q):
     assert matches_query(name_key("Łukasz", "Wiśniewski"), query_words(q))
 
 
-@pytest.mark.parametrize("q", ["O'Neill-Smith", "oneill smith", "smith o’neill", "ONEILLSMITH", "Siobhan S"])
+@pytest.mark.parametrize("q", ["O'Neill-Smith", "oneill smith", "smith o’neill", "ONEILLSMITH", "Siobhan O"])
 def test_o_neill_smith_is_found_however_it_is_typed(q):
     assert matches_query(name_key("Siobhan", "O'Neill-Smith"), query_words(q))
 
@@ -215,10 +212,13 @@ def test_search_words_match_the_same_names_in_any_order(words, given_name, famil
 @PROPERTY
 @given(names, names)
 def test_every_word_of_a_name_typed_as_a_search_finds_that_name(given_name, family):
+    """Every word of three letters or more, and the first word of each name however short."""
     key = name_key(given_name, family)
     for word in query_words(f"{given_name} {family}"):
-        assert matches_query(key, [word])
-    assert matches_query(key, query_words(given_name)) and matches_query(key, query_words(family))
+        if len(word) >= 3:
+            assert matches_query(key, [word])
+    for part in (given_name, family):
+        assert matches_query(key, query_words(part)[:1])
 
 
 # ---------------------------------------------------------------------------------------------
