@@ -355,7 +355,7 @@ def _cases(connection, count: int) -> list[tuple[str, str, date | None, bool]]:
 
 def _bare(q: str, born: date | None) -> tuple[str, dict]:
     """The WHERE clause services.people.matching builds, as plain SQL, without need to know."""
-    from diversion.domain.identity import query_words
+    from diversion.domain.identity import SHORT_WORD, query_words
     from diversion.domain.people import PNC_PATTERN, normalise_pnc
     from diversion.services.references import parse_reference
 
@@ -372,8 +372,12 @@ def _bare(q: str, born: date | None) -> tuple[str, dict]:
         params["pnc"] = normalise_pnc(q)
     else:
         for i, word in enumerate(query_words(q)):
-            where.append(f"name_key LIKE :w{i}")
-            params[f"w{i}"] = f"%{word}%"
+            if len(word) >= SHORT_WORD:
+                where.append(f"name_key LIKE :w{i}")
+                params[f"w{i}"] = f"%{word}%"
+            else:  # a short word starts the first or the last name, as the service asks
+                where.append(f"(name_key LIKE :w{i} OR name_key LIKE :v{i})")
+                params[f"w{i}"], params[f"v{i}"] = f"{word}%", f"% {word}%"
     return " WHERE " + " AND ".join(where), params
 
 
