@@ -6,8 +6,10 @@ from diversion.models.drafts import ReferralDraft
 from diversion.models.checkpoint import CheckpointReferral, Condition, Contract, ContractAlert, Note, ProgressEntry
 from diversion.models.people import Person, PersonContact, PersonMerge
 from diversion.models.reference import OffenceCategory, PolicySetting, ReferenceCounter
-from diversion.models.users import ApiToken, User, UserSession
+from diversion.models.idempotency import IdempotentResponse
+from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
 
 __all__ = ["ApiToken", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
            "DivertEvent", "DivertReferral", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
-           "PolicySetting", "ProgressEntry", "ReferenceCounter", "ReferralDraft", "User", "UserSession"]
+           "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
+           "User", "UserSession"]

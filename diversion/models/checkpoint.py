@@ -51,6 +51,9 @@ class CheckpointReferral(Timestamped, Versioned, Base):
     reasons: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     possible_duplicates: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Why a referral was entered more than a week after its referral date (a back-dated date could bend the
+    # offence-age rule): required then, shown on the referral, listed for managers.
+    late_entry_reason: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str | None] = mapped_column(String(16))  # approve | refuse | decline: the last decision
     decision_reason: Mapped[str | None] = mapped_column(Text)  # approval, refusal or decline reason
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -20,6 +20,13 @@ class User(Timestamped, Versioned, Base):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+    # Set when an administrator chose the password: the user must choose their own at next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Two-step sign-in (TOTP, RFC 6238): the shared secret once confirmed, and the last time step used
+    # (a code is good once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", foreign_keys="ApiToken.user_id", order_by="ApiToken.id"
@@ -64,6 +71,19 @@ class UserSession(Base):
     user: Mapped[User] = relationship()
 
 
+class RecoveryCode(Base):
+    """A one-time code for signing in without the authenticator app; only its hash is kept."""
+
+    __tablename__ = "user_recovery_codes"
+    __table_args__ = (Index("ix_user_recovery_codes_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    code_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class ApiToken(Versioned, Base):
     """A bearer token for the JSON API. Shown once at creation; only a SHA-256 hash is kept."""
 
@@ -79,9 +99,15 @@ class ApiToken(Versioned, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))  # revoked | password_changed | deactivated
+    purpose: Mapped[str | None] = mapped_column(String(500))  # what the connected system does with it
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     user: Mapped[User] = relationship(back_populates="tokens", foreign_keys=[user_id])
 
+    def is_live_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and moment < self.expires_at
+
     @property
     def is_live(self) -> bool:
-        return self.revoked_at is None
+        return self.is_live_at(clock.now())

@@ -14,6 +14,7 @@ from diversion.models import ApiToken, User
 
 PREFIX = "dvt_"
 TOUCH_EVERY = timedelta(minutes=5)
+LIFETIME = timedelta(days=90)
 
 
 def issue(user: User | None, *, name: str, actor: User | None) -> tuple[ApiToken, str]:
@@ -34,7 +35,8 @@ def issue(user: User | None, *, name: str, actor: User | None) -> tuple[ApiToken
         raise ValidationFailed(fields=fields)
     secret = new_secret(PREFIX)
     token = ApiToken(user_id=user.id, name=name, token_hash=digest(secret),
-                     prefix=secret[: len(PREFIX) + 6], created_by_id=getattr(actor, "id", None))
+                     prefix=secret[: len(PREFIX) + 6], created_by_id=getattr(actor, "id", None),
+                     expires_at=clock.now() + LIFETIME)
     db.session.add(token)
     db.session.flush()
     audit.record("token.create", actor=actor, object_type="api_token", object_id=token.id,
