@@ -103,7 +103,9 @@ SCHEMAS = {
     "ConditionStatusInput": obj({"status": {"type": "string", "enum": [c.MET, c.FAILED]}, "version": INT},
                                 ["status"]),
     "OutcomeInput": obj({"outcome": {"type": "string", "enum": list(c.OUTCOMES)}, "date": DATE,
-                         "reason": STRING, "details": STRING, "version": INT}, ["outcome", "date"]),
+                         "reason": {"type": "string", "maxLength": c.REASON_CODE_MAX,
+                                    "pattern": "^[a-z][a-z0-9]*(_[a-z0-9]+)*$"},
+                         "details": STRING, "version": INT}, ["outcome", "date"]),
     "DivertReferralInput": obj({
         "person": {"$ref": "#/components/schemas/PersonInput"}, "referral_date": DATE,
         "source": {"type": "string", "enum": list(d.SOURCES)}, "substance": {"type": "string", "enum": list(d.SUBSTANCES)},

@@ -1,6 +1,7 @@
 """The contract to engage: its conditions, its status, and when each outcome may be recorded."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,6 +38,16 @@ DISCONTINUE_EXAMPLES = {
     "died": "The person died",
     "other": "Another reason",
 }
+# An outcome's reason is a code (api-contract: breach reasons are listed, a discontinuation's is a "free code"):
+# a short snake_case identifier that fits contracts.outcome_reason, never free text.
+REASON_CODE_MAX = 64
+_REASON_CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def is_reason_code(value: object) -> bool:
+    """`value` is a reason code: lower-case letters and digits in words joined by single underscores, starting
+    with a letter, at most REASON_CODE_MAX characters ("not_in_public_interest", "moved_abroad")."""
+    return isinstance(value, str) and len(value) <= REASON_CODE_MAX and _REASON_CODE.fullmatch(value) is not None
 
 NOTE_KINDS = {"meeting": "Meeting", "phone": "Phone call", "missed_appointment": "Missed appointment",
               "warning": "Warning", "general": "General note"}
@@ -156,8 +167,12 @@ def check_outcome(*, outcome: object, on: date | None, reason: object, stored_st
         check.fields["date"] = ["The date of the outcome cannot be before the contract started"]
     if outcome == BREACHED and not _is(reason, BREACH_REASONS):
         check.fields["reason"] = ["Choose why the contract was breached"]
-    if outcome == DISCONTINUED and (not isinstance(reason, str) or not reason.strip()):
-        check.fields["reason"] = ["Give the reason the contract was discontinued"]
+    if outcome == DISCONTINUED:
+        if not isinstance(reason, str) or not reason.strip():
+            check.fields["reason"] = ["Give the reason the contract was discontinued"]
+        elif not is_reason_code(reason):
+            check.fields["reason"] = [f"Give the reason as a code: lower-case letters, digits and underscores, "
+                                      f"at most {REASON_CODE_MAX} characters (for example not_in_public_interest)"]
     if check.fields:
         return check
     if not is_open(stored_status):

@@ -1,7 +1,6 @@
 """Is it working, for whom, and how sure are we? The dashboard, its tables and their CSV exports."""
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, timedelta
 
@@ -9,7 +8,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from diversion import clock
+from diversion import clock, csv_safe
 from diversion.access import roles_required
 from diversion.domain import contracts as contract_rules
 from diversion.domain import divert as divert_rules
@@ -107,9 +106,9 @@ def export(what: str):
 def _csv(what: str, start: date, end: date, group_by: str | None) -> Response:
     def lines(rows):
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv_safe.writer(buffer)  # no cell a spreadsheet would run as a formula
         for row in rows:
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow(row)
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate(0)
