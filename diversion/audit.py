@@ -20,6 +20,7 @@ def record(action: str, *, actor=None, object_type: str | None = None, object_id
     event = AuditEvent(
         action=action,
         actor_id=getattr(actor, "id", actor),
+        token_id=g.get("api_token_id") if has_request_context() else None,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
         justification=justification,
@@ -39,7 +40,7 @@ READ_ACTIONS = (".view", ".list")
 def keep_reads_after_rollback() -> None:
     """A failed change rolls the request back, but what the user was shown was still seen: record the
     reads again in a fresh transaction (DPA 2018 s.62 logs consultation whatever else happened)."""
-    columns = ("occurred_at", "actor_id", "action", "object_type", "object_id", "justification", "source",
-               "ip_address", "details")
+    columns = ("occurred_at", "actor_id", "token_id", "action", "object_type", "object_id", "justification",
+               "source", "ip_address", "details")
     for event in g.pop("read_audits", []):
         db.session.add(AuditEvent(**{column: getattr(event, column) for column in columns}))

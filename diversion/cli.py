@@ -40,16 +40,17 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 
 @users_cli.command("token")
 @click.argument("email")
-@click.option("--name", default="Issued from the command line", help="What the token is for")
-def issue_token(email: str, name: str) -> None:
-    """Issue a new API token for EMAIL. The token is the last line printed."""
+@click.option("--name", default="Issued from the command line", help="The system that will use it")
+@click.option("--purpose", default="Issued by an operator from the command line", help="What the system does with it")
+def issue_token(email: str, name: str, purpose: str) -> None:
+    """Issue a new API token for EMAIL (it acts as them for 90 days). The token is the last line printed."""
     from diversion.services import tokens, users
 
     user = users.find_by_email(email)
     if user is None:
         _fail(f"No user with the email address {email}.")
     try:
-        _token, secret = tokens.issue(user, name=name, actor=None)
+        _token, secret = tokens.issue(user, {"name": name, "purpose": purpose}, actor=None)
     except (ValidationFailed, Conflict, NotFound) as failure:
         _fail(failure.message if not getattr(failure, "fields", None) else _describe(failure))
     db.session.commit()

@@ -20,7 +20,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Reports", "reports.dashboard", frozenset({MANAGER, ADMIN})),
     ("Reference data", "reference.index", frozenset({ADMIN})),
     ("Users", "admin.users", frozenset({ADMIN})),
-    ("API tokens", "admin.tokens", frozenset({ADMIN})),
+    ("API tokens", "tokens.everyone", frozenset({ADMIN})),
     ("Audit trail", "admin.audit", frozenset({ADMIN, MANAGER})),
 ]
 

@@ -41,7 +41,7 @@ def admin_token(trouble_app):
 
     with trouble_app.app_context():
         user = factories.user(role="admin")
-        secret = tokens.issue(db.session.get(User, user.id), name="t", actor=None)[1]
+        secret = tokens.issue(db.session.get(User, user.id), {"name": "t", "purpose": "tests"}, actor=None)[1]
         db.session.commit()
     return secret
 

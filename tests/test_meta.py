@@ -1,8 +1,11 @@
 """Deny by default: every route names the roles it admits (Notify-style meta-test over the url_map)."""
 from diversion.domain.roles import ADMIN, ALL_ROLES
 
-# The only routes anyone may reach without signing in.
-PUBLIC_ENDPOINTS = {"auth.sign_in", "main.health", "static"}
+# The only routes anyone may reach without signing in. The two second-step pages of signing in (a code, or
+# setting up the authenticator app) come after the password and before any session exists, so no role can
+# guard them: `auth.pending.required` does, admitting only a pending sign-in under five minutes old.
+SECOND_STEP_ENDPOINTS = {"auth.sign_in_code", "auth.sign_in_set_up"}
+PUBLIC_ENDPOINTS = {"auth.sign_in", "main.health", "static"} | SECOND_STEP_ENDPOINTS
 
 
 def _view(app, endpoint):
@@ -24,12 +27,17 @@ def test_every_route_is_guarded_by_role_or_deliberately_public(app):
 def test_public_routes_are_exactly_sign_in_health_and_static(app):
     marked_public = {rule.endpoint for rule in app.url_map.iter_rules()
                      if getattr(_view(app, rule.endpoint), "public", False)}
-    assert marked_public == {"auth.sign_in", "main.health"}
+    assert marked_public == {"auth.sign_in", "main.health"} | SECOND_STEP_ENDPOINTS
+
+
+def test_the_second_step_pages_are_guarded_by_a_pending_sign_in(app):
+    for endpoint in SECOND_STEP_ENDPOINTS:
+        assert getattr(_view(app, endpoint), "pending_sign_in", False), endpoint
 
 
 def test_the_meta_test_sees_the_routes_it_guards(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert {"admin.users", "admin.tokens", "api.me", "main.home", "auth.sign_out"} <= endpoints
+    assert {"admin.users", "tokens.everyone", "api.me", "main.home", "auth.sign_out"} <= endpoints
 
 
 def test_admin_area_admits_only_admins_except_the_audit_trail(app):

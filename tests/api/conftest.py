@@ -17,7 +17,7 @@ def issue_token(app, make_user):
         with app.app_context():
             from diversion.models import User
 
-            _record, secret = tokens.issue(db.session.get(User, user.id), name="tests", actor=None)
+            _record, secret = tokens.issue(db.session.get(User, user.id), {"name": "tests", "purpose": "tests"}, actor=None)
             db.session.commit()
         return secret, user
     return _issue

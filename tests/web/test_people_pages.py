@@ -119,7 +119,8 @@ def _refer_through_the_api(app, officer, **overrides) -> dict:
     from diversion.services import tokens
 
     with app.app_context():
-        _record, secret = tokens.issue(db.session.get(User, officer.id), name="custody system", actor=None)
+        _record, secret = tokens.issue(db.session.get(User, officer.id), {"name": "custody system", "purpose": "tests"},
+                                      actor=None)
         db.session.commit()
     response = app.test_client().post("/api/v1/checkpoint/referrals",
                                       json=factories.referral_payload(**overrides),

@@ -8,7 +8,7 @@ def test_the_page_and_the_api_agree_on_the_demo_data(app, signed_in):
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     client, manager = signed_in("manager")
     with app.app_context():
-        _token, secret = tokens.issue(db.session.get(User, manager.id), name="check", actor=None)
+        _token, secret = tokens.issue(db.session.get(User, manager.id), {"name": "check", "purpose": "tests"}, actor=None)
         db.session.commit()
     api = client.get("/api/v1/reports/checkpoint", headers={"Authorization": f"Bearer {secret}"}).get_json()
     page = client.get_page("/reports/?period=last_12_months")
