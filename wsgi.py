@@ -1,4 +1,17 @@
-"""Entry point for gunicorn (`gunicorn wsgi:app`) and the flask CLI (`flask --app wsgi ...`)."""
-from diversion import create_app
+"""Entry point for gunicorn (`gunicorn wsgi:app`) and the flask CLI (`flask --app wsgi ...`).
 
-app = create_app()
+A configuration the app cannot safely start with is one line on stderr and exit status 4, no traceback
+(gunicorn treats 4 as "App failed to load" and stops rather than restarting workers forever).
+"""
+import sys
+
+from diversion import create_app
+from diversion.config import ConfigError
+
+CONFIG_ERROR_STATUS = 4
+
+try:
+    app = create_app()
+except ConfigError as error:
+    print(f"Configuration error: {error}", file=sys.stderr)
+    raise SystemExit(CONFIG_ERROR_STATUS) from None

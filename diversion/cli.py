@@ -62,6 +62,11 @@ def issue_token(email: str, name: str, purpose: str) -> None:
 @with_appcontext
 def demo() -> None:
     """Load the demo data set (safe to run again): one demo user per role."""
+    from flask import current_app
+
+    if current_app.config["ENV"] == "production":  # its accounts' passwords are published in the README
+        raise click.ClickException("demo refuses to run in production (DIVERSION_ENV=production): it creates "
+                                   "accounts whose passwords are published. Use it only in development.")
     from diversion.demo import load_demo
 
     summary = load_demo()

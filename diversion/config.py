@@ -37,6 +37,45 @@ def _dev_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+SECRET_KEY_MIN_LENGTH = 32  # characters: 32 hex digits are 16 random bytes, token_urlsafe(32) gives 43
+SECRET_KEY_RECIPE = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+_SECRET_KEY_MIN_DISTINCT = 10
+_OBVIOUS_KEY_PARTS = ("changeme", "change-me", "change_me", "secret", "password", "passw0rd", "example",
+                      "placeholder", "default", "insecure", "letmein", "qwerty", "123456", "abcdef", "diversion")
+
+
+def secret_key_weakness(secret: str) -> str | None:
+    """Why `secret` cannot be a production SECRET_KEY, or None. The key signs sessions, so it must be long random
+    text: at least SECRET_KEY_MIN_LENGTH characters once placeholders, obvious words and simple runs are taken
+    out ("change-me-to-a-long-secret" fails, "diversion-" + 40 random characters passes), with at least 10
+    different characters in what is left (a random key has far more; "x" * 40 has one). The reasons given never
+    repeat the key."""
+    if len(secret) < SECRET_KEY_MIN_LENGTH:
+        return f"it is {len(secret)} characters long"
+    rest = secret.lower()
+    for part in _OBVIOUS_KEY_PARTS:
+        rest = rest.replace(part, "")
+    if len(rest) < SECRET_KEY_MIN_LENGTH:
+        return "without its placeholder words and simple runs it is too short"
+    if len(set(rest)) < _SECRET_KEY_MIN_DISTINCT:
+        return f"it uses only {len(set(rest))} different characters"
+    return None
+
+
+MAX_TRUSTED_PROXIES = 5
+
+
+def _whole_number(name: str, default: int, *, maximum: int, meaning: str) -> int:
+    """A small whole number from the environment; anything else stops start-up with a one-line ConfigError."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > maximum:
+        raise ConfigError(f"{name} must be a whole number from 0 to {maximum} ({meaning}), not {text[:20]!r}")
+    return int(text)
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -55,6 +94,9 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         if production:
             raise ConfigError("SECRET_KEY must be set in production (a long random string).")
         secret = _dev_secret_key(instance_path) if env == "development" else "testing-only-secret-key"
+    elif production and (weakness := secret_key_weakness(secret)):
+        raise ConfigError(f"SECRET_KEY is too weak for production: {weakness}. Use at least {SECRET_KEY_MIN_LENGTH} "
+                          f"random characters, e.g. the output of: {SECRET_KEY_RECIPE}")
 
     settings = {
         "ENV": env,
@@ -82,7 +124,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "SIGNIN_LIMIT_PER_ACCOUNT": os.environ.get("SIGNIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "SIGNIN_LIMIT_PER_ADDRESS": os.environ.get("SIGNIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
-        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0, maximum=MAX_TRUSTED_PROXIES,
+                                         meaning="the number of reverse proxies in front of the app"),
         "FORCE_HTTPS": _flag("FORCE_HTTPS", False),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "SERVICE_NAME": "Police diversion",

@@ -75,3 +75,37 @@ def test_cli_changes_are_audited_as_coming_from_the_cli(cli, app):
     with app.app_context():
         event = db.session.scalars(select(AuditEvent)).one()
     assert (event.action, event.source, event.actor_id) == ("user.create", "cli", None)
+
+
+def test_demo_refuses_to_run_in_production_and_creates_nobody(app, database_url, monkeypatch):
+    """Issue 9, finding 4: the demo's accounts have published passwords."""
+    import secrets
+
+    from tests.conftest import make_app
+
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("RATELIMIT_SINGLE_PROCESS", "1")  # a production configuration that starts
+    production = make_app(database_url, ENV="production")
+    result = production.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "refuses to run in production" in result.output and len(result.output.strip().splitlines()) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_flask_demo_on_the_command_line_says_why_in_one_line_in_production(tmp_path):
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DIVERSION_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(48),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}", "RATELIMIT_SINGLE_PROCESS": "1"}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "demo"], env=env, capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parents[1], timeout=60)
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "Error: demo refuses to run in production (DIVERSION_ENV=production): it creates accounts whose passwords "
+        "are published. Use it only in development."]
+    assert "Created" not in done.stdout
