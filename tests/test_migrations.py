@@ -22,3 +22,36 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(tmp_path):
         assert db.inspect(db.engine).get_table_names() == ["alembic_version"]
         upgrade()
         assert {"users", "audit_events", "api_tokens", "user_sessions"} <= set(db.inspect(db.engine).get_table_names())
+
+
+# --- issue 9, finding 7(h): one line of history ----------------------------------------------------------------
+
+def _heads(directory) -> list[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(directory))
+    return list(ScriptDirectory.from_config(config).get_heads())
+
+
+def test_the_migrations_have_a_single_head():
+    """Two engineers each adding a migration on the same parent make two heads: `flask db upgrade` then refuses
+    to run in production. Merge them (or renumber one) before committing."""
+    from pathlib import Path
+
+    heads = _heads(Path(__file__).resolve().parents[1] / "migrations")
+    assert len(heads) == 1, f"the migrations have {len(heads)} heads: {sorted(heads)}"
+
+
+def test_the_single_head_check_sees_a_second_head(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    copy = tmp_path / "migrations"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "migrations", copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "versions" / "9999_branch.py").write_text(
+        'revision = "9999"\ndown_revision = "0001"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        "def upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n")
+    assert len(_heads(copy)) == 2
