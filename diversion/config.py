@@ -120,10 +120,21 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the (30-minute idle) session
         # Sign-in throttling. Counted only on failures; the windows are short so that nobody can lock
         # a colleague out for long by guessing at their account.
+        # Production counts in one place that every worker shares (Redis); see _throttle_store below.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STRATEGY": "moving-window",  # a sliding window: no burst at the boundary of two windows
         "RATELIMIT_HEADERS_ENABLED": False,
+        # If the shared store stops answering, count in this process (and log it) rather than fail sign-in.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Per account wherever the guesses come from; per address only a high ceiling, so that one address
+        # (a force behind one proxy) trying made-up accounts never locks every colleague out.
         "SIGNIN_LIMIT_PER_ACCOUNT": os.environ.get("SIGNIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
-        "SIGNIN_LIMIT_PER_ADDRESS": os.environ.get("SIGNIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "SIGNIN_LIMIT_PER_ADDRESS": os.environ.get("SIGNIN_LIMIT_PER_ADDRESS", "300 per 15 minutes"),
+        # Two-step sign-in (TOTP): required in production, offered in development and testing. Wrong codes
+        # are counted per account, like wrong passwords.
+        "TOTP_REQUIRED": _flag("TOTP_REQUIRED", production),
+        "TWO_STEP_LIMIT_PER_ACCOUNT": os.environ.get("TWO_STEP_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0, maximum=MAX_TRUSTED_PROXIES,
                                          meaning="the number of reverse proxies in front of the app"),
         "FORCE_HTTPS": _flag("FORCE_HTTPS", False),
@@ -133,4 +144,14 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     if env == "testing":
         settings["WTF_CSRF_ENABLED"] = True
     settings.update(overrides or {})
+    if production:
+        _throttle_store(settings["RATELIMIT_STORAGE_URI"])
     return settings
+
+
+def _throttle_store(uri: str) -> None:
+    """Sign-in throttling counted per process is no throttling with several workers (each counts its own
+    guesses): production needs a shared store, unless the operator says this is one process only."""
+    if uri.startswith("memory://") and not _flag("RATELIMIT_SINGLE_PROCESS", False):
+        raise ConfigError("RATELIMIT_STORAGE_URI must name a store every worker shares (e.g. redis://127.0.0.1:6379) "
+                          "in production; set RATELIMIT_SINGLE_PROCESS=1 only if the app runs as one process.")

@@ -116,6 +116,7 @@ def _fresh_state(request, app, _migrated):
     yield
     clock.freeze(None)
     with app.app_context():
+        limiter.init_app(app)  # a test may have pointed the shared limiter at another store
         limiter.reset()
     if "e2e" not in request.keywords:
         _reset_database(app, _migrated)

@@ -1,0 +1,70 @@
+"""Sign-in throttling as production runs it (issue 9, finding 1): counted in one store every worker shares, in a
+sliding window, per account wherever the guesses come from, with only a high ceiling per address; refused in
+production without a shared store; and never a 500 when that store is down."""
+import secrets
+import time
+
+import pytest
+import redis
+
+from diversion import create_app
+from diversion.config import ConfigError
+from tests.conftest import make_app
+from tests.factories import PASSWORD
+from tests.web.test_throttling import _fail, _redis_url
+
+
+@pytest.fixture
+def shared(database_url, _migrated):
+    url = _redis_url()
+    redis.Redis.from_url(url).flushdb()
+    yield lambda **settings: make_app(database_url, RATELIMIT_STORAGE_URI=url, **settings).test_client()
+    redis.Redis.from_url(url).flushdb()
+
+
+def test_three_workers_together_allow_five_guesses_per_account_not_fifteen(shared, make_user):
+    user = make_user("navigator")
+    workers = [shared(), shared(), shared()]  # three gunicorn workers
+    answers = [_fail(workers[n % 3], user.email).status_code for n in range(15)]
+    assert answers == [200] * 5 + [429] * 10
+    assert workers[2].post_form("/sign-in", {"email": user.email, "password": PASSWORD}).status_code == 429
+
+
+def test_the_window_slides_so_there_is_no_burst_at_its_boundary(shared, make_user):
+    user = make_user("navigator")
+    client = shared(SIGNIN_LIMIT_PER_ACCOUNT="3 per 2 seconds")
+    time.sleep(2 - (time.time() % 2) + 1.6)  # late in a fixed two-second window
+    assert [_fail(client, user.email).status_code for _ in range(3)] == [200, 200, 200]
+    time.sleep(0.6)  # a fixed window would have started afresh by now
+    assert _fail(client, user.email).status_code == 429
+
+
+def test_made_up_accounts_from_one_address_do_not_lock_a_colleague_out(shared, make_user):
+    colleague = make_user("navigator")
+    client = shared()
+    for n in range(90):
+        _fail(client, f"made-up-{n}@police.example")
+    assert client.post_form("/sign-in", {"email": colleague.email, "password": PASSWORD}).status_code == 302
+
+
+def test_production_refuses_a_throttle_each_worker_counts_alone(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.delenv("RATELIMIT_SINGLE_PROCESS", raising=False)
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        create_app({"ENV": "production", "RATELIMIT_STORAGE_URI": "memory://"})
+    monkeypatch.setenv("RATELIMIT_SINGLE_PROCESS", "1")
+    assert create_app({"ENV": "production", "RATELIMIT_STORAGE_URI": "memory://"}).config["ENV"] == "production"
+
+
+def test_when_the_shared_store_is_down_sign_in_still_works_and_is_still_throttled(database_url, _migrated,
+                                                                                 make_user):
+    user = make_user("navigator")
+    app = make_app(database_url, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6399")  # nothing listens there
+    assert app.test_client().post_form("/sign-in", {"email": user.email, "password": PASSWORD}).status_code == 302
+    other, client = make_user("manager"), app.test_client()
+    answers = []
+    for _ in range(6):
+        token = client.csrf_token()
+        answers.append(client.post("/sign-in", data={"csrf_token": token, "email": other.email,
+                                                     "password": "wrong-password-xyz"}).status_code)
+    assert 500 not in answers and answers[-1] == 429  # counted in this process meanwhile
