@@ -109,9 +109,12 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
-        "SESSION_COOKIE_NAME": "diversion_session",
+        # Over HTTPS the __Host- prefix binds the cookie to this host and path, secure only (RFC 6265bis).
+        "SESSION_COOKIE_NAME": "__Host-diversion_session" if _flag("SESSION_COOKIE_SECURE", production)
+        else "diversion_session",
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
         "SESSION_IDLE_MINUTES": 30,
+        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", "10")),  # a shift, however busy
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         # Request size limits (413 beyond them).
         "MAX_CONTENT_LENGTH": 1024 * 1024,

@@ -13,6 +13,7 @@ from diversion.services import audit_trail
 
 def _event(event) -> dict:
     return {"id": event.id, "occurred_at": event.occurred_at.isoformat(), "actor_id": event.actor_id,
+            "token_id": event.token_id,
             "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
             "justification": event.justification, "source": event.source, "details": event.details}
 

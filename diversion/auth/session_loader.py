@@ -14,4 +14,5 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def load_user(session_key: str):
-    return sessions.load(session_key, current_app.config["SESSION_IDLE_MINUTES"])
+    return sessions.load(session_key, current_app.config["SESSION_IDLE_MINUTES"],
+                         current_app.config["SESSION_ABSOLUTE_HOURS"])

@@ -4,14 +4,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from diversion import audit
 from diversion.extensions import db
 from diversion.models import AuditEvent, User
 
 PAGE_SIZE = 50
 
 
-def recent(page: int = 1) -> tuple[list[tuple[AuditEvent, User | None]], bool]:
-    """One page of events, newest first, with their actors, in a single query."""
+def recent(viewer, page: int = 1) -> tuple[list[tuple[AuditEvent, User | None]], bool]:
+    """One page of events, newest first, with their actors, in a single query. Reading the audit trail is
+    itself audited (who looked at whose activity)."""
     actor = aliased(User)
     rows = db.session.execute(
         select(AuditEvent, actor)
@@ -20,7 +22,9 @@ def recent(page: int = 1) -> tuple[list[tuple[AuditEvent, User | None]], bool]:
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE + 1)
     ).all()
-    return [tuple(row) for row in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
+    shown = [tuple(row) for row in rows[:PAGE_SIZE]]
+    audit.record("audit.view", actor=viewer, details={"ids": [event.id for event, _ in shown], "page": page})
+    return shown, len(rows) > PAGE_SIZE
 
 
 def after(last_id: int | None, limit: int) -> list[AuditEvent]:

@@ -24,14 +24,18 @@ def start(user: User) -> str:
     return key
 
 
-def load(key: str, idle_minutes: int) -> User | None:
-    """The user behind a live session key, or None. Idle sessions are ended here."""
+def load(key: str, idle_minutes: int, absolute_hours: int = 10) -> User | None:
+    """The user behind a live session key, or None. A session idle too long, or older than a shift
+    (`absolute_hours`) however busy, is ended here."""
     row = db.session.scalar(select(UserSession).where(UserSession.key_hash == digest(key)))
     if row is None or row.ended_at is not None:
         return None
     now = clock.now()
     if now - row.last_seen_at > timedelta(minutes=idle_minutes):
         row.ended_at, row.ended_reason = now, "idle"
+        return None
+    if now - row.created_at > timedelta(hours=absolute_hours):
+        row.ended_at, row.ended_reason = now, "expired"
         return None
     user = db.session.get(User, row.user_id)
     if user is None or not user.active:
