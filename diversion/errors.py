@@ -108,6 +108,13 @@ def _page(status: int):
         return message, status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def _refused_input(error: Exception) -> bool:
+    """A database "data exception" (SQLSTATE class 22: a value too long, a NUL, bad text for its type)."""
+    from sqlalchemy.exc import DataError
+
+    return isinstance(error, DataError) or str(getattr(getattr(error, "orig", None), "sqlstate", "")).startswith("22")
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
@@ -148,9 +155,16 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        # Logged with the exception type and the route only: request data may hold personal data.
-        log.error("unhandled %s on %s %s", type(error).__name__, request.method,
-                  request.url_rule.rule if request.url_rule else "unrouted", exc_info=error)
+        # Logged with the exception type and the route only: request data may hold personal data, and the
+        # traceback is redacted (diversion.logging). Input the database refused (too long, not valid text) is
+        # the input's fault, not the code path's: one line, no traceback.
+        route = request.url_rule.rule if request.url_rule else "unrouted"
+        if _refused_input(error):
+            from diversion.logging import safe_message
+
+            log.warning("database refused the input on %s %s: %s", request.method, route, safe_message(error))
+        else:
+            log.error("unhandled %s on %s %s", type(error).__name__, request.method, route, exc_info=error)
         if wants_json():
             return json_error(500)
         return _page(500)
