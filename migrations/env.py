@@ -1,10 +1,15 @@
 """Alembic environment: runs inside the Flask app (Flask-Migrate), on SQLite or PostgreSQL.
 
 Batch mode is on (render_as_batch in the factory) so that ALTERs work on SQLite too.
+On PostgreSQL, when DATABASE_RUNTIME_ROLE names the role the app connects as, every online run ends by setting
+that role's privileges (diversion/database_roles.py), in the migrations' own transaction.
 """
+import os
+
 from alembic import context
 from flask import current_app
 
+from diversion import database_roles
 from diversion import models  # noqa: F401  (every table on the metadata, for autogenerate)
 
 config = context.config
@@ -31,3 +36,6 @@ else:
                           **options)
         with context.begin_transaction():
             context.run_migrations()
+            runtime_role = os.environ.get(database_roles.ENV_VAR, "").strip()
+            if runtime_role and connection.dialect.name == "postgresql":
+                database_roles.grant_runtime_privileges(connection, runtime_role)
