@@ -115,9 +115,21 @@ def _refused_input(error: Exception) -> bool:
     return isinstance(error, DataError) or str(getattr(getattr(error, "orig", None), "sqlstate", "")).startswith("22")
 
 
+def _roll_back() -> None:
+    """A failed flush leaves the session unusable; the page that reports the failure needs it (the signed-in
+    user, the navigation). The request ends in a rollback anyway."""
+    from diversion.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself is gone: the page will say so as best it can
+        pass
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
+        _roll_back()  # whatever the failed use case left in the session: the error page reads afresh
         if wants_json():
             return json_error(error.status, error.code, error.message, error.fields)
         return _page(error.status)
@@ -155,6 +167,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        _roll_back()
         # Logged with the exception type and the route only: request data may hold personal data, and the
         # traceback is redacted (diversion.logging). Input the database refused (too long, not valid text) is
         # the input's fault, not the code path's: one line, no traceback.

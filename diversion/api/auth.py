@@ -7,6 +7,7 @@ from flask import g, request
 
 from diversion.domain.roles import ALL_ROLES
 from diversion.errors import json_error
+from diversion.api import idempotency
 from diversion.services import tokens
 
 
@@ -32,6 +33,8 @@ def api_roles(*roles: str):
             if user.role not in roles:
                 return json_error(403)
             g.api_user = user
+            if idempotency.wanted():
+                return idempotency.once(user, lambda: view(*args, **kwargs))
             return view(*args, **kwargs)
 
         guarded.allowed_roles = frozenset(roles)

@@ -26,6 +26,13 @@ ERROR_SCHEMA = {
 }
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[!-~]+$"},
+    "description": "Send the same key again with the same request to get the first answer, not a second write "
+                   "(kept for a day)."}
+
+
 def _error(description: str) -> dict:
     return {"description": description,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -72,5 +79,6 @@ def build_spec() -> dict:
                 responses.setdefault(403, {"$ref": "#/components/responses/Forbidden"})
             if method == "post":
                 responses.setdefault(400, {"$ref": "#/components/responses/BadRequest"})
+                operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_KEY))
         spec.path(path=path, operations=operations)
     return spec.to_dict()

@@ -14,3 +14,5 @@ class ReferralDraft(Timestamped, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     data: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    # Once sent: the referral it became (its answers are then cleared; the row goes with the day-old drafts).
+    submitted_referral_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoint_referrals.id"))

@@ -1,17 +1,19 @@
 """Referral drafts: what a custody officer has entered so far, page by page, kept on the server.
 
-A draft belongs to the officer who started it (anyone else gets 404), is deleted when the referral
-is submitted, and drafts untouched for a day are deleted when their owner next starts one.
+A draft belongs to the officer who started it (anyone else gets 404); once sent, its answers are cleared and
+it only remembers the referral it became (so that sending it twice makes one referral); drafts untouched for a
+day are deleted when their owner next starts one.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from diversion import audit, clock
 from diversion.errors import NotFound
 from diversion.extensions import db
+from diversion.ids import valid_id
 from diversion.models import CheckpointReferral, ReferralDraft, User
 from diversion.services import referrals
 
@@ -27,9 +29,15 @@ def start(owner: User) -> ReferralDraft:
     return draft
 
 
-def load(draft_id: int, user: User) -> ReferralDraft:
-    draft = db.session.get(ReferralDraft, draft_id)
-    if draft is None or draft.owner_id != user.id:
+def load(draft_id: int, user: User, *, lock: bool = False, sent_too: bool = False) -> ReferralDraft:
+    """The user's own draft still being written (404 for anyone else's, and for one already sent unless
+    `sent_too`). With `lock`, held for this transaction: two submissions of one draft at the same moment take
+    turns."""
+    query = select(ReferralDraft).where(ReferralDraft.id == draft_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    draft = db.session.scalar(query) if valid_id(draft_id) else None
+    if draft is None or draft.owner_id != user.id or (draft.submitted_referral_id and not sent_too):
         raise NotFound("No such draft referral.")
     return draft
 
@@ -47,10 +55,14 @@ def merge(draft: ReferralDraft, section: str | None, values: dict) -> None:
 
 
 def submit(draft: ReferralDraft, actor: User, person: dict | None = None) -> CheckpointReferral:
-    """Create the referral from the draft (ValidationFailed if it is incomplete), then delete the draft.
-    `person` replaces the draft's person (with the officer's choice of a known person, if they made one)."""
+    """Create the referral from the draft (ValidationFailed if it is incomplete) once: a draft already sent
+    answers with the referral it became (a double click makes one referral). What was typed is cleared from
+    the draft; the empty row goes with the day-old drafts. `person` replaces the draft's person (with the
+    officer's choice of a known person, if they made one). The caller has locked the draft (load(lock=True))."""
+    if draft.submitted_referral_id is not None:
+        return db.session.get(CheckpointReferral, draft.submitted_referral_id)
     referral = referrals.create({**draft.data, "person": person} if person else draft.data, actor=actor)
-    db.session.delete(draft)
+    draft.submitted_referral_id, draft.data = referral.id, {}
     db.session.flush()
     return referral
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from diversion import audit, clock
 from diversion.domain import roles
@@ -12,7 +11,7 @@ from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.hashing import hash_password, needs_rehash, verify_password
 from diversion.models import User
-from diversion.services import sessions
+from diversion.services import sessions, tokens, writes
 from diversion.services.parse import encodable
 
 
@@ -92,7 +91,7 @@ def create(*, email: str, name: str, role: str, password: str, actor: User | Non
         raise ValidationFailed(fields=fields)
     user = User(email=email, name=name, role=role, password_hash=hash_password(password), active=True)
     db.session.add(user)
-    db.session.flush()
+    writes.flush("user")  # the same new email at the same moment: one user, a 409 for the other
     audit.record("user.create", actor=actor, object_type="user", object_id=user.id,
                  details={"role": role})
     return user
@@ -100,6 +99,15 @@ def create(*, email: str, name: str, role: str, password: str, actor: User | Non
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None. Both outcomes are audited."""
+    user = check_password(email, password)
+    if user is not None:
+        record_sign_in(user)
+    return user
+
+
+def check_password(email: str, password: str) -> User | None:
+    """The first step of signing in: the active user with this email and password, or None (audited).
+    The sign-in is complete only when `record_sign_in` is called (after the code, if two-step is on)."""
     user = find_by_email(email)
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.active:
@@ -109,8 +117,12 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record("auth.sign_in", actor=user, object_type="user", object_id=user.id)
     return user
+
+
+def record_sign_in(user: User, two_step: str | None = None) -> None:
+    audit.record("auth.sign_in", actor=user, object_type="user", object_id=user.id,
+                 details={"two_step": two_step} if two_step else None)
 
 
 def _check_version(user: User, expected_version: int | None) -> None:
@@ -119,10 +131,7 @@ def _check_version(user: User, expected_version: int | None) -> None:
 
 
 def _save(user: User) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise Conflict("Someone else changed this user at the same time. Check and try again.") from exc
+    writes.flush("user")
 
 
 def change_role(user: User, role: str, *, actor: User, version: int | None = None) -> User:
@@ -149,6 +158,7 @@ def set_active(user: User, active: bool, *, actor: User, version: int | None = N
     _save(user)
     if not active:
         sessions.end_all(user, "deactivated")
+        tokens.end_all(user, tokens.DEACTIVATED)  # for good: reactivation does not bring them back
     audit.record("user.deactivate" if not active else "user.reactivate", actor=actor,
                  object_type="user", object_id=user.id)
     return user
@@ -174,8 +184,10 @@ def change_password(user: User, *, current: str, new: str, confirm: str) -> str:
         raise ValidationFailed(fields=fields)
     user.password_hash = hash_password(new)
     user.password_changed_at = clock.now()
+    user.must_change_password = False
     _save(user)
     sessions.end_all(user, "password_changed")
+    tokens.end_all(user, tokens.PASSWORD_CHANGED)
     audit.record("user.change_password", actor=user, object_type="user", object_id=user.id)
     return sessions.start(user)
 
@@ -190,14 +202,16 @@ def names(ids) -> dict[int, str]:
 
 def reset_password(user: User, new: str, *, actor: User, version: int | None = None) -> User:
     """An administrator sets a new password for someone who has forgotten theirs: every session they have
-    ends, and they should change it when they next sign in."""
+    ends, and they must choose their own when they next sign in (the administrator knows this one)."""
     problems = password_problems(new or "", (user.email, user.name))
     if problems:
         raise ValidationFailed(fields={"password": problems})
     _check_version(user, version)
     user.password_hash = hash_password(new)
     user.password_changed_at = clock.now()
+    user.must_change_password = True
     _save(user)
     sessions.end_all(user, "password_reset")
+    tokens.end_all(user, tokens.PASSWORD_CHANGED)
     audit.record("user.reset_password", actor=actor, object_type="user", object_id=user.id)
     return user

@@ -55,6 +55,12 @@ def upgrade():
     with op.batch_alter_table("checkpoint_referrals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("late_entry_reason", sa.Text(), nullable=True))
 
+    # A draft sent twice at once (a double click) makes one referral: the second finds it already sent.
+    with op.batch_alter_table("referral_drafts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("submitted_referral_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(op.f("fk_referral_drafts_submitted_referral_id_checkpoint_referrals"),
+                                    "checkpoint_referrals", ["submitted_referral_id"], ["id"])
+
     op.create_table("idempotent_responses",
     sa.Column("id", sa.Integer(), nullable=False),
     sa.Column("user_id", sa.Integer(), nullable=False),
@@ -71,6 +77,10 @@ def upgrade():
 
 def downgrade():
     op.drop_table("idempotent_responses")
+    with op.batch_alter_table("referral_drafts", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("fk_referral_drafts_submitted_referral_id_checkpoint_referrals"),
+                                 type_="foreignkey")
+        batch_op.drop_column("submitted_referral_id")
     with op.batch_alter_table("checkpoint_referrals", schema=None) as batch_op:
         batch_op.drop_column("late_entry_reason")
     if op.get_bind().dialect.name == "postgresql":

@@ -107,3 +107,66 @@ def test_a_merge_and_a_contract_agreed_at_the_same_moment_keep_the_contract_with
 
         for contract in db.session.scalars(select(Contract)):
             assert contract.person_id == db.session.get(CheckpointReferral, contract.referral_id).person_id == kept
+
+
+def test_approvals_and_refusals_racing_give_one_decision_and_409s(app, issue_token):
+    officer, _ = issue_token("custody_officer")
+    manager, _ = issue_token("manager")
+    referral = app.test_client().post("/api/v1/checkpoint/referrals", json=referral_payload(**{
+        "offence.category": "burglary_residential"}), headers=bearer(officer)).get_json()
+    calls = [lambda c, act=act: c.post(f"/api/v1/checkpoint/referrals/{referral['id']}/{act}",
+                                       json={"reason": "Decided", "version": referral["version"]},
+                                       headers=bearer(manager))
+             for act in ("approve", "refuse") * (THREADS // 2)]
+    statuses = sorted(status for status, _ in race(app, calls))
+    assert statuses == [200] + [409] * (THREADS - 1)
+
+
+def test_the_same_divert_event_recorded_twenty_times_at_once_is_recorded_once(app, issue_token):
+    officer, _ = issue_token("custody_officer")
+    provider, _ = issue_token("provider")
+    referral = app.test_client().post("/api/v1/divert/referrals", json=divert_payload(),
+                                      headers=bearer(officer)).get_json()
+    body = {"event": "contacted", "date": referral["referral_date"], "version": referral["version"]}
+    url = f"/api/v1/divert/referrals/{referral['id']}/events"
+    statuses = sorted(s for s, _ in race(app, [lambda c: c.post(url, json=body, headers=bearer(provider))] * THREADS))
+    assert statuses == [201] + [409] * (THREADS - 1)
+    with app.app_context():
+        from diversion.models import DivertEvent
+
+        assert db.session.scalar(select(func.count()).select_from(DivertEvent)) == 1
+
+
+def test_twenty_administrators_adding_the_same_email_at_once_make_one_user(app, make_user):
+    from diversion.models import User
+
+    clients = []
+    for _ in range(THREADS):
+        client = app.test_client()
+        client.sign_in_as(make_user("admin"))
+        clients.append((client, client.csrf_token("/admin/users/new")))
+    form = {"name": "Priya Shah", "email": "priya.shah@police.example", "role": "navigator",
+            "password": "Copper-lantern-meadow-42"}
+    barrier = Barrier(THREADS)
+
+    def add(pair):
+        client, token = pair
+        barrier.wait()
+        return client.post("/admin/users/new", data={**form, "csrf_token": token}).status_code
+    with ThreadPoolExecutor(THREADS) as pool:
+        statuses = list(pool.map(add, clients))
+    assert all(status < 500 for status in statuses), statuses
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)
+                                 .where(User.email == "priya.shah@police.example")) == 1
+
+
+def test_one_referral_sent_twenty_times_at_once_with_one_idempotency_key_is_made_once(app, issue_token):
+    token, _ = issue_token("custody_officer")
+    headers = {**bearer(token), "Idempotency-Key": "retry-after-timeout-7"}
+    results = race(app, [lambda c: c.post("/api/v1/checkpoint/referrals", json=referral_payload(),
+                                           headers=headers)] * THREADS)
+    assert {status for status, _ in results} == {201}
+    assert len({body["id"] for _, body in results}) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CheckpointReferral)) == 1

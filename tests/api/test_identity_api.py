@@ -155,3 +155,19 @@ def test_nul_characters_and_over_long_text_are_field_errors_never_a_5xx(post, fi
 def test_a_name_with_no_letters_is_refused(post):
     refused = checkpoint(post, 422, **{"person.given_name": "-", "person.family_name": "'"})
     assert {"person.given_name", "person.family_name"} <= set(refused["error"]["fields"])
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer_not_a_second_referral(client, issue_token, app):
+    token, _ = issue_token("custody_officer")
+    headers = {**bearer(token), "Idempotency-Key": "0b5f3c1e-retry-1"}
+    first = client.post("/api/v1/checkpoint/referrals", json=referral_payload(), headers=headers)
+    again = client.post("/api/v1/checkpoint/referrals", json=referral_payload(), headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201) and again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert counts(app)[1] == 1
+    other = client.post("/api/v1/checkpoint/referrals", json=referral_payload(**{"person.given_name": "Ann"}),
+                        headers=headers)
+    assert other.status_code == 422 and "Idempotency-Key" in other.get_json()["error"]["fields"]
+    bad = client.post("/api/v1/checkpoint/referrals", json=referral_payload(), headers={**bearer(token),
+                                                                                        "Idempotency-Key": "a b"})
+    assert bad.status_code == 422

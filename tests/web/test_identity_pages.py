@@ -337,8 +337,9 @@ def test_the_referral_page_shows_its_reference_and_the_person_as_the_officer_typ
 
 def _referral_dated(days_ago: int, **overrides) -> dict:
     today = clock.today()
+    late = {"late_entry_reason": "The custody record was entered late"} if days_ago > 7 else {}
     return {"referral_date": (today - timedelta(days=days_ago)).isoformat(),
-            "offence.offence_date": (today - timedelta(days=days_ago + 1)).isoformat(), **overrides}
+            "offence.offence_date": (today - timedelta(days=days_ago + 1)).isoformat(), **late, **overrides}
 
 
 def test_the_queue_shows_the_oldest_referral_date_first(signed_in, make_referral):

@@ -61,7 +61,11 @@ def test_the_whole_journey_creates_an_eligible_referral(signed_in, app):
         assert (referral.status, referral.created_by_id) == ("awaiting_navigator", officer.id)
         assert referral.person.postcode == "DH1 3HP" and referral.victim_wishes_restorative is True
         assert referral.referral_date == clock.today() and referral.previous_convictions == 1
-    assert _draft_data(app, draft_id) is None  # the draft is deleted once the referral is made
+    assert _draft_data(app, draft_id) == {}  # what was typed leaves the draft once the referral is made
+    again = client.post_form(f"/referrals/new/{draft_id}/check", form_page=f"/referrals/{referral.id}")
+    assert again.status_code == 302 and again.location == f"/referrals/{referral.id}"  # sent twice: one referral
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CheckpointReferral)) == 1
 
 
 def test_each_page_goes_to_the_next_and_answers_are_shown_again(signed_in):
