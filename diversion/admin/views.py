@@ -11,7 +11,7 @@ from diversion.domain.roles import ADMIN, MANAGER
 from diversion.domain.roles import label as role_label
 from diversion.errors import Conflict, ValidationFailed
 from diversion.forms import apply_field_errors
-from diversion.services import audit_trail
+from diversion.services import audit_trail, two_step
 from diversion.services import tokens as token_service
 from diversion.services import users as user_service
 
@@ -155,6 +155,22 @@ def token_revoke(token_id: int):
         else:
             flash(f"Token “{token.name}” has been revoked.", "success")
     return redirect(url_for("admin.tokens"))
+
+
+@bp.route("/users/<int:user_id>/two-step/reset", methods=["POST"])
+@roles_required(ADMIN)
+def user_two_step_reset(user_id: int):
+    user = user_service.get(user_id)
+    form = VersionedActionForm()
+    if form.validate_on_submit():
+        try:
+            two_step.reset(user, actor=current_user, version=_version(form))
+        except Conflict as conflict:
+            flash(conflict.message, "error")
+        else:
+            flash(f"{user.name}'s two-step sign-in has been reset and they have been signed out everywhere. "
+                  "They set it up again when they next sign in.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
 @bp.route("/audit")

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 
@@ -22,3 +22,18 @@ class ChangePasswordForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     """Only the CSRF token: signing out is a POST."""
+
+
+class CodeForm(FlaskForm):
+    # checked by services.two_step, which says what is wrong with a code
+    code = StringField("Security code", widget=GovTextInput())
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class RecoveryCodeForm(FlaskForm):
+    recovery_code = StringField("Recovery code", widget=GovTextInput())
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ActionForm(FlaskForm):
+    """Only the CSRF token: a button that starts something."""

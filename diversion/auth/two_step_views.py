@@ -1,0 +1,155 @@
+"""Two-step sign-in pages: the code after the password, setting up the app, and the account page.
+
+Wrong codes are throttled per account (failures only, like wrong passwords) and audited by the service.
+A page that reports a wrong code answers 200 so that the audit of the failure is committed.
+"""
+from __future__ import annotations
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from diversion.access import signed_in
+from diversion.auth import pending
+from diversion.auth.forms import ActionForm, CodeForm, RecoveryCodeForm
+from diversion.auth.views import after_sign_in, bp, start_session
+from diversion.extensions import limiter
+from diversion.forms import apply_field_errors
+from diversion.services import two_step
+
+FEW_RECOVERY_CODES = 3
+
+
+def _account_key() -> str:
+    """One count of wrong codes per account, whichever page they were typed on."""
+    user_id = current_user.id if current_user.is_authenticated else pending.user_id()
+    return f"two-step-account:{user_id}"
+
+
+def _failed(_response) -> bool:
+    return bool(g.get("two_step_failed"))
+
+
+throttled = limiter.shared_limit(lambda: current_app.config["TWO_STEP_LIMIT_PER_ACCOUNT"], scope="two-step",
+                                 key_func=_account_key, deduct_when=_failed, methods=["POST"])
+
+
+def _set_up_page(user, form, action: str, status: int = 200):
+    secret = two_step.pending_secret(user)
+    uri = two_step.provisioning_uri(user, secret, current_app.config["SERVICE_NAME"])
+    qr_code = two_step.qr_code_svg(uri, "QR code to add " + current_app.config["SERVICE_NAME"]
+                                   + " to your authenticator app")
+    return render_template("auth/two_step_set_up.html", form=form, action=action, qr_code=qr_code,
+                           secret=two_step.grouped(secret)), status
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@pending.required
+@throttled
+def sign_in_code(user):
+    if not two_step.is_enrolled(user):  # reset by an administrator since the password was given
+        pending.clear()
+        flash("Sign in again.", "info")
+        return redirect(url_for("auth.sign_in"))
+    recovery = request.args.get("method") == "recovery"
+    form = RecoveryCodeForm() if recovery else CodeForm()
+    if form.validate_on_submit():
+        if recovery:
+            check = two_step.check_recovery_code(user, form.recovery_code.data)
+        else:
+            check = two_step.check_code(user, form.code.data)
+        if check.ok:
+            next_url = pending.next_url()
+            start_session(user, check.method)
+            if recovery:
+                _say_recovery_codes_left(user)
+            return redirect(after_sign_in(user, next_url))
+        g.two_step_failed = True
+        apply_field_errors(form, {"recovery_code" if recovery else "code": [check.message]})
+    return render_template("auth/sign_in_code.html", form=form, recovery=recovery)
+
+
+def _say_recovery_codes_left(user) -> None:
+    left = two_step.recovery_codes_left(user)
+    message = f"You signed in with a recovery code. You have {left} left."
+    if left <= FEW_RECOVERY_CODES:
+        message += " Get new recovery codes from the two-step sign-in page of your account."
+    flash(message, "info")
+
+
+@bp.route("/sign-in/set-up", methods=["GET", "POST"])
+@pending.required
+def sign_in_set_up(user):
+    if two_step.is_enrolled(user):
+        return redirect(url_for("auth.sign_in_code"))
+    if two_step.pending_secret(user) is None:  # reset by an administrator meanwhile
+        pending.clear()
+        flash("Sign in again.", "info")
+        return redirect(url_for("auth.sign_in"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        result = two_step.confirm_enrolment(user, form.code.data)
+        if isinstance(result, list):
+            next_url = after_sign_in(user, pending.next_url())
+            start_session(user, "set_up")
+            return _recovery_codes_page(result, next_url, "Continue")
+        apply_field_errors(form, {"code": [result.message]})
+    return _set_up_page(user, form, url_for("auth.sign_in_set_up"))
+
+
+def _recovery_codes_page(codes: list[str], next_url: str, button: str):
+    """Shown once, on this response only (Cache-Control: no-store); only their digests are kept."""
+    return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url, button=button)
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@signed_in
+def two_step_account():
+    """Whether two-step sign-in is on; while it is being set up, the QR code (POST starts setting it up)."""
+    user = current_user._get_current_object()
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        two_step.begin_enrolment(user)
+        return redirect(url_for("auth.two_step_account"))
+    if two_step.pending_secret(user) is not None:
+        return _set_up_page(user, CodeForm(), url_for("auth.two_step_set_up"))
+    return _account_page(user, CodeForm())
+
+
+def _account_page(user, code_form, status: int = 200):
+    enrolled = two_step.is_enrolled(user)
+    return render_template("auth/two_step.html", enrolled=enrolled, form=code_form, action_form=ActionForm(),
+                           codes_left=two_step.recovery_codes_left(user) if enrolled else None,
+                           required=current_app.config["TOTP_REQUIRED"]), status
+
+
+@bp.route("/account/two-step/set-up", methods=["POST"])
+@signed_in
+def two_step_set_up():
+    """The code that confirms the app has the secret shown on the account page."""
+    user = current_user._get_current_object()
+    if two_step.pending_secret(user) is None:
+        return redirect(url_for("auth.two_step_account"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        result = two_step.confirm_enrolment(user, form.code.data)
+        if isinstance(result, list):
+            flash("Two-step sign-in is set up. You will be asked for a code each time you sign in.", "success")
+            return _recovery_codes_page(result, url_for("auth.two_step_account"), "Continue")
+        apply_field_errors(form, {"code": [result.message]})
+    return _set_up_page(user, form, url_for("auth.two_step_set_up"))
+
+
+@bp.route("/account/two-step/recovery-codes", methods=["POST"])
+@signed_in
+@throttled
+def two_step_recovery_codes():
+    user = current_user._get_current_object()
+    form = CodeForm()
+    if form.validate_on_submit():
+        if not two_step.is_enrolled(user):
+            return redirect(url_for("auth.two_step_account"))
+        result = two_step.renew_recovery_codes(user, form.code.data)
+        if isinstance(result, list):
+            return _recovery_codes_page(result, url_for("auth.two_step_account"), "Back to two-step sign-in")
+        g.two_step_failed = True
+        apply_field_errors(form, {"code": [result.message]})
+    return _account_page(user, form)
