@@ -76,6 +76,26 @@ def _whole_number(name: str, default: int, *, maximum: int, meaning: str) -> int
     return int(text)
 
 
+def _seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+
+
+def _engine_options(url: str) -> dict:
+    """No case data in tracebacks; and a database that hangs answers 503 within seconds rather than holding every
+    worker until gunicorn kills it: a connect timeout, a statement and lock timeout (PostgreSQL), a pool wait."""
+    options = {"pool_pre_ping": True, "hide_parameters": True}
+    if url.startswith(("postgres://", "postgresql")):
+        statement_ms = int(_seconds("DATABASE_STATEMENT_TIMEOUT", 15) * 1000)
+        options["connect_args"] = {"connect_timeout": int(_seconds("DATABASE_CONNECT_TIMEOUT", 5)),
+                                   "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}"}
+        options["pool_timeout"] = _seconds("DATABASE_POOL_TIMEOUT", 10)
+    return options
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -104,7 +124,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL") or _sqlite_url(instance_path)
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},  # no case data in tracebacks
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(os.environ.get("DATABASE_URL") or ""),
         # Sessions: a signed cookie holding only a server-side session key (see services/sessions.py).
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,7 +1,11 @@
 """When the database cannot answer, or two transactions collided: 503 (with when to try again) or 409, in the
 house's error shapes, never a 500."""
+import os
+import time
+
 import pytest
 from flask import Blueprint
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from diversion.api.auth import api_roles
@@ -56,3 +60,31 @@ def test_a_database_that_cannot_answer_is_503_with_retry_after(trouble_app, admi
 def test_a_deadlock_or_serialisation_failure_is_409_try_again(trouble_app, admin_token, sqlstate):
     response = trouble_app.test_client().get(f"/api/v1/trouble/{sqlstate}", headers=bearer(admin_token))
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "conflict"
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL's timeouts")
+def test_a_statement_that_hangs_is_cut_off_and_answered_503_within_the_timeout(database_url, _migrated, monkeypatch):
+    monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT", "1")
+    app = make_app(database_url)
+    probe = Blueprint("hang", __name__, url_prefix="/api/v1/hang")
+
+    @probe.route("")
+    @api_roles(ADMIN)
+    def hang():
+        db.session.execute(text("SELECT pg_sleep(5)"))
+        return {}
+
+    app.register_blueprint(probe)
+    from diversion.models import User
+    from diversion.services import tokens
+    from tests import factories
+
+    with app.app_context():
+        user = factories.user(role="admin")
+        secret = tokens.issue(db.session.get(User, user.id), {"name": "t", "purpose": "tests"}, actor=None)[1]
+        db.session.commit()
+    started = time.monotonic()
+    response = app.test_client().get("/api/v1/hang", headers=bearer(secret))
+    assert response.status_code == 503 and time.monotonic() - started < 4
+    with app.app_context():
+        db.engine.dispose()
