@@ -64,8 +64,14 @@ def sign_in_code(user):
                 _say_recovery_codes_left(user)
             return redirect(after_sign_in(user, next_url))
         g.two_step_failed = True
-        apply_field_errors(form, {"recovery_code" if recovery else "code": [check.message]})
+        _refuse(form, "recovery_code" if recovery else "code", check.message)
     return render_template("auth/sign_in_code.html", form=form, recovery=recovery)
+
+
+def _refuse(form, field: str, message: str) -> None:
+    """The error on the field, which is emptied: the next try is a new code, not an edit of the last."""
+    apply_field_errors(form, {field: [message]})
+    getattr(form, field).data = ""
 
 
 def _say_recovery_codes_left(user) -> None:
@@ -92,7 +98,7 @@ def sign_in_set_up(user):
             next_url = after_sign_in(user, pending.next_url())
             start_session(user, "set_up")
             return _recovery_codes_page(result, next_url, "Continue")
-        apply_field_errors(form, {"code": [result.message]})
+        _refuse(form, "code", result.message)
     return _set_up_page(user, form, url_for("auth.sign_in_set_up"))
 
 
@@ -134,7 +140,7 @@ def two_step_set_up():
         if isinstance(result, list):
             flash("Two-step sign-in is set up. You will be asked for a code each time you sign in.", "success")
             return _recovery_codes_page(result, url_for("auth.two_step_account"), "Continue")
-        apply_field_errors(form, {"code": [result.message]})
+        _refuse(form, "code", result.message)
     return _set_up_page(user, form, url_for("auth.two_step_set_up"))
 
 
@@ -151,5 +157,5 @@ def two_step_recovery_codes():
         if isinstance(result, list):
             return _recovery_codes_page(result, url_for("auth.two_step_account"), "Back to two-step sign-in")
         g.two_step_failed = True
-        apply_field_errors(form, {"code": [result.message]})
+        _refuse(form, "code", result.message)
     return _account_page(user, form)

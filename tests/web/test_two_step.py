@@ -118,6 +118,7 @@ def test_a_wrong_code_is_an_error_linked_to_the_field_and_is_audited(client, enr
     assert page.title.get_text().startswith("Error: ")
     assert [a["href"] for a in page.select(".govuk-error-summary a")] == ["#code"]
     assert "not correct" in page.select_one("#code-error").get_text()
+    assert page.select_one("input#code")["value"] == ""  # the next try is a fresh code
     assert not _signed_in(client)
     [event] = _events(app, "auth.two_step_failed")
     assert event.object_id == str(user.id) and event.details == {"reason": "wrong", "during": "sign_in"}
@@ -272,6 +273,23 @@ def test_after_five_wrong_codes_the_account_answers_429_even_to_the_right_code(c
     colleague = app.test_client()
     colleague.sign_in_with_password(other.email, PASSWORD)
     assert colleague.post_form("/sign-in/code", {"code": _code(other_secret)}).status_code == 302
+
+
+def test_wrong_codes_when_asking_for_new_recovery_codes_are_throttled_too(app, enrolled):
+    user, secret, _codes = enrolled()
+    client = app.test_client()
+    client.sign_in_as(user)
+    for _ in range(5):
+        assert client.post_form("/account/two-step/recovery-codes", {"code": "000001"},
+                                form_page="/account/two-step").status_code == 200
+    assert client.post_form("/account/two-step/recovery-codes", {"code": _code(secret)},
+                            form_page="/account/two-step").status_code == 429
+    [event, *_] = _events(app, "auth.two_step_failed")
+    assert event.details == {"reason": "wrong", "during": "recovery_codes"}
+    # The same count as the sign-in page's.
+    browser = app.test_client()
+    browser.sign_in_with_password(user.email, PASSWORD)
+    assert browser.post_form("/sign-in/code", {"code": _code(secret)}).status_code == 429
 
 
 def test_right_codes_do_not_count_towards_the_limit(app, enrolled):
