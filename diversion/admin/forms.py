@@ -35,10 +35,3 @@ class ResetPasswordForm(FlaskForm):
 class VersionedActionForm(FlaskForm):
     """A button that acts on a record the user read at `version`."""
     version = HiddenField()
-
-
-class CreateTokenForm(FlaskForm):
-    user_id = SelectField("User the token acts as", widget=GovSelect(), validate_choice=False)
-    name = StringField("Token name", widget=GovTextInput(),
-                       description="The system that will use it, for example 'Custody system (Durham)'")
-    submit = SubmitField("Create token", widget=GovSubmitInput())

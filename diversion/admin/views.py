@@ -5,14 +5,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from diversion.access import roles_required
-from diversion.admin.forms import (ChangeRoleForm, CreateTokenForm, CreateUserForm, ResetPasswordForm,
+from diversion.admin.forms import (ChangeRoleForm, CreateUserForm, ResetPasswordForm,
                                    VersionedActionForm)
 from diversion.domain.roles import ADMIN, MANAGER
 from diversion.domain.roles import label as role_label
 from diversion.errors import Conflict, ValidationFailed
 from diversion.forms import apply_field_errors
 from diversion.services import audit_trail, two_step
-from diversion.services import tokens as token_service
 from diversion.services import users as user_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -118,45 +117,6 @@ def user_active(user_id: int, action: str):
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
-@bp.route("/tokens")
-@roles_required(ADMIN)
-def tokens():
-    return render_template("admin/tokens.html", tokens=token_service.list_all(),
-                           action_form=VersionedActionForm())
-
-
-@bp.route("/tokens/new", methods=["GET", "POST"])
-@roles_required(ADMIN)
-def token_new():
-    form = CreateTokenForm()
-    form.user_id.choices = [("", "Choose a user")] + [
-        (str(u.id), f"{u.name} ({u.email}, {role_label(u.role)})") for u in user_service.list_users() if u.active]
-    if form.validate_on_submit():
-        try:
-            token, secret = token_service.issue(user_service.find(form.user_id.data), name=form.name.data,
-                                                actor=current_user)
-        except ValidationFailed as failure:
-            apply_field_errors(form, failure.fields)
-        else:
-            # Shown once, on this response only (Cache-Control: no-store); never stored in clear.
-            return render_template("admin/token_created.html", token=token, secret=secret)
-    return render_template("admin/token_new.html", form=form)
-
-
-@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
-@roles_required(ADMIN)
-def token_revoke(token_id: int):
-    token = token_service.get(token_id)
-    if VersionedActionForm().validate_on_submit():
-        try:
-            token_service.revoke(token, actor=current_user)
-        except Conflict as conflict:
-            flash(conflict.message, "error")
-        else:
-            flash(f"Token “{token.name}” has been revoked.", "success")
-    return redirect(url_for("admin.tokens"))
-
-
 @bp.route("/users/<int:user_id>/two-step/reset", methods=["POST"])
 @roles_required(ADMIN)
 def user_two_step_reset(user_id: int):
@@ -178,5 +138,5 @@ def user_two_step_reset(user_id: int):
 def audit():
     page = request.args.get("page", 1, type=int)
     page = min(max(page, 1), 100_000)
-    events, has_next = audit_trail.recent(page=page)
+    events, has_next = audit_trail.recent(current_user, page=page)
     return render_template("admin/audit.html", events=events, page=page, has_next=has_next)
