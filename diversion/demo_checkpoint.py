@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from diversion import clock
 from diversion.domain import contracts as rules
+from diversion.domain import referrals as referral_rules
 from diversion.domain.deadlines import contract_deadline
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, User
@@ -96,6 +97,8 @@ def _referral_body(rng: random.Random, n: int, referral_date, kind: str, today) 
             "previous_convictions": rng.choice([0, 0, 0, 1, 2]), "custody_suite": "Durham",
             "referring_officer": "PS 1471 Rahman"}
     body["victim_wishes_restorative"] = body["has_victim"] and rng.random() < 0.3
+    if referral_rules.is_late_entry(referral_date, today):  # the demo's year of history is all entered today
+        body["late_entry_reason"] = "Demo data: an earlier referral of the pilot, entered when the demo was loaded"
     if kind == "ineligible":
         reason = rng.choice(["old", "denied", "evidence", "on_bail", "co_accused", "excluded", "court_order"])
         if reason == "old":

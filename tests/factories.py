@@ -54,7 +54,26 @@ def referral_payload(**overrides) -> dict:
             body[outer] = dict(body[outer], **{inner: value})
         else:
             body[key] = value
+    _late_entry_reason(body, today)
     return body
+
+
+def _late_entry_reason(body: dict, today) -> None:
+    """A referral dated more than a week ago is a late entry and needs a reason: give one, unless the test chose
+    (pass late_entry_reason=None to send none)."""
+    from datetime import date
+
+    from diversion.domain.referrals import is_late_entry
+
+    referral_date = body.get("referral_date")
+    if "late_entry_reason" in body or not referral_date:
+        return
+    try:
+        referral_date = referral_date if isinstance(referral_date, date) else date.fromisoformat(str(referral_date))
+    except ValueError:
+        return
+    if is_late_entry(referral_date, today):
+        body["late_entry_reason"] = "Entered late in a test: the custody record arrived after the referral date"
 
 
 def contract_payload(**overrides) -> dict:

@@ -3,6 +3,7 @@ from diversion.domain import contracts as c
 from diversion.domain import divert as d
 from diversion.domain import people
 from diversion.domain.eligibility import INTERVIEW_ANSWERS, REASONS
+from diversion.domain.referrals import LATE_ENTRY_DAYS, LATE_ENTRY_REASON_MAX
 
 DATE = {"type": "string", "format": "date"}
 TIMESTAMP = {"type": "string", "format": "date-time"}
@@ -62,6 +63,9 @@ SCHEMAS = {
         "flags": obj({k: BOOL for k in ("court_order", "on_bail", "co_accused", "detained_mental_health")}),
         "has_victim": BOOL, "victim_wishes_restorative": BOOL, "previous_convictions": INT,
         "custody_suite": STRING, "referring_officer": STRING,
+        "late_entry_reason": {"type": "string", "minLength": 1, "maxLength": LATE_ENTRY_REASON_MAX,
+                              "description": f"Required when the referral date is more than {LATE_ENTRY_DAYS} days "
+                                             "before today (late entry): why it is entered now. Not kept otherwise."},
     }, ["person", "offence", "interview", "evidential_test_met", "has_victim"]),
     "Referral": obj({
         "id": INT, "reference": STRING, "status": STRING, "referral_date": DATE,
@@ -70,7 +74,8 @@ SCHEMAS = {
         "offence": {"type": "object"},
         "eligibility": obj({"eligible": BOOL, "reasons": {"type": "array", "items": {
             "type": "string", "enum": list(REASONS)}}}),
-        "possible_duplicates": {"type": "array", "items": INT}, "created_at": TIMESTAMP, "version": INT}),
+        "possible_duplicates": {"type": "array", "items": INT}, "late_entry_reason": NULLABLE_STRING,
+        "created_at": TIMESTAMP, "version": INT}),
     "Decision": obj({"reason": STRING, "version": INT}, ["reason"]),
     "ConditionInput": obj({
         "type": {"type": "string", "enum": list(c.CLIENT_CONDITION_TYPES)}, "description": STRING,

@@ -46,7 +46,7 @@ def referral(r) -> dict:
         "referring_officer": r.referring_officer,
         "eligibility": {"eligible": r.eligible, "reasons": list(r.reasons)},
         "possible_duplicates": list(r.possible_duplicates),
-        "decision_reason": r.decision_reason,
+        "decision_reason": r.decision_reason, "late_entry_reason": r.late_entry_reason,
         "created_at": r.created_at.isoformat(), "version": r.version,
     }
 

@@ -6,7 +6,7 @@ from datetime import date
 from flask import url_for
 
 from diversion import clock
-from diversion.intake.steps import OWNER, STEPS, Question, stored
+from diversion.intake.steps import OWNER, STEPS, Question, applies, stored
 from diversion.pages import field_id
 from diversion.services import identity, people, reference, referrals
 from diversion.services.parse import Problems
@@ -51,10 +51,13 @@ def error_links(problems: dict[str, list[str]], draft_id: int) -> list[dict]:
     return links
 
 
-def answer_sections(data: dict, draft_id: int, labels: dict[str, dict[str, str]]) -> list[dict]:
-    """One summary list per page, each answer with a Change link back to the page that asks it."""
+def answer_sections(data: dict, draft_id: int, labels: dict[str, dict[str, str]],
+                    today: date | None = None) -> list[dict]:
+    """One summary list per page the draft is asked, each answer with a Change link back to that page."""
     sections = []
     for step in STEPS.values():
+        if not applies(step.slug, data, today or clock.today()):
+            continue
         rows = []
         for question in step.questions:
             if question.name == "victim_wishes_restorative" and stored(data, STEPS["victim"].questions[0]) is not True:

@@ -30,10 +30,14 @@ def referral_list():
     everyone = current_user.role in EVERYONE  # officers see the referrals they made (need to know)
     status = request.args.get("status") if everyone else None
     status = status if status in rules.STATUSES else None
-    page = sorted_page(status, "newest")
-    return render_template("intake/referrals.html", page=page, everyone=everyone, status=status,
-                           statuses=list(rules.LABELS.items()), titles=_category_titles(),
-                           pagination=pagination("intake.referrals", page, status=status))
+    late = everyone and request.args.get("late") == "1"  # managers review late entries (issue 9, finding 11)
+    page = sorted_page(status, "newest", late_only=late)
+    late_by = {row.id: rules.days_after_referral(row.referral_date, _local_date(row.created_at))
+               for row in page.rows} if late else None
+    return render_template("intake/referrals.html", page=page, everyone=everyone, status=status, late=late,
+                           late_limit=rules.LATE_ENTRY_DAYS,
+                           late_by=late_by, statuses=list(rules.LABELS.items()), titles=_category_titles(),
+                           pagination=pagination("intake.referrals", page, status=status, late="1" if late else None))
 
 
 @bp.get("/approvals")
@@ -46,9 +50,9 @@ def approvals():
                            pagination=pagination("intake.approvals", page))
 
 
-def sorted_page(status: str | None, order: str):
+def sorted_page(status: str | None, order: str, late_only: bool = False):
     """One page of the referrals the user may read, sorted by `order`, from the address's cursor."""
-    fetch = partial(referrals.listing, current_user, status=status, order=order)
+    fetch = partial(referrals.listing, current_user, status=status, order=order, late_only=late_only)
     return keyset_page(fetch, lambda row: referrals.position(row, order), request.args.get("after"), PAGE_SIZE)
 
 

@@ -63,7 +63,19 @@ def context(referral, user, *, action: str | None = None, problems: dict | None 
         "errors": errors,
         "error_links": _links(errors, action, can_decide),
         "typed": {action: typed_reason} if action else {},
+        "late_entry": late_entry(referral),
     }
+
+
+def late_entry(referral) -> str | None:
+    """'Entered 12 days after the referral date: <reason>' for a late entry (rules.is_late_entry), else None."""
+    from zoneinfo import ZoneInfo
+
+    entered_on = referral.created_at.astimezone(ZoneInfo("Europe/London")).date()
+    if not rules.is_late_entry(referral.referral_date, entered_on):
+        return None
+    days = rules.days_after_referral(referral.referral_date, entered_on)
+    return f"Entered {days} days after the referral date: {referral.late_entry_reason or 'no reason was recorded'}"
 
 
 def _links(errors: PageErrors, action: str | None, form_shown: bool) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from diversion.domain import referrals as referral_rules
 from diversion.domain.eligibility import INTERVIEW_ANSWERS
 from diversion.domain.people import ETHNICITIES, GENDERS
 from diversion.pages import PageErrors, date_from_form, date_parts, field_id, yes_no
@@ -163,6 +164,10 @@ STEPS: dict[str, Step] = {step.slug: step for step in (
         _q("custody_suite", "Custody suite"),
         _q("referring_officer", "Referring officer"),
     ), owns=("offence",), missing="Enter the details of the offence"),
+    # Asked only when the referral date makes this a late entry (see `applies`).
+    Step("late_entry", "Late entry", (
+        _q("late_entry_reason", "Why it is entered late", "textarea"),
+    )),
     Step("interview", "Interview and evidence", (
         _q("interview", "What they said in interview", "choice"),
         _q("evidential_test_met", "Enough evidence to charge", "yes_no"),
@@ -189,14 +194,35 @@ OWNER = {question.name: step.slug for step in STEPS.values() for question in ste
 OWNER.update({section: step.slug for step in STEPS.values() for section in step.owns})
 
 
-def next_step(slug: str) -> str | None:
-    index = ORDER.index(slug)
-    return ORDER[index + 1] if index + 1 < len(ORDER) else None
+def late_entry_days(data: dict, today: date | None) -> int | None:
+    """How many days after the draft's referral date it is being entered, when that makes it a late entry
+    (referral_rules.is_late_entry); None when it is on time, or the date is not given (today) or not a date."""
+    raw = data.get("referral_date")
+    try:
+        referral_date = date.fromisoformat(raw) if isinstance(raw, str) and raw else None
+    except ValueError:
+        return None
+    if referral_date is None or today is None or not referral_rules.is_late_entry(referral_date, today):
+        return None
+    return referral_rules.days_after_referral(referral_date, today)
 
 
-def previous_step(slug: str) -> str | None:
+def applies(slug: str, data: dict, today: date | None) -> bool:
+    """Whether the journey asks this page for this draft: the late-entry page only for a late entry."""
+    return slug != "late_entry" or late_entry_days(data, today) is not None
+
+
+def next_step(slug: str, data: dict | None = None, today: date | None = None) -> str | None:
+    """The next page this draft is asked on `today` (without them, the next of the pages every draft is asked)."""
     index = ORDER.index(slug)
-    return ORDER[index - 1] if index else None
+    following = [s for s in ORDER[index + 1:] if applies(s, data or {}, today)]
+    return following[0] if following else None
+
+
+def previous_step(slug: str, data: dict | None = None, today: date | None = None) -> str | None:
+    index = ORDER.index(slug)
+    earlier = [s for s in ORDER[:index] if applies(s, data or {}, today)]
+    return earlier[-1] if earlier else None
 
 
 def options(category_choices: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:

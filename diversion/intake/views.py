@@ -58,6 +58,8 @@ def new_draft():
 def step(draft_id: int, step: str):
     draft = drafts.load(draft_id, current_user)
     page = steps.STEPS[step]
+    if not steps.applies(step, draft.data, clock.today()):  # e.g. the late-entry page for a referral on time
+        return redirect(url_for("intake.check", draft_id=draft.id))
     if request.method == "GET":
         return _step_page(draft, page, page.answers_from_draft(draft.data, clock.today()), PageErrors())
     values, problems = page.read(request.form)
@@ -67,18 +69,22 @@ def step(draft_id: int, step: str):
     mine = {**page.own(remaining), **problems}  # a date's own problem says more than the service's
     if mine:  # 422: the request rolls back, so the draft keeps its last good answers
         return _step_page(draft, page, page.answers_from_form(request.form), page.errors(mine)), 422
-    following = steps.next_step(step)
+    following = steps.next_step(step, draft.data, clock.today())
     if not remaining or following is None:  # everything answered (or changed from check answers)
         return redirect(url_for("intake.check", draft_id=draft.id))
     return redirect(url_for("intake.step", draft_id=draft.id, step=following))
 
 
 def _step_page(draft, page, answers, errors):
-    previous = steps.previous_step(page.slug)
+    today = clock.today()
+    previous = steps.previous_step(page.slug, draft.data, today)
     back = url_for("intake.step", draft_id=draft.id, step=previous) if previous else url_for("intake.start")
     options = steps.options(journey.category_choices() if page.slug == "offence" else [])
     return render_template(f"intake/step_{page.slug}.html", draft=draft, page=page, answers=answers,
-                           errors=errors, options=options, back=back)
+                           errors=errors, options=options, back=back,
+                           late_days=steps.late_entry_days(draft.data, today),
+                           referral_date=journey.long_date(draft.data.get("referral_date")),
+                           late_limit=referral_rules.LATE_ENTRY_DAYS)
 
 
 @bp.get("/referrals/new/<int:draft_id>/check")
@@ -91,7 +97,9 @@ def check(draft_id: int):
 @bp.post("/referrals/new/<int:draft_id>/check", endpoint="submit")
 @roles_required(*REFERRERS)
 def submit(draft_id: int):
-    draft = drafts.load(draft_id, current_user)
+    draft = drafts.load(draft_id, current_user, lock=True, sent_too=True)  # a double click sends it once
+    if draft.submitted_referral_id is not None:
+        return redirect(url_for("intake.referral", referral_id=draft.submitted_referral_id))
     who = journey.identity_check(draft.data, current_user)
     chosen = request.form.get(identity_question.FIELD)
     person, choice = identity_question.choose(draft.data.get("person") or {}, who, chosen)
@@ -115,7 +123,7 @@ def _check_page(draft, error_links, who, chosen, errors):
     labels = {name: dict(choices) for name, choices in options.items()}
     return render_template("intake/check.html", draft=draft, error_links=error_links, check=who, chosen=chosen,
                            identity_options=identity_question.options(who), field_errors=errors,
-                           sections=journey.answer_sections(draft.data, draft.id, labels))
+                           sections=journey.answer_sections(draft.data, draft.id, labels, clock.today()))
 
 
 @bp.post("/referrals/new/<int:draft_id>/discard")

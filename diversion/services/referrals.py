@@ -62,6 +62,7 @@ def _parse(data: dict, today) -> tuple[dict, dict, Problems]:
         "custody_suite": parse.text(data, "custody_suite", problems, required=False, max_length=120),
         "referring_officer": parse.text(data, "referring_officer", problems, required=False, max_length=120),
     }
+    fields["late_entry_reason"] = _late_entry_reason(data, referral_date, today, problems)
     # The safety questions must be answered: an unanswered one is never taken as "no".
     flags = parse.obj(data.get("flags"), "flags", problems)
     for flag, label in FLAG_QUESTIONS.items():
@@ -70,6 +71,17 @@ def _parse(data: dict, today) -> tuple[dict, dict, Problems]:
     if fields["victim_wishes_restorative"] and not fields["has_victim"]:
         problems.add("victim_wishes_restorative", "Only a victim can ask for a restorative approach")
     return person, fields, problems
+
+
+def _late_entry_reason(data: dict, referral_date, today, problems: Problems) -> str | None:
+    """Required when the referral date is more than a week before today (rules.is_late_entry); a reason sent
+    with a referral that is not late is checked like any text but not kept."""
+    late = referral_date is not None and rules.is_late_entry(referral_date, today)
+    label = (f"why the referral is entered more than {rules.LATE_ENTRY_DAYS} days after the referral date "
+             f"({rules.days_after_referral(referral_date, today)} days)" if late else "the reason")
+    reason = parse.text(data, "late_entry_reason", problems, required=late, max_length=rules.LATE_ENTRY_REASON_MAX,
+                        label=label)
+    return reason if late else None
 
 
 def _check_dates(fields: dict, problems: Problems) -> None:
@@ -113,9 +125,15 @@ def create(data: dict, *, actor: User) -> CheckpointReferral:
     audit.record("checkpoint_referral.create", actor=actor, object_type="checkpoint_referral",
                  object_id=referral.id, details={"person_id": person.id, "status": referral.status,
                                                  "identity": linked.match,
-                                                 "possible_duplicates": linked.possible_duplicates})
+                                                 "possible_duplicates": linked.possible_duplicates,
+                                                 "late_entry_days": _late_days(referral)})
     live_cases.alert_open_contracts(referral, open_contracts, actor=actor)
     return referral
+
+
+def _late_days(referral: CheckpointReferral) -> int | None:
+    """Days between the referral date and its entry, for the audit record of a late entry (None when on time)."""
+    return rules.days_after_referral(referral.referral_date, clock.today()) if referral.late_entry_reason else None
 
 
 def load(referral_id: object, user: User, *, action: str = "view") -> CheckpointReferral:
@@ -171,10 +189,11 @@ ORDERS = {
 
 
 def listing(viewer: User, *, status: str | None = None, order: str = "recorded", after: tuple | None = None,
-            limit: int = 50, reverse: bool = False, audited: bool = True) -> list[CheckpointReferral]:
+            limit: int = 50, reverse: bool = False, audited: bool = True,
+            late_only: bool = False) -> list[CheckpointReferral]:
     """The referrals `viewer` may read (need to know), with their people, in one query, sorted by `order` from
-    just past `after` (a (sort value, id) position; `reverse` walks the other way). The people shown are
-    audited as viewed."""
+    just past `after` (a (sort value, id) position; `reverse` walks the other way). `late_only`: only those
+    entered late (they, and only they, carry a late-entry reason). The people shown are audited as viewed."""
     from sqlalchemy import tuple_
     from sqlalchemy.orm import joinedload
 
@@ -185,6 +204,8 @@ def listing(viewer: User, *, status: str | None = None, order: str = "recorded",
              .where(need_to_know.visible(access.CHECKPOINT_REFERRAL, viewer)))
     if status:
         query = query.where(CheckpointReferral.status == status)
+    if late_only:
+        query = query.where(CheckpointReferral.late_entry_reason.is_not(None))
     if after is not None:
         here = CheckpointReferral.id if column is CheckpointReferral.id else tuple_(column, CheckpointReferral.id)
         there = after[1] if column is CheckpointReferral.id else tuple_(*after)
