@@ -15,8 +15,9 @@ def current_source() -> str:
 
 
 def record(action: str, *, actor=None, object_type: str | None = None, object_id=None,
-           justification: str | None = None, details: dict | None = None) -> AuditEvent:
-    """Add an audit event to the session. Never commits: the request or command does that once."""
+           justification: str | None = None, details: dict | None = None, keep: bool = False) -> AuditEvent:
+    """Add an audit event to the session. Never commits: the request or command does that once. Reads, and
+    events with `keep` (a refused or throttled attempt), are recorded even when the request rolls back."""
     event = AuditEvent(
         action=action,
         actor_id=getattr(actor, "id", actor),
@@ -29,7 +30,7 @@ def record(action: str, *, actor=None, object_type: str | None = None, object_id
         ip_address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
-    if has_request_context() and action.endswith(READ_ACTIONS):
+    if has_request_context() and (keep or action.endswith(READ_ACTIONS)):
         g.setdefault("read_audits", []).append(event)
     return event
 

@@ -31,12 +31,30 @@ def _failed(_response) -> bool:
     return bool(g.get("sign_in_failed"))
 
 
+def _throttled(limit) -> None:
+    """A throttled sign-in is audited (who was being tried, if they exist; which limit), even though the
+    request answers 429 and rolls back."""
+    from diversion import audit
+
+    user = users.find_by_email(request.form.get("email", ""))
+    audit.record("auth.sign_in_throttled", actor=user, object_type="user", object_id=getattr(user, "id", None),
+                 details={"limit": str(limit.limit)}, keep=True)
+
+
+def _user_key() -> str:
+    return f"password-check:{current_user.id}"
+
+
+def _check_failed(_response) -> bool:
+    return bool(g.get("password_check_failed"))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed, scope="signin-address")
+               deduct_when=_failed, scope="signin-address", on_breach=_throttled)
 @limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_account_key, deduct_when=_failed, scope="signin-account")
+               key_func=_account_key, deduct_when=_failed, scope="signin-account", on_breach=_throttled)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -106,6 +124,8 @@ def sign_out():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_user_key,
+               deduct_when=_check_failed, scope="password-check")  # the current password is a guess too
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from flask import g, has_request_context
 from sqlalchemy import func, select
 
 from diversion import audit, clock
@@ -171,6 +172,9 @@ def change_password(user: User, *, current: str, new: str, confirm: str) -> str:
         fields["current_password"] = ["Enter your current password"]
     elif not verify_password(user.password_hash, current):
         fields["current_password"] = ["Your current password is not correct"]
+        audit.record("auth.password_check_failed", actor=user, object_type="user", object_id=user.id, keep=True)
+        if has_request_context():
+            g.password_check_failed = True  # counted by the change-password throttle
     problems = password_problems(new or "", (user.email, user.name))
     if not new:
         fields["new_password"] = ["Enter a new password"]

@@ -1,0 +1,30 @@
+"""The current-password check on "change password" is throttled like a sign-in and every failure is audited;
+a throttled sign-in is audited too (issue 9, findings 1 and 10)."""
+from sqlalchemy import select
+
+from diversion.extensions import db
+from diversion.models import AuditEvent
+from tests.web.test_throttling import _fail
+
+
+def _wrong_current(client):
+    return client.post_form("/account/password", {"current_password": "not-my-password-1",
+                                                  "new_password": "Amber-quartz-window-93",
+                                                  "confirm_password": "Amber-quartz-window-93"})
+
+
+def test_guessing_the_current_password_is_throttled_after_five_tries_and_each_try_is_audited(signed_in, app):
+    client, user = signed_in("navigator")
+    assert [_wrong_current(client).status_code for _ in range(6)] == [200] * 5 + [429]
+    with app.app_context():
+        failures = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.password_check_failed"))
+        assert [event.actor_id for event in failures] == [user.id] * 5
+
+
+def test_a_throttled_sign_in_is_audited_against_the_account_tried(client, make_user, app):
+    user = make_user("navigator")
+    for _ in range(6):
+        _fail(client, user.email)
+    with app.app_context():
+        throttled = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.sign_in_throttled"))
+        assert throttled is not None and throttled.actor_id == user.id
