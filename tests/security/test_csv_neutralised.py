@@ -15,7 +15,7 @@ from diversion import clock, csv_safe
 from diversion.domain import contracts as rules
 from diversion.extensions import db
 from diversion.models import Contract
-from tests.api.conftest import bearer
+from tests.api.conftest import bearer, issue_token  # noqa: F401  (a fixture)
 from tests.web.conftest import make_contract  # noqa: F401  (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,26 +95,11 @@ def _outcome(client, contract_id, app, **body):
 
 
 @pytest.fixture
-def api_navigator(app, make_user, make_contract):
-    from diversion.models import User
-    from diversion.services import tokens
-
-    navigator = make_user("navigator")
-    contract_id = make_contract(navigator=navigator)
-    with app.app_context():
-        issued = _issue(tokens, db.session.get(User, navigator.id))
-        db.session.commit()
+def api_navigator(app, issue_token, make_contract):
+    token, navigator = issue_token("navigator")
     client = app.test_client()
-    client.token = issued
-    return client, contract_id
-
-
-def _issue(tokens, user):
-    """The token service's signature is changing under finding 3; accept either shape."""
-    try:
-        return tokens.issue(user, {"name": "tests", "purpose": "tests"}, actor=None)[1]
-    except TypeError:
-        return tokens.issue(user, name="tests", actor=None)[1]
+    client.token = token
+    return client, make_contract(navigator=navigator)
 
 
 @pytest.mark.parametrize("reason", [ATTACKS[0], "Moved abroad", "x" * 65, "died\x00", "not-in-public-interest",
