@@ -20,7 +20,7 @@ from diversion.models import (ApiToken, CheckpointReferral, Contract, ContractAl
                               ReferralDraft, User)
 from diversion.services import contracts, divert, drafts, referrals, tokens
 from tests import factories
-from tests.conftest import make_app
+from tests.conftest import _postgres_server_url, make_app
 
 DRAFT, TOKEN, ROLE_ONLY = "draft", "token", "role_only"
 # Route arguments that are not records: each route using one is guarded by its role alone (tests/test_meta.py).
@@ -168,7 +168,9 @@ def record_routes(app):
 
 
 def _endpoints():
-    app = make_app("sqlite://")
+    # Built at collection, before any database exists; creating the app connects to nothing. The URL is the run's
+    # own kind of database, so that the engine options (taken from DATABASE_URL) suit it.
+    app = make_app(_postgres_server_url() or "sqlite://")
     return [rule.endpoint for rule in record_routes(app)]
 
 
