@@ -124,7 +124,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL") or _sqlite_url(instance_path)
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(os.environ.get("DATABASE_URL") or ""),
+
         # Sessions: a signed cookie holding only a server-side session key (see services/sessions.py).
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -167,6 +167,7 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
     if env == "testing":
         settings["WTF_CSRF_ENABLED"] = True
     settings.update(overrides or {})
+    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(settings["SQLALCHEMY_DATABASE_URI"]))
     if production:
         _throttle_store(settings["RATELIMIT_STORAGE_URI"])
     return settings

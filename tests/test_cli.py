@@ -109,3 +109,22 @@ def test_flask_demo_on_the_command_line_says_why_in_one_line_in_production(tmp_p
         "Error: demo refuses to run in production (DIVERSION_ENV=production): it creates accounts whose passwords "
         "are published. Use it only in development."]
     assert "Created" not in done.stdout
+
+
+def test_the_last_administrator_can_have_two_step_sign_in_reset_from_the_command_line(app, make_user):
+    from sqlalchemy import select
+
+    from diversion.extensions import db
+    from diversion.models import AuditEvent, User
+
+    admin = make_user("admin", totp_secret="JBSWY3DPEHPK3PXP")
+    with app.app_context():
+        db.session.get(User, admin.id).totp_confirmed_at = db.session.get(User, admin.id).created_at
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["users", "reset-two-step", admin.email])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.get(User, admin.id)
+        assert (user.totp_secret, user.totp_confirmed_at) == (None, None)
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.two_step_reset")).source == "cli"
+    assert app.test_cli_runner().invoke(args=["users", "reset-two-step", "nobody@police.example"]).exit_code != 0

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from diversion.domain.text import NOT_VALID, storable
+
 OFFENDING, VICTIM, PATHWAY, COMMUNITY = "offending", "victim", "pathway", "community"
 CONDITION_TYPES = (OFFENDING, VICTIM, PATHWAY, COMMUNITY)
 CLIENT_CONDITION_TYPES = (VICTIM, PATHWAY, COMMUNITY)  # offending is added by the system
@@ -90,6 +92,8 @@ def condition_problems(conditions: list[ConditionInput], victim_wishes_restorati
             add(f"{at}.description", "Describe what the person agrees to do")
         elif len(c.description) > DESCRIPTION_MAX:
             add(f"{at}.description", f"Description must be {DESCRIPTION_MAX} characters or fewer")
+        elif not storable(c.description):
+            add(f"{at}.description", NOT_VALID)
         if not _is(c.type, CLIENT_CONDITION_TYPES):
             add(f"{at}.type", "Choose victim, pathway or community")
             continue
@@ -245,5 +249,7 @@ def progress_problems(hours: object, note: object, community_kind: str | None, s
         fields["note"] = ["Describe the progress"]
     elif len(note) > NOTE_MAX:
         fields["note"] = [f"The note must be {NOTE_MAX:,} characters or fewer"]
+    elif not storable(note):
+        fields["note"] = [NOT_VALID]
     conflict = None if is_open(stored_status) else "This contract has ended; progress can no longer be logged"
     return fields, conflict

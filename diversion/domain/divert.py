@@ -58,6 +58,7 @@ from datetime import date, datetime
 
 from diversion.domain.deadlines import working_days_between
 from diversion.domain.eligibility import age_on
+from diversion.domain.text import NOT_VALID, storable
 
 _date = date  # event_problems has a parameter called `date`, as in the API body
 
@@ -321,6 +322,8 @@ def event_problems(event: object, date: object, referral_date: _date, today: _da
         fields["note"] = ["Enter the note as text"]
     elif isinstance(note, str) and len(note) > NOTE_MAX:
         fields["note"] = [f"The note must be {NOTE_MAX:,} characters or fewer"]
+    elif isinstance(note, str) and not storable(note):
+        fields["note"] = [NOT_VALID]
     return fields
 
 

@@ -50,14 +50,13 @@ _QUERY_SEPARATORS = re.compile(r"[\s,]+")
 # ---------------------------------------------------------------------------------------------
 
 def _without_marks(text: str) -> str:
-    """Decompose (compatibility form) and drop every combining mark."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Decompose (compatibility form) and drop every combining mark, but the Greek iota subscript (U+0345),
+    which is a letter written small: it is the ι that upper case spells out ("ῂ" is "ῊΙ")."""
+    decomposed = unicodedata.normalize("NFKD", text).replace("\u0345", "ι")
     return "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
 
 
 def _fold_once(text: str) -> str:
-    # Marks go before case folding too: U+0345 (the Greek iota subscript, a mark) case-folds to the
-    # letter ι, which would make "a" followed by that accent differ from "a".
     folded = _without_marks(_without_marks(text).casefold())
     folded = folded.translate(_PLAIN_FORMS)
     return "".join(ch for ch in folded if ch.isalnum())

@@ -157,8 +157,6 @@ def record_progress(contract: Contract, condition_id: object, data: dict, *, act
     condition = _condition(contract, condition_id)
     hours = data.get("hours")
     fields, conflict = rules.progress_problems(hours, data.get("note"), condition.community_kind, contract.status)
-    if isinstance(data.get("note"), str) and "note" not in fields and not parse.encodable(data["note"]):
-        fields["note"] = ["Contains characters that are not valid text"]
     if fields:
         raise ValidationFailed(fields=fields)
     if conflict:

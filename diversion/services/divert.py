@@ -92,8 +92,6 @@ def record_event(referral: DivertReferral, data: dict, *, actor: User) -> Divert
                                   data.get("onward_to"), data.get("note"))
     problems = Problems()
     problems.fields.update(fields)
-    if isinstance(data.get("note"), str) and "note" not in fields and not parse.encodable(data["note"]):
-        problems.add("note", "Contains characters that are not valid text")
     read = writes.version(data, problems, required=False)
     problems.raise_if_any()
     writes.check(referral, read, "referral")

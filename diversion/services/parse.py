@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from diversion.domain.text import storable
 from diversion.errors import ValidationFailed
 
 
@@ -55,15 +56,8 @@ def text(data: dict, key: str, problems: Problems, *, name: str | None = None, r
 
 
 def encodable(value: str) -> bool:
-    """Valid text a database can store: JSON can carry lone surrogates, which no database stores, and a NUL
-    character, which PostgreSQL refuses in text."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    """Valid text a database can store (domain/text.py)."""
+    return storable(value)
 
 
 def whole_number(text: object) -> bool:

@@ -212,6 +212,12 @@ def reset(user: User, *, actor: User, version: int | None) -> User:
     if user.id == actor.id:
         raise Conflict("You cannot reset your own two-step sign-in. Ask another administrator.")
     writes.check(user, version, "user")
+    return clear(user, actor=actor)
+
+
+def clear(user: User, *, actor: User | None) -> User:
+    """Secret, last step and recovery codes go and every session ends (`actor` None: from the command line,
+    for the last administrator, who has nobody to ask)."""
     user.totp_secret = None
     user.totp_confirmed_at = None
     user.totp_last_step = None

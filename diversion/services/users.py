@@ -90,7 +90,9 @@ def create(*, email: str, name: str, role: str, password: str, actor: User | Non
         fields.setdefault("password", []).append(problem)
     if fields:
         raise ValidationFailed(fields=fields)
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password), active=True)
+    # An administrator who chose someone's first password knows it: they choose their own at first sign-in.
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password), active=True,
+                must_change_password=actor is not None)
     db.session.add(user)
     writes.flush("user")  # the same new email at the same moment: one user, a 409 for the other
     audit.record("user.create", actor=actor, object_type="user", object_id=user.id,

@@ -19,7 +19,7 @@ ROLE_PAGES = {
                              "/people/2", "/people?q=wetherell", "/admin/audit"]),
     "admin@example.org": ("Administer the service",
                           ["/admin/users", "/admin/users/new", "/admin/users/1", "/admin/tokens",
-                           "/admin/tokens/new", "/admin/audit", "/admin/reference",
+                           "/account/tokens", "/account/tokens/new", "/admin/audit", "/admin/reference",
                            "/admin/reference/policies/divert_minimum_age", "/people?q=wetherell", "/account/password"]),
 }
 # After the listed pages, open the first record each list links to (a contract, a referral) and check it too.

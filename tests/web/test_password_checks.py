@@ -28,3 +28,13 @@ def test_a_throttled_sign_in_is_audited_against_the_account_tried(client, make_u
     with app.app_context():
         throttled = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.sign_in_throttled"))
         assert throttled is not None and throttled.actor_id == user.id
+
+
+def test_someone_an_administrator_created_chooses_their_own_password_at_first_sign_in(signed_in, app):
+    admin, _ = signed_in("admin")
+    admin.post_form("/admin/users/new", {"name": "Priya Shah", "email": "priya.shah@police.example",
+                                          "role": "navigator", "password": "Copper-lantern-meadow-42"})
+    newcomer = app.test_client()
+    response = newcomer.sign_in_with_password("priya.shah@police.example", "Copper-lantern-meadow-42")
+    assert response.status_code == 302 and response.location.endswith("/account/password")
+    assert newcomer.get("/contracts").location.endswith("/account/password")
