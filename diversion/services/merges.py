@@ -69,10 +69,12 @@ def _both(kept_id: object, merged_id: object) -> tuple[Person, Person]:
         if person is not None:
             locked[person_id] = person
     kept, merged = locked.get(kept_id), locked.get(merged_id)
-    if kept is None or kept.merged_into_id:
+    if kept is None:
         raise NotFound("No such person.")
-    if merged is None or merged.merged_into_id:
-        raise ValidationFailed(fields={"other_id": ["There is no such person (or the record was merged already)"]})
+    if merged is None:
+        raise ValidationFailed(fields={"other_id": ["There is no such person"]})
+    if kept.merged_into_id or merged.merged_into_id:  # someone merged one of them a moment ago
+        raise Conflict("One of these records has just been merged: look at the person again.")
     return kept, merged
 
 
