@@ -166,6 +166,10 @@ def configure(app: Flask) -> None:
     root.setLevel(app.config["LOG_LEVEL"])
     root.propagate = True  # reaches pytest's capture; the root logger has no handler of its own in production
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # The throttle says when its shared store stops answering and it counts in the process meanwhile.
+    limiter_log = logging.getLogger("flask-limiter")
+    limiter_log.handlers[:] = [handler]
+    limiter_log.setLevel(logging.WARNING)
     access = logging.getLogger("diversion.request")
 
     @app.before_request
