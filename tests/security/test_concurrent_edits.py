@@ -32,9 +32,8 @@ def test_the_document_has_versioned_writes_and_each_has_a_scenario():
     assert sorted(set(VERSIONED) - set(BODIES)) == [], "add a valid body to tests/security/api_world.BODIES"
 
 
-# Failing when written (2026-11-26), left failing for the app to be fixed: POST /people/{person_id}/merge gives one
-# 200 and nineteen 422s (`other_id`: "the record was merged already"), not 409s: services/merges._both refuses an
-# already-merged record before writes.check compares the versions sent, so a stale merge is a validation error.
+# Found when written: twenty merges of the same pair gave one 200 and nineteen 422s ("merged already"), since fixed
+# to 409s.
 @on_postgresql
 @pytest.mark.parametrize("operation", VERSIONED)
 def test_twenty_edits_with_the_same_version_give_one_success_and_nineteen_409s(app, operation):

@@ -61,10 +61,8 @@ def test_the_valid_body_is_accepted(app, operation):
     assert response.status_code in (200, 201), (operation, response.status_code, response.get_json())
 
 
-# Failing when written (2026-11-26), left failing for the app to be fixed (issue 9, finding 6):
-#   POST /checkpoint/referrals/{referral_id}/contract: conditions.0.description = "ab\u0000cd" is stored (201) on
-#   SQLite and is a 500 on PostgreSQL (DataError): the condition descriptions are not checked for NUL
-#   (services/contracts, the conditions' text), while their over-long values are a 422 naming the field.
+# Found when written: a condition's description with NUL (conditions.0.description) was stored on SQLite and a 500
+# on PostgreSQL; fixed by checking free text once, in domain/text.py.
 @pytest.mark.parametrize("operation", sorted(WRITES))
 def test_nul_and_over_long_text_in_each_field_is_a_field_error(app, _migrated, operation):
     fields = string_fields(WRITES[operation], DOCUMENT)
