@@ -167,9 +167,7 @@ def configure(app: Flask) -> None:
     root.propagate = True  # reaches pytest's capture; the root logger has no handler of its own in production
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     # The throttle says when its shared store stops answering and it counts in the process meanwhile.
-    limiter_log = logging.getLogger("flask-limiter")
-    limiter_log.handlers[:] = [handler]
-    limiter_log.setLevel(logging.WARNING)
+    logging.getLogger("flask-limiter").handlers[:] = [handler]  # its own level: the root's (warnings and up)
     access = logging.getLogger("diversion.request")
 
     @app.before_request
