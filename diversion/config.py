@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from datetime import timedelta
@@ -59,7 +60,19 @@ def secret_key_weakness(secret: str) -> str | None:
         return "without its placeholder words and simple runs it is too short"
     if len(set(rest)) < _SECRET_KEY_MIN_DISTINCT:
         return f"it uses only {len(set(rest))} different characters"
+    # About 32 random bytes' worth: its length times the bits each character can carry (32 hex digits carry 128
+    # bits: refused; token_urlsafe(32) about 220, 64 hex digits 256: accepted); a repeated word has few.
+    if _repeats(rest) or len(rest) * math.log2(len(set(rest))) < SECRET_KEY_MIN_BITS:
+        return "it is not random enough (use 32 random bytes or more)"
     return None
+
+
+SECRET_KEY_MIN_BITS = 160  # an estimate, kept below what any 32 random bytes reach
+
+
+def _repeats(text: str) -> bool:
+    """"qwertzuiop" four times over, or any text that is one short piece repeated."""
+    return any(len(text) % size == 0 and text == text[:size] * (len(text) // size) for size in range(1, 17))
 
 
 MAX_TRUSTED_PROXIES = 5
@@ -77,11 +90,15 @@ def _whole_number(name: str, default: int, *, maximum: int, meaning: str) -> int
 
 
 def _seconds(name: str, default: float) -> float:
+    """Seconds from the environment: more than 0 (0 would switch the timeout off) and at most 300."""
     value = os.environ.get(name, "").strip()
     try:
-        return float(value) if value else default
+        seconds = float(value) if value else default
     except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+        seconds = math.nan
+    if not 0 < seconds <= 300:  # also refuses nan and inf
+        raise ConfigError(f"{name} must be a number of seconds from more than 0 to 300, not {value!r}")
+    return seconds
 
 
 def _engine_options(url: str) -> dict:
@@ -134,7 +151,8 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         else "diversion_session",
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
         "SESSION_IDLE_MINUTES": 30,
-        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", "10")),  # a shift, however busy
+        "SESSION_ABSOLUTE_HOURS": _whole_number("SESSION_ABSOLUTE_HOURS", 10, maximum=24,
+                                                meaning="the hours a session may last, however busy"),
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         # Request size limits (413 beyond them).
         "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -168,9 +186,23 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         settings["WTF_CSRF_ENABLED"] = True
     settings.update(overrides or {})
     settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(settings["SQLALCHEMY_DATABASE_URI"]))
+    _check_limits(settings)
     if production:
         _throttle_store(settings["RATELIMIT_STORAGE_URI"])
     return settings
+
+
+def _check_limits(settings: dict) -> None:
+    """A limit the throttle cannot read would be skipped, silently: no throttling at all. Refuse it at start."""
+    from limits import parse_many
+
+    for name in ("SIGNIN_LIMIT_PER_ACCOUNT", "SIGNIN_LIMIT_PER_ADDRESS", "TWO_STEP_LIMIT_PER_ACCOUNT"):
+        try:
+            parsed = parse_many(settings[name])
+        except ValueError:
+            parsed = []
+        if len(parsed) != 1 or parsed[0].amount < 1:
+            raise ConfigError(f"{name} must be one limit such as '5 per 15 minutes', not {settings[name]!r}")
 
 
 def _throttle_store(uri: str) -> None:

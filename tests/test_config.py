@@ -76,9 +76,9 @@ def test_production_refuses_a_weak_secret_key_without_repeating_it(production_en
     assert key not in str(refused.value) and "\n" not in str(refused.value)
 
 
-def test_random_keys_of_32_characters_or_more_are_strong_enough():
+def test_random_keys_of_32_bytes_or_more_are_strong_enough():
     generator = random.Random(20261126)  # fixed, so that the test cannot flake
-    hex_keys = ["".join(generator.choice("0123456789abcdef") for _ in range(32)) for _ in range(300)]
+    hex_keys = ["".join(generator.choice("0123456789abcdef") for _ in range(64)) for _ in range(300)]
     keys = hex_keys + [secrets.token_urlsafe(32), secrets.token_urlsafe(48), secrets.token_hex(32),
                        "diversion-" + secrets.token_urlsafe(32)]
     assert [key for key in keys if secret_key_weakness(key)] == []
@@ -128,3 +128,29 @@ def test_a_configuration_error_is_one_line_on_stderr_and_a_non_zero_exit(tmp_pat
 def test_a_good_production_configuration_starts(tmp_path):
     done = _start(tmp_path, ["-c", "import wsgi; print(wsgi.app.config['ENV'])"])
     assert (done.returncode, done.stdout.strip()) == (0, "production"), done.stderr
+
+
+@pytest.mark.parametrize("name, value", [("SIGNIN_LIMIT_PER_ACCOUNT", "five a minute"),
+                                         ("SIGNIN_LIMIT_PER_ADDRESS", "0 per minute"),
+                                         ("TWO_STEP_LIMIT_PER_ACCOUNT", "5 per minute;10 per hour")])
+def test_a_limit_the_throttle_cannot_read_stops_start_up_rather_than_switching_throttling_off(monkeypatch, name,
+                                                                                           value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        create_app({"ENV": "development", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+@pytest.mark.parametrize("key", ["0123456789abcdef" * 2, "qwertzuiop" * 4, "Ab3" * 16])
+def test_a_secret_key_with_less_than_32_random_bytes_worth_is_refused(key):
+    from diversion.config import secret_key_weakness
+
+    assert secret_key_weakness(key) is not None
+
+
+@pytest.mark.parametrize("name, value", [("DATABASE_STATEMENT_TIMEOUT", "0"), ("DATABASE_CONNECT_TIMEOUT", "nan"),
+                                         ("DATABASE_POOL_TIMEOUT", "inf"), ("SESSION_ABSOLUTE_HOURS", "ten")])
+def test_a_timeout_or_lifetime_that_is_not_a_sensible_number_stops_start_up(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        create_app({"ENV": "development",
+                    "SQLALCHEMY_DATABASE_URI": "postgresql://postgres@127.0.0.1:5432/postgres"})

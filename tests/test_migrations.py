@@ -55,3 +55,26 @@ def test_the_single_head_check_sees_a_second_head(tmp_path):
         'revision = "9999"\ndown_revision = "0001"\nbranch_labels = None\ndepends_on = None\n\n\n'
         "def upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n")
     assert len(_heads(copy)) == 2
+
+
+def test_upgrading_ends_tokens_an_administrator_issued_to_act_as_someone_else(tmp_path):
+    import sqlalchemy as sa
+
+    app = make_app(f"sqlite:///{tmp_path / 'tokens.sqlite3'}")
+    with app.app_context():
+        upgrade(revision="0005")
+        with db.engine.begin() as connection:
+            for user_id, role in ((1, "admin"), (2, "navigator")):
+                connection.execute(sa.text(
+                    "INSERT INTO users (id, email, name, role, password_hash, active, password_changed_at, "
+                    "created_at, updated_at, version) VALUES (:id, :email, 'x', :role, 'x', 1, '2026-01-01', "
+                    "'2026-01-01', '2026-01-01', 1)"), {"id": user_id, "email": f"{role}@x.example", "role": role})
+            for token_id, user_id, made_by in ((1, 2, 1), (2, 1, 1), (3, 2, None)):
+                connection.execute(sa.text(
+                    "INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at, created_by_id, "
+                    "version) VALUES (:id, :user, 't', :hash, 'dvt_x', '2026-11-01', :by, 1)"),
+                    {"id": token_id, "user": user_id, "hash": f"h{token_id}", "by": made_by})
+        upgrade()
+        with db.engine.connect() as connection:
+            ended = dict(connection.execute(sa.text("SELECT id, revoked_reason FROM api_tokens")).all())
+    assert ended == {1: "issued_for_another", 2: None, 3: None}  # the admin's own, and the command line's, stay

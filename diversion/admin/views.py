@@ -61,6 +61,9 @@ def _change_user(user, form, change, done: str):
         try:
             change()
         except ValidationFailed as failure:
+            if "version" in failure.fields:  # a hidden field: the page, not the person, got it wrong
+                flash(failure.message, "error")
+                return redirect(url_for("admin.user_detail", user_id=user.id))
             apply_field_errors(form, failure.fields)
         except Conflict as conflict:
             flash(conflict.message, "error")
@@ -110,7 +113,7 @@ def user_active(user_id: int, action: str):
     if form.validate_on_submit():
         try:
             user_service.set_active(user, action == "reactivate", actor=current_user, version=_version(form))
-        except Conflict as conflict:
+        except (Conflict, ValidationFailed) as conflict:
             flash(conflict.message, "error")
         else:
             flash(f"{user.name} has been {action}d.", "success")
@@ -125,7 +128,7 @@ def user_two_step_reset(user_id: int):
     if form.validate_on_submit():
         try:
             two_step.reset(user, actor=current_user, version=_version(form))
-        except Conflict as conflict:
+        except (Conflict, ValidationFailed) as conflict:
             flash(conflict.message, "error")
         else:
             flash(f"{user.name}'s two-step sign-in has been reset and they have been signed out everywhere. "

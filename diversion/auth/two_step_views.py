@@ -1,36 +1,35 @@
 """Two-step sign-in pages: the code after the password, setting up the app, and the account page.
 
-Wrong codes are throttled per account (failures only, like wrong passwords) and audited by the service.
+Codes are counted per account before they are judged (diversion/throttle.py) and wrong ones audited by the
+service; a correct code clears the count.
 A page that reports a wrong code answers 200 so that the audit of the failure is committed.
 """
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from diversion.access import signed_in
 from diversion.auth import pending
 from diversion.auth.forms import ActionForm, CodeForm, RecoveryCodeForm
-from diversion.auth.views import after_sign_in, bp, start_session
-from diversion.extensions import limiter
+from diversion import throttle
+from diversion.auth.views import after_sign_in, bp, refuse_throttled, start_session
 from diversion.forms import apply_field_errors
 from diversion.services import two_step
 
 FEW_RECOVERY_CODES = 3
 
 
-def _account_key() -> str:
-    """One count of wrong codes per account, whichever page they were typed on."""
-    user_id = current_user.id if current_user.is_authenticated else pending.user_id()
-    return f"two-step-account:{user_id}"
+CODES = "two-step"
 
 
-def _failed(_response) -> bool:
-    return bool(g.get("two_step_failed"))
-
-
-throttled = limiter.shared_limit(lambda: current_app.config["TWO_STEP_LIMIT_PER_ACCOUNT"], scope="two-step",
-                                 key_func=_account_key, deduct_when=_failed, methods=["POST"])
+def _spend_code_guess(user) -> tuple[str, str]:
+    """Count this code before it is judged (codes sent at once are counted at once); 429 beyond the limit.
+    One count per account, whichever page the code is typed on."""
+    limit, who = current_app.config["TWO_STEP_LIMIT_PER_ACCOUNT"], throttle.key("two-step", user.id)
+    if not throttle.spend(limit, CODES, who):
+        refuse_throttled(CODES, who, user)
+    return limit, who
 
 
 def _set_up_page(user, form, action: str, status: int = 200):
@@ -44,7 +43,6 @@ def _set_up_page(user, form, action: str, status: int = 200):
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @pending.required
-@throttled
 def sign_in_code(user):
     if not two_step.is_enrolled(user):  # reset by an administrator since the password was given
         pending.clear()
@@ -53,17 +51,18 @@ def sign_in_code(user):
     recovery = request.args.get("method") == "recovery"
     form = RecoveryCodeForm() if recovery else CodeForm()
     if form.validate_on_submit():
+        guesses = _spend_code_guess(user)
         if recovery:
             check = two_step.check_recovery_code(user, form.recovery_code.data)
         else:
             check = two_step.check_code(user, form.code.data)
         if check.ok:
+            throttle.forget(guesses[0], CODES, guesses[1])
             next_url = pending.next_url()
             start_session(user, check.method)
             if recovery:
                 _say_recovery_codes_left(user)
             return redirect(after_sign_in(user, next_url))
-        g.two_step_failed = True
         _refuse(form, "recovery_code" if recovery else "code", check.message)
     return render_template("auth/sign_in_code.html", form=form, recovery=recovery)
 
@@ -146,16 +145,16 @@ def two_step_set_up():
 
 @bp.route("/account/two-step/recovery-codes", methods=["POST"])
 @signed_in
-@throttled
 def two_step_recovery_codes():
     user = current_user._get_current_object()
     form = CodeForm()
     if form.validate_on_submit():
         if not two_step.is_enrolled(user):
             return redirect(url_for("auth.two_step_account"))
+        limit, who = _spend_code_guess(user)
         result = two_step.renew_recovery_codes(user, form.code.data)
         if isinstance(result, list):
+            throttle.forget(limit, CODES, who)
             return _recovery_codes_page(result, url_for("auth.two_step_account"), "Back to two-step sign-in")
-        g.two_step_failed = True
         _refuse(form, "code", result.message)
     return _account_page(user, form)

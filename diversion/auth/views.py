@@ -4,69 +4,59 @@ The second step of signing in (a code, or setting up the app) is in two_step_vie
 """
 from __future__ import annotations
 
-import hashlib
-
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (Blueprint, abort, after_this_request, current_app, flash, redirect, render_template, request,
+                   session, url_for)
 from flask_login import current_user, login_user, logout_user
 
 from diversion.access import public, signed_in
-from diversion.auth import pending
+from diversion import throttle
+from diversion.auth import devices, pending
 from diversion.auth.forms import ChangePasswordForm, SignInForm
 from diversion.auth.next_url import safe_next
 from diversion.errors import ValidationFailed
-from diversion.extensions import limiter
 from diversion.forms import apply_field_errors
 from diversion.services import sessions, two_step, users
 
 bp = Blueprint("auth", __name__)
 
 
-def _account_key() -> str:
-    """Throttle key for the account being tried: a hash, so no email address sits in Redis."""
-    email = users.normalise_email(request.form.get("email", ""))
-    return "signin-account:" + hashlib.sha256(email.encode()).hexdigest()
+ACCOUNT, ADDRESS, PASSWORD_CHECK = "signin-account", "signin-address", "password-check"
+AUDIT_ONCE = "1 per 15 minutes"  # a throttled attempt is audited once per window and key, not once per request
 
 
-def _failed(_response) -> bool:
-    return bool(g.get("sign_in_failed"))
-
-
-def _throttled(limit) -> None:
-    """A throttled sign-in is audited (who was being tried, if they exist; which limit), even though the
-    request answers 429 and rolls back."""
+def refuse_throttled(scope: str, who: str, user) -> None:
+    """429, audited once per window (an anonymous flood must not fill the append-only audit trail)."""
     from diversion import audit
 
-    user = users.find_by_email(request.form.get("email", ""))
-    audit.record("auth.sign_in_throttled", actor=user, object_type="user", object_id=getattr(user, "id", None),
-                 details={"limit": str(limit.limit)}, keep=True)
-
-
-def _user_key() -> str:
-    return f"password-check:{current_user.id}"
-
-
-def _check_failed(_response) -> bool:
-    return bool(g.get("password_check_failed"))
+    if throttle.first_in_window(AUDIT_ONCE, "audited-" + scope, who):
+        audit.record("auth.throttled", object_type="user", object_id=getattr(user, "id", None),
+                     details={"scope": scope}, keep=True)
+    abort(429)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed, scope="signin-address", on_breach=_throttled)
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_account_key, deduct_when=_failed, scope="signin-account", on_breach=_throttled)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
+        config = current_app.config
+        user = users.find_by_email(form.email.data)
+        account, address = throttle.key("account", users.normalise_email(form.email.data)), throttle.key(
+            "address", request.remote_addr)
+        # A browser this account has signed in on before is not held back by its address's ceiling.
+        if not devices.known_for(getattr(user, "id", None)) and not throttle.within(
+                config["SIGNIN_LIMIT_PER_ADDRESS"], ADDRESS, address):
+            refuse_throttled(ADDRESS, address, user)
+        if not throttle.spend(config["SIGNIN_LIMIT_PER_ACCOUNT"], ACCOUNT, account):  # counted before it is judged
+            refuse_throttled(ACCOUNT, account, user)
         user = users.check_password(form.email.data, form.password.data)
         if user is not None:
+            throttle.forget(config["SIGNIN_LIMIT_PER_ACCOUNT"], ACCOUNT, account)
             return _second_step(user, safe_next(request.args.get("next"), url_for("main.home")))
-        g.sign_in_failed = True
+        throttle.spend(config["SIGNIN_LIMIT_PER_ADDRESS"], ADDRESS, address)
         apply_field_errors(form, {"email": ["Enter a correct email address and password"]})
-    elif request.method == "POST":
-        g.sign_in_failed = True
     return render_template("auth/sign_in.html", form=form)
 
 
@@ -85,12 +75,15 @@ def _second_step(user, next_url: str):
 
 
 def start_session(user, two_step_method: str | None = None) -> None:
-    """Complete a sign-in: a new server session, audited. Nothing of the pending state survives."""
+    """Complete a sign-in: a new server session, audited, and this browser remembered as one the account uses.
+    Nothing of the pending state survives."""
     session.clear()
     session.permanent = True
     users.record_sign_in(user, two_step_method)
     sessions.start(user)
     login_user(user)
+    user_id = user.id
+    after_this_request(lambda response: devices.remember(response, user_id))
 
 
 def after_sign_in(user, next_url: str) -> str:
@@ -124,17 +117,19 @@ def sign_out():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_user_key,
-               deduct_when=_check_failed, scope="password-check")  # the current password is a guess too
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        limit, who = current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], throttle.key("user", current_user.id)
+        if not throttle.spend(limit, PASSWORD_CHECK, who):  # the current password is a guess too
+            refuse_throttled(PASSWORD_CHECK, who, current_user)
         try:
             users.change_password(current_user._get_current_object(), current=form.current_password.data,
                                   new=form.new_password.data, confirm=form.confirm_password.data)
         except ValidationFailed as failure:
             apply_field_errors(form, failure.fields)
         else:
+            throttle.forget(limit, PASSWORD_CHECK, who)
             login_user(current_user._get_current_object())
             flash("Your password has been changed. Other signed-in sessions have been ended.", "success")
             return redirect(url_for("main.home"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from diversion import clock
@@ -12,7 +12,8 @@ from diversion.models.base import Base, UTCDateTime
 
 class IdempotentResponse(Base):
     __tablename__ = "idempotent_responses"
-    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotent_responses_user_id_key"),)
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotent_responses_user_id_key"),
+                      Index("ix_idempotent_responses_created_at", "created_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)

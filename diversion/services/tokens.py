@@ -13,7 +13,7 @@ from diversion import audit, clock
 from diversion.domain.roles import ADMIN
 from diversion.errors import Conflict, Forbidden, NotFound
 from diversion.extensions import db
-from diversion.hashing import digest, new_secret
+from diversion.hashing import digest, new_secret, verify_password
 from diversion.ids import valid_id
 from diversion.models import ApiToken, User
 from diversion.services import parse, writes
@@ -23,7 +23,9 @@ PREFIX = "dvt_"
 TOUCH_EVERY = timedelta(minutes=5)
 LIFETIME = timedelta(days=90)
 REVOKED, PASSWORD_CHANGED, DEACTIVATED = "revoked", "password_changed", "deactivated"
-ENDINGS = {REVOKED: "Revoked", PASSWORD_CHANGED: "Ended: password changed", DEACTIVATED: "Ended: user deactivated"}
+TWO_STEP_RESET, ISSUED_FOR_ANOTHER = "two_step_reset", "issued_for_another"
+ENDINGS = {REVOKED: "Revoked", PASSWORD_CHANGED: "Ended: password changed", DEACTIVATED: "Ended: user deactivated",
+           TWO_STEP_RESET: "Ended: two-step sign-in reset", ISSUED_FOR_ANOTHER: "Ended: issued to act as someone else"}
 
 
 def issue(owner: User, data: dict, *, actor: User | None) -> tuple[ApiToken, str]:
@@ -32,6 +34,9 @@ def issue(owner: User, data: dict, *, actor: User | None) -> tuple[ApiToken, str
     if actor is not None and actor.id != owner.id:
         raise Forbidden("A token belongs to the user who asks for it.")
     problems = Problems()
+    if actor is not None and not verify_password(owner.password_hash, data.get("password") or ""):
+        # A token outlives the session that asks for it: ask who is there, as a bank asks before a payment.
+        problems.add("password", "Enter your password to issue a token")
     name = parse.text(data, "name", problems, max_length=100, label="a name for the token, such as the system "
                                                                        "that will use it")
     purpose = parse.text(data, "purpose", problems, max_length=500, label="what the system will do with it")
@@ -73,8 +78,8 @@ def renew(token: ApiToken, data: dict, *, actor: User) -> ApiToken:
     read = writes.version(data, problems)
     problems.raise_if_any()
     writes.check(token, read, "token")
-    if token.revoked_at is not None:
-        raise Conflict("This token has ended: issue a new one.")
+    if not token.is_live:  # an ended or expired token stays ended: a lost secret must not live for ever
+        raise Conflict("This token has ended or expired: issue a new one.")
     token.expires_at = clock.now() + LIFETIME
     writes.flush("token")
     audit.record("token.renew", actor=actor, object_type="api_token", object_id=token.id,
@@ -115,6 +120,8 @@ def authenticate(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
         # A plain UPDATE, not a new version of the token: two requests with one token at the same moment
         # both touch it, and neither is a lost update.
-        db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+        # SKIP LOCKED: a request never waits for another to finish recording the same token's use.
+        free = select(ApiToken.id).where(ApiToken.id == token.id).with_for_update(skip_locked=True)
+        db.session.execute(update(ApiToken).where(ApiToken.id.in_(free.scalar_subquery())).values(last_used_at=now)
                            .execution_options(synchronize_session=False))
     return token.user

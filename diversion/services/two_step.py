@@ -19,12 +19,13 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from diversion import audit, clock
-from diversion.errors import Conflict
+from diversion.errors import Conflict, ValidationFailed
 from diversion.extensions import db
 from diversion.hashing import digest
 from diversion.models import RecoveryCode, User
-from diversion.services import sessions, writes
+from diversion.services import sessions, tokens, writes
 
+STALE_PAGE = "The page did not say which version of this user you saw. Open the user again and retry."
 RECOVERY_CODE_COUNT = 10
 VALID_WINDOW = 1  # the step before and after the current one, for clocks a little out
 # Crockford's base32: no I, L, O or U, so a code copied from paper reads one way only.
@@ -211,6 +212,8 @@ def reset(user: User, *, actor: User, version: int | None) -> User:
     codes go, every session of theirs ends, and they set it up again at their next sign-in if it is required."""
     if user.id == actor.id:
         raise Conflict("You cannot reset your own two-step sign-in. Ask another administrator.")
+    if version is None:
+        raise ValidationFailed(STALE_PAGE, fields={"version": [STALE_PAGE]})
     writes.check(user, version, "user")
     return clear(user, actor=actor)
 
@@ -224,5 +227,6 @@ def clear(user: User, *, actor: User | None) -> User:
     writes.flush("user")
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     sessions.end_all(user, "two_step_reset")
+    tokens.end_all(user, tokens.TWO_STEP_RESET)  # whoever held the phone may hold a token too
     audit.record("user.two_step_reset", actor=actor, object_type="user", object_id=user.id)
     return user

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from flask import g, has_request_context
 from sqlalchemy import func, select
 
 from diversion import audit, clock
@@ -100,14 +99,6 @@ def create(*, email: str, name: str, role: str, password: str, actor: User | Non
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None. Both outcomes are audited."""
-    user = check_password(email, password)
-    if user is not None:
-        record_sign_in(user)
-    return user
-
-
 def check_password(email: str, password: str) -> User | None:
     """The first step of signing in: the active user with this email and password, or None (audited).
     The sign-in is complete only when `record_sign_in` is called (after the code, if two-step is on)."""
@@ -128,8 +119,15 @@ def record_sign_in(user: User, two_step: str | None = None) -> None:
                  details={"two_step": two_step} if two_step else None)
 
 
+STALE_PAGE = "The page did not say which version of this user you saw. Open the user again and retry."
+
+
 def _check_version(user: User, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != user.version:
+    """An administrator's change to a user says which version of the user they saw; a form that lost it
+    is refused rather than written over whatever is there now."""
+    if expected_version is None:
+        raise ValidationFailed(STALE_PAGE, fields={"version": [STALE_PAGE]})
+    if expected_version != user.version:
         raise Conflict("Someone else changed this user while you were looking at it. Check and try again.")
 
 
@@ -137,7 +135,7 @@ def _save(user: User) -> None:
     writes.flush("user")
 
 
-def change_role(user: User, role: str, *, actor: User, version: int | None = None) -> User:
+def change_role(user: User, role: str, *, actor: User, version: int | None) -> User:
     fields: dict[str, list[str]] = {}
     _check_role(role, fields)
     if fields:
@@ -153,7 +151,7 @@ def change_role(user: User, role: str, *, actor: User, version: int | None = Non
     return user
 
 
-def set_active(user: User, active: bool, *, actor: User, version: int | None = None) -> User:
+def set_active(user: User, active: bool, *, actor: User, version: int | None) -> User:
     if user.id == actor.id and not active:
         raise Conflict("You cannot deactivate your own account.")
     _check_version(user, version)
@@ -175,8 +173,6 @@ def change_password(user: User, *, current: str, new: str, confirm: str) -> str:
     elif not verify_password(user.password_hash, current):
         fields["current_password"] = ["Your current password is not correct"]
         audit.record("auth.password_check_failed", actor=user, object_type="user", object_id=user.id, keep=True)
-        if has_request_context():
-            g.password_check_failed = True  # counted by the change-password throttle
     problems = password_problems(new or "", (user.email, user.name))
     if not new:
         fields["new_password"] = ["Enter a new password"]
@@ -206,7 +202,7 @@ def names(ids) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
-def reset_password(user: User, new: str, *, actor: User, version: int | None = None) -> User:
+def reset_password(user: User, new: str, *, actor: User, version: int | None) -> User:
     """An administrator sets a new password for someone who has forgotten theirs: every session they have
     ends, and they must choose their own when they next sign in (the administrator knows this one)."""
     problems = password_problems(new or "", (user.email, user.name))

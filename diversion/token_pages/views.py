@@ -30,9 +30,10 @@ def new():
     if request.method == "POST":
         values = {key: request.form.get(key, "") for key in values}
         try:
-            token, secret = tokens.issue(current_user, values, actor=current_user)
+            token, secret = tokens.issue(current_user, {**values, "password": request.form.get("password")},
+                                         actor=current_user)
         except ValidationFailed as failure:
-            errors = PageErrors(failure.fields, ["name", "purpose"])
+            errors = PageErrors(failure.fields, ["name", "purpose", "password"])
         else:
             # Shown once, on this response only (Cache-Control: no-store); never stored in clear.
             return render_template("tokens/created.html", token=token, secret=secret)

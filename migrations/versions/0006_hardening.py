@@ -48,6 +48,9 @@ def upgrade():
         op.execute(f"UPDATE api_tokens SET expires_at = datetime(created_at, '+{TOKEN_LIFETIME_DAYS} days')")
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.alter_column("expires_at", existing_type=sa.DateTime(timezone=True), nullable=False)
+    # A token an administrator issued to act as someone else ends now: a token belongs to whoever asked for it.
+    op.execute("UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP, revoked_reason = 'issued_for_another' "
+               "WHERE revoked_at IS NULL AND created_by_id IS NOT NULL AND created_by_id <> user_id")
 
     # Not in batch mode: on SQLite that rebuilds the table and would drop its append-only triggers.
     op.add_column("audit_events", sa.Column("token_id", sa.Integer(), nullable=True))
@@ -73,9 +76,11 @@ def upgrade():
     sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotent_responses")),
     sa.UniqueConstraint("user_id", "key", name="uq_idempotent_responses_user_id_key")
     )
+    op.create_index("ix_idempotent_responses_created_at", "idempotent_responses", ["created_at"], unique=False)
 
 
 def downgrade():
+    op.drop_index("ix_idempotent_responses_created_at", table_name="idempotent_responses")
     op.drop_table("idempotent_responses")
     with op.batch_alter_table("referral_drafts", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("fk_referral_drafts_submitted_referral_id_checkpoint_referrals"),

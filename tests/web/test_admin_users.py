@@ -119,3 +119,20 @@ def test_an_admin_sets_a_new_password_for_someone_who_forgot_theirs(signed_in, m
     assert their_browser.get("/").status_code == 302  # signed out everywhere
     assert app.test_client().sign_in_with_password(user.email, "Harbour-kestrel-velvet-52").status_code == 302
     assert app.test_client().sign_in_with_password(user.email, PASSWORD).status_code == 200  # the old one fails
+
+
+def test_an_admin_change_that_does_not_say_which_version_it_saw_changes_nothing(signed_in, make_user, app):
+    client, _ = signed_in("admin")
+    user = make_user("navigator")
+    for path, fields in ((f"/admin/users/{user.id}/role", {"role": "manager"}),
+                         (f"/admin/users/{user.id}/password", {"password": "Harbour-kestrel-velvet-52"}),
+                         (f"/admin/users/{user.id}/deactivate", {}),
+                         (f"/admin/users/{user.id}/two-step/reset", {})):
+        response = client.post_form(path, fields, form_page=f"/admin/users/{user.id}")
+        assert response.status_code == 302, path
+        page = client.get_page(response.location)
+        assert "did not say which version" in page.select_one(".govuk-notification-banner, .govuk-error-summary") \
+            .get_text(), path
+    after = _user(app, user.email)
+    assert (after.role, after.active, after.password_hash, after.version) == \
+        ("navigator", True, user.password_hash, user.version)

@@ -10,10 +10,11 @@ from diversion.extensions import db
 from diversion.models import ApiToken, AuditEvent, User
 from diversion.services import tokens, users
 from tests.api.conftest import bearer
+from tests.factories import PASSWORD
 
 
 def _issue(client, name="Custody system", purpose="Send DIVERT referrals from custody"):
-    page = client.post_page("/account/tokens/new", {"name": name, "purpose": purpose})
+    page = client.post_page("/account/tokens/new", {"name": name, "purpose": purpose, "password": PASSWORD})
     return page.select_one("[data-testid=token-secret]").get_text(strip=True)
 
 
@@ -41,8 +42,9 @@ def test_a_user_issues_their_own_token_which_acts_as_them_and_names_itself_in_th
 
 def test_a_token_needs_a_name_and_a_purpose(signed_in):
     client, _ = signed_in("admin")
-    page = client.post_page("/account/tokens/new", {"name": "", "purpose": ""}, expected_status=422)
-    assert {a["href"] for a in page.select(".govuk-error-summary a")} == {"#name", "#purpose"}
+    page = client.post_page("/account/tokens/new", {"name": "", "purpose": "", "password": "not-it"},
+                            expected_status=422)
+    assert {a["href"] for a in page.select(".govuk-error-summary a")} == {"#name", "#purpose", "#password"}
 
 
 def test_nobody_issues_a_token_that_acts_as_someone_else(app, make_user):
@@ -51,7 +53,7 @@ def test_nobody_issues_a_token_that_acts_as_someone_else(app, make_user):
         from diversion.errors import Forbidden
 
         try:
-            tokens.issue(db.session.get(User, navigator.id), {"name": "x", "purpose": "y"},
+            tokens.issue(db.session.get(User, navigator.id), {"name": "x", "purpose": "y", "password": PASSWORD},
                          actor=db.session.get(User, admin.id))
         except Forbidden:
             pass
@@ -85,13 +87,16 @@ def test_a_password_change_or_a_deactivation_ends_every_token_for_good(app, make
     with app.app_context():
         first = tokens.issue(db.session.get(User, navigator.id), {"name": "a", "purpose": "b"}, actor=None)[1]
         db.session.commit()
-        users.reset_password(db.session.get(User, navigator.id), "Violet-harbour-stone-88",
-                             actor=db.session.get(User, admin.id))
+        target = db.session.get(User, navigator.id)
+        users.reset_password(target, "Violet-harbour-stone-88", actor=db.session.get(User, admin.id),
+                             version=target.version)
         second = tokens.issue(db.session.get(User, navigator.id), {"name": "c", "purpose": "d"}, actor=None)[1]
         db.session.commit()
-        users.set_active(db.session.get(User, navigator.id), False, actor=db.session.get(User, admin.id))
+        target = db.session.get(User, navigator.id)
+        users.set_active(target, False, actor=db.session.get(User, admin.id), version=target.version)
         db.session.commit()
-        users.set_active(db.session.get(User, navigator.id), True, actor=db.session.get(User, admin.id))
+        target = db.session.get(User, navigator.id)
+        users.set_active(target, True, actor=db.session.get(User, admin.id), version=target.version)
         db.session.commit()
         reasons = sorted(t.revoked_reason for t in db.session.scalars(select(ApiToken)))
     api = app.test_client()
@@ -113,3 +118,24 @@ def test_an_administrator_sees_and_revokes_anyones_token_and_others_cannot(signe
     admin.post_form(f"/admin/tokens/{token.id}/revoke", {"version": token.version}, form_page="/admin/tokens")
     assert app.test_client().get("/api/v1/me", headers=bearer(secret)).status_code == 401
     assert "Revoked" in admin.get_page("/admin/tokens").get_text()
+
+
+def test_an_expired_or_ended_token_cannot_be_renewed_back_to_life(signed_in, app):
+    client, _ = signed_in("provider")
+    _issue(client)
+    token = _token(app)
+    clock.freeze(clock.now() + timedelta(days=91))
+    client.sign_in_as(db_user(app, "provider"))
+    client.post_form(f"/account/tokens/{token.id}/renew", {"version": token.version}, form_page="/account/tokens")
+    assert _token(app).expires_at == token.expires_at
+
+
+def test_a_two_step_reset_ends_the_users_tokens(app, make_user):
+    from diversion.services import two_step
+
+    navigator = make_user("navigator")
+    with app.app_context():
+        secret = tokens.issue(db.session.get(User, navigator.id), {"name": "a", "purpose": "b"}, actor=None)[1]
+        two_step.clear(db.session.get(User, navigator.id), actor=None)
+        db.session.commit()
+    assert app.test_client().get("/api/v1/me", headers=bearer(secret)).status_code == 401

@@ -471,8 +471,8 @@ def test_a_reset_during_a_pending_sign_in_sends_the_user_back_to_the_password(cl
     user, secret, _codes = enrolled()
     client.sign_in_with_password(user.email, PASSWORD)
     with app.app_context():
-        two_step.reset(db.session.get(User, user.id), actor=db.session.get(User, make_user("admin").id),
-                       version=None)
+        target = db.session.get(User, user.id)
+        two_step.reset(target, actor=db.session.get(User, make_user("admin").id), version=target.version)
         db.session.commit()
     assert client.get("/sign-in/code").location == "/sign-in"
 
