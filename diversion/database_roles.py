@@ -132,3 +132,13 @@ def _verify(connection: sa.Connection, role: str, schema: str, wanted: dict[str,
     if problems:
         raise RuntimeRoleError(f"Role {role!r} would not hold exactly the runtime privileges: "
                                + "; ".join(problems))
+
+
+def connected_as_runtime_role(connection: sa.Connection) -> bool:
+    """Whether the app's own connection is a least-privilege role: not a superuser, no CREATE on the schema,
+    and no way to change or empty the audit trail. Connected as the owner, the database's append-only and
+    privilege guards are only as strong as the app. PostgreSQL only."""
+    return not connection.scalar(sa.text(
+        "SELECT r.rolsuper OR has_schema_privilege(current_schema(), 'CREATE') "
+        "OR has_table_privilege('audit_events', 'UPDATE') OR has_table_privilege('audit_events', 'TRUNCATE') "
+        "FROM pg_roles r WHERE r.rolname = current_user"))

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from diversion import database_roles
 from diversion.access import public, signed_in
 from diversion.domain.roles import MANAGER, NAVIGATOR
 from diversion.extensions import db
@@ -38,4 +39,15 @@ def health():
         db.session.rollback()
         log.warning("health check: database unreachable (%s)", type(error).__name__)
         return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    answer = {"status": "ok", "database": "ok"}
+    if db.engine.dialect.name == "postgresql":
+        # Still 200: the app works. But a deployment that connects as the schema's owner has given up the
+        # database's own guards (README, "Database roles"), and whoever watches /health should see it.
+        if database_roles.connected_as_runtime_role(db.session.connection()):
+            answer["database_role"] = "runtime"
+        else:
+            answer["database_role"] = "owner_or_superuser"
+            if not (current_app.debug or current_app.testing):
+                log.warning("the app is connected to PostgreSQL as the schema owner or a superuser: set "
+                            "DATABASE_URL to the runtime role (README, Database roles)")
+    return jsonify(answer)

@@ -246,6 +246,18 @@ def test_the_app_does_its_normal_work_as_the_runtime_role(roles, owner_engine):
 
 
 @on_postgresql
+def test_health_says_which_kind_of_role_the_app_is_connected_as(roles):
+    """A deployment that points gunicorn at the owner still works, but /health says so for whoever watches."""
+    answers = {}
+    for who in ("runtime", "owner"):
+        app = make_app(roles[f"{who}_url"])
+        answers[who] = app.test_client().get("/health").get_json()["database_role"]
+        with app.app_context():
+            db.engine.dispose()
+    assert answers == {"runtime": "runtime", "owner": "owner_or_superuser"}
+
+
+@on_postgresql
 def test_the_grants_are_exactly_the_runtime_set_and_each_upgrade_sets_them_again(roles, owner_engine,
                                                                                  runtime_engine):
     with owner_engine.begin() as connection:  # someone widens the runtime role by hand...
