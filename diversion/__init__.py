@@ -40,8 +40,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.configure(app)
     _register_database_hooks(app)
 
-    from diversion import (admin, api, auth, casework, divert_pages, intake, main, people_pages, reference_pages,
-                           reports_pages, token_pages)
+    from diversion import admin, api, auth, divert, main, people, reference, reports, tokens
+    from diversion.checkpoint import casework, intake
     from diversion.auth import session_loader  # noqa: F401  (registers the user loader)
 
     app.register_blueprint(auth.bp)
@@ -49,11 +49,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(casework.bp)
-    app.register_blueprint(divert_pages.bp)
-    app.register_blueprint(people_pages.bp)
-    app.register_blueprint(reference_pages.bp)
-    app.register_blueprint(reports_pages.bp)
-    app.register_blueprint(token_pages.bp)
+    app.register_blueprint(divert.bp)
+    app.register_blueprint(people.bp)
+    app.register_blueprint(reference.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(tokens.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     errors.register(app)

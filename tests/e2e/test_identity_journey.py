@@ -2,7 +2,7 @@
 whose name is close to a known person's and says it is the same person; an administrator compares two records
 of one woman and merges them; the navigator of a contract sees the new referral and says it is not a breach."""
 from diversion.demo import DEMO_PASSWORD
-from diversion.demo_identity import JADE_BIRTHDAY_DAYS_AGO
+from diversion.demo.identity import JADE_BIRTHDAY_DAYS_AGO
 from diversion import clock
 from datetime import timedelta
 from tests.e2e.keyboard import Keyboard

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-TOKENS_FOR = {"admin": "admin@example.org", "custody officer": "custody@example.org"}  # diversion/demo.py's users
+TOKENS_FOR = {"admin": "admin@example.org", "custody officer": "custody@example.org"}  # diversion/demo/__init__.py users
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "60"))
 MIN_CASES = int(os.environ.get("FUZZ_MIN_CASES", "5000"))
 

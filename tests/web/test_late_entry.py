@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from diversion import clock
 from diversion.extensions import db
-from diversion.intake.journey import long_date
+from diversion.checkpoint.intake.journey import long_date
 from diversion.models import AuditEvent, CheckpointReferral
 from tests.api.conftest import bearer, issue_token  # noqa: F401  (a fixture)
 from tests.factories import referral_payload

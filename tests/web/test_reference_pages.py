@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from diversion import reference_pages
+from diversion import reference as reference_pages
 from diversion.domain.roles import ADMIN
 from diversion.extensions import db
 from diversion.models import AuditEvent, OffenceCategory, PolicySetting
@@ -15,7 +15,7 @@ def ref_app(database_url, _migrated):
     """The app with the reference blueprint registered (until the app factory registers it itself)."""
     app = make_app(database_url)
     if "reference" not in app.blueprints:
-        app.register_blueprint(reference_pages.bp)
+        app.register_blueprint(reference.bp)
     yield app
     with app.app_context():
         db.session.remove()

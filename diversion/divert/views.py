@@ -12,7 +12,7 @@ from diversion.domain import people as people_rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
 from diversion.errors import Conflict, ValidationFailed
 from diversion.pages import PageErrors, date_from_form, date_parts
-from diversion.people_pages import identity_question
+from diversion.people import identity_question
 from diversion.services import divert, identity
 from diversion.services.parse import whole_number
 

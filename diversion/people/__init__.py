@@ -1,4 +1,4 @@
 """A person's whole history across Checkpoint and DIVERT."""
-from diversion.people_pages.views import bp
+from diversion.people.views import bp
 
 __all__ = ["bp"]

@@ -10,9 +10,9 @@ from diversion.access import roles_required
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER
 from diversion.errors import Conflict, ValidationFailed
-from diversion.intake import journey, steps
+from diversion.checkpoint.intake import journey, steps
 from diversion.pages import PageErrors
-from diversion.people_pages import identity_question
+from diversion.people import identity_question
 from diversion.services import drafts, referrals
 
 bp = Blueprint("intake", __name__)

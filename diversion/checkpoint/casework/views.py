@@ -7,14 +7,14 @@ from sqlalchemy import select
 
 from diversion import clock
 from diversion.access import roles_required
-from diversion.casework import forms
+from diversion.checkpoint.casework import forms
 from diversion.domain import contracts as rules
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
 from diversion.errors import Conflict, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
-from diversion.intake import list_views
+from diversion.checkpoint.intake import list_views
 from diversion.models import User
 from diversion.pages import PageErrors, date_parts
 from diversion.services import contracts, live_cases, reference, referrals

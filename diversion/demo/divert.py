@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from diversion import clock
-from diversion.demo_checkpoint import ORIGINS
+from diversion.demo.checkpoint import ORIGINS
 from diversion.extensions import db
 from diversion.models import DivertReferral, User
 from diversion.services import divert

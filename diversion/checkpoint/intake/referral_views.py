@@ -7,8 +7,8 @@ from flask_login import current_user
 from diversion.access import roles_required
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR
 from diversion.errors import Conflict, ValidationFailed
-from diversion.intake import referral_page
-from diversion.intake.views import bp
+from diversion.checkpoint.intake import referral_page
+from diversion.checkpoint.intake.views import bp
 from diversion.services import referrals
 from diversion.services.parse import whole_number
 

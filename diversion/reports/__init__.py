@@ -1,4 +1,4 @@
 """The managers' dashboard and CSV exports."""
-from diversion.reports_pages.views import bp
+from diversion.reports.views import bp
 
 __all__ = ["bp"]

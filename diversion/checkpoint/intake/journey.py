@@ -6,7 +6,7 @@ from datetime import date
 from flask import url_for
 
 from diversion import clock
-from diversion.intake.steps import OWNER, STEPS, Question, applies, stored
+from diversion.checkpoint.intake.steps import OWNER, STEPS, Question, applies, stored
 from diversion.pages import field_id
 from diversion.services import identity, people, reference, referrals
 from diversion.services.parse import Problems

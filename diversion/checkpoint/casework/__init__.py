@@ -1,4 +1,4 @@
 """Navigators' pages: the queue of referrals, agreeing contracts, the contract page, the caseload."""
-from diversion.casework.views import bp
+from diversion.checkpoint.casework.views import bp
 
 __all__ = ["bp"]

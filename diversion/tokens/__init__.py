@@ -1,4 +1,4 @@
 """API tokens: each user's own (issue, renew, revoke) and, for administrators, everyone's (revoke)."""
-from diversion.token_pages.views import bp
+from diversion.tokens.views import bp
 
 __all__ = ["bp"]

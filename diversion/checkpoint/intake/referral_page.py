@@ -6,8 +6,8 @@ from diversion.domain import eligibility, referrals as rules
 from diversion.domain.people import ETHNICITIES, GENDERS
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
 
-from diversion.intake.journey import long_date
-from diversion.intake.steps import INTERVIEW_LABELS
+from diversion.checkpoint.intake.journey import long_date
+from diversion.checkpoint.intake.steps import INTERVIEW_LABELS
 from diversion.pages import PageErrors
 from diversion.services import people, reference, users
 

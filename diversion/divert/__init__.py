@@ -1,4 +1,4 @@
 """DIVERT pages: the officer's short referral form, the provider's worklist and referral page."""
-from diversion.divert_pages.views import bp
+from diversion.divert.views import bp
 
 __all__ = ["bp"]

@@ -16,8 +16,8 @@ from diversion import clock
 from diversion.access import roles_required
 from diversion.domain import referrals as rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER
-from diversion.intake.paging import keyset_page
-from diversion.intake.views import bp
+from diversion.checkpoint.intake.paging import keyset_page
+from diversion.checkpoint.intake.views import bp
 from diversion.services import reference, referrals
 
 PAGE_SIZE = 25

@@ -29,19 +29,19 @@ def load_demo() -> list[str]:
             lines.append(f"Created {role} {email}")
         else:
             lines.append(f"Kept {role} {email}")
-    from diversion import demo_checkpoint
+    from diversion.demo import checkpoint
 
     by_email = {email: users.find_by_email(email) for email, _name, _role in DEMO_USERS}
     navigators = [by_email[e] for e, _n, role in DEMO_USERS if role == roles.NAVIGATOR]
-    made = demo_checkpoint.load(by_email["custody@example.org"], navigators, by_email["manager@example.org"])
+    made = checkpoint.load(by_email["custody@example.org"], navigators, by_email["manager@example.org"])
     lines.append(f"Checkpoint: {made} referrals created" if made else "Checkpoint: demo cases already loaded")
-    from diversion import demo_divert
+    from diversion.demo import divert
 
-    made = demo_divert.load(by_email["custody@example.org"], by_email["provider@example.org"])
+    made = divert.load(by_email["custody@example.org"], by_email["provider@example.org"])
     lines.append(f"DIVERT: {made} referrals created" if made else "DIVERT: demo referrals already loaded")
-    from diversion import demo_identity
+    from diversion.demo import identity
 
-    made = demo_identity.load(by_email["custody@example.org"], by_email["navigator@example.org"],
+    made = identity.load(by_email["custody@example.org"], by_email["navigator@example.org"],
                               by_email["provider@example.org"])
     lines.append(f"One person, one record: {made} referrals created" if made else
                  "One person, one record: demo stories already loaded")

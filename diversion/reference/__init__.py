@@ -1,0 +1,7 @@
+"""Administrators' reference-data pages: offence categories' Checkpoint eligibility and policy values.
+
+Register with `app.register_blueprint(reference.bp)`; its pages live under /admin/reference.
+"""
+from diversion.reference.views import bp
+
+__all__ = ["bp"]
