@@ -3,13 +3,14 @@ from diversion.models.audit import AuditEvent
 from diversion.models.base import Base
 from diversion.models.divert import DivertEvent, DivertReferral
 from diversion.models.drafts import ReferralDraft
+from diversion.models.casework import Appointment, NavigatorChange
 from diversion.models.checkpoint import CheckpointReferral, Condition, Contract, ContractAlert, Note, ProgressEntry
 from diversion.models.people import Person, PersonContact, PersonMerge
 from diversion.models.reference import OffenceCategory, PolicySetting, ReferenceCounter
 from diversion.models.idempotency import IdempotentResponse
 from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
 
-__all__ = ["ApiToken", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
-           "DivertEvent", "DivertReferral", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
+__all__ = ["ApiToken", "Appointment", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
+           "DivertEvent", "DivertReferral", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
            "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
            "User", "UserSession"]

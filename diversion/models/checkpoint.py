@@ -19,6 +19,7 @@ class CheckpointReferral(Timestamped, Versioned, Base):
         Index("ix_checkpoint_referrals_referral_date", "referral_date"),
         Index("ix_checkpoint_referrals_created_by_id", "created_by_id"),
         Index("ix_checkpoint_referrals_person_id", "person_id"),
+        Index("ix_checkpoint_referrals_allocated_navigator_id", "allocated_navigator_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -58,8 +59,13 @@ class CheckpointReferral(Timestamped, Versioned, Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)  # approval, refusal or decline reason
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A manager may reserve a referral awaiting a navigator for one of them (revision 2, allocation).
+    allocated_navigator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    allocated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    allocated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     person: Mapped[Person] = relationship()
+    allocated_navigator: Mapped[User | None] = relationship(foreign_keys=[allocated_navigator_id])
     contract: Mapped[Contract | None] = relationship(back_populates="referral", uselist=False)
 
     @property
@@ -124,6 +130,8 @@ class Condition(Versioned, Base):
     target_hours: Mapped[int | None] = mapped_column(Integer)
     hours_done: Mapped[float] = mapped_column(Float, nullable=False, default=0)
     status: Mapped[str] = mapped_column(String(8), nullable=False, default="open")
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when it was marked met or failed
+    status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     contract: Mapped[Contract] = relationship(back_populates="conditions")
     progress: Mapped[list[ProgressEntry]] = relationship(order_by="[ProgressEntry.created_at.desc(), ProgressEntry.id.desc()]")
@@ -155,6 +163,7 @@ class ProgressEntry(Base):
     condition_id: Mapped[int] = mapped_column(ForeignKey("contract_conditions.id"), nullable=False)
     hours: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str] = mapped_column(Text, nullable=False)
+    occurred_on: Mapped[date | None] = mapped_column(Date)  # the day the work was done (asked; None before 0007)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
 

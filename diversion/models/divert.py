@@ -18,6 +18,7 @@ class DivertReferral(Timestamped, Versioned, Base):
         Index("ix_divert_referrals_status_referral_date", "status", "referral_date"),
         Index("ix_divert_referrals_referral_date", "referral_date"),
         Index("ix_divert_referrals_person_id", "person_id"),
+        Index("ix_divert_referrals_next_appointment_at", "next_appointment_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -36,6 +37,11 @@ class DivertReferral(Timestamped, Versioned, Base):
     ever_assessed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     possible_duplicates: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The booked assessment still to come (the `appointment_at` of the latest `assessment_booked`; cleared when
+    # the referral moves on), kept here so the provider's "upcoming" list reads an index, not every event.
+    next_appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The day the referral reached its current status (its referral date at first): "waited N days".
+    status_since: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship()
     events: Mapped[list[DivertEvent]] = relationship(back_populates="referral",
@@ -60,6 +66,7 @@ class DivertEvent(Base):
     date: Mapped[date] = mapped_column(Date, nullable=False)
     note: Mapped[str | None] = mapped_column(Text)
     onward_to: Mapped[str | None] = mapped_column(String(32))
+    appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # assessment_booked: when it is
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
 
