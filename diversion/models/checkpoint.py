@@ -44,7 +44,7 @@ class CheckpointReferral(Timestamped, Versioned, Base):
     detained_mental_health: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     has_victim: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     victim_wishes_restorative: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    previous_convictions: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    previous_convictions: Mapped[int | None] = mapped_column(Integer)  # None: not known
     custody_suite: Mapped[str | None] = mapped_column(String(120))
     referring_officer: Mapped[str | None] = mapped_column(String(120))
     eligible: Mapped[bool] = mapped_column(Boolean, nullable=False)

@@ -90,6 +90,8 @@ def upgrade():
         batch_op.create_index('ix_checkpoint_referrals_allocated_navigator_id', ['allocated_navigator_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_checkpoint_referrals_allocated_by_id_users'), 'users', ['allocated_by_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_checkpoint_referrals_allocated_navigator_id_users'), 'users', ['allocated_navigator_id'], ['id'])
+        # A blank answer is "not known", not none (earlier rows keep the 0 they were given).
+        batch_op.alter_column('previous_convictions', existing_type=sa.Integer(), nullable=True)
 
     with op.batch_alter_table('condition_progress', schema=None) as batch_op:
         batch_op.add_column(sa.Column('occurred_on', sa.Date(), nullable=True))
@@ -136,7 +138,9 @@ def downgrade():
     with op.batch_alter_table('condition_progress', schema=None) as batch_op:
         batch_op.drop_column('occurred_on')
 
+    op.execute("UPDATE checkpoint_referrals SET previous_convictions = 0 WHERE previous_convictions IS NULL")
     with op.batch_alter_table('checkpoint_referrals', schema=None) as batch_op:
+        batch_op.alter_column('previous_convictions', existing_type=sa.Integer(), nullable=False)
         batch_op.drop_constraint(batch_op.f('fk_checkpoint_referrals_allocated_navigator_id_users'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_checkpoint_referrals_allocated_by_id_users'), type_='foreignkey')
         batch_op.drop_index('ix_checkpoint_referrals_allocated_navigator_id')
