@@ -59,12 +59,14 @@ test-postgres:
 clean:
 	rm -rf $(VENV) node_modules static/dist .pytest_cache
 
-## make bench: two benchmarks in PostgreSQL, each on fresh databases it creates and drops: the Checkpoint report
-## on 100,000 contracts against its bare GROUP BYs, then people search on 1,000,000 people (and on 1,000, to show
-## whether it stays flat) against its bare indexed SELECT (medians and ratios)
+## make bench: three benchmarks in PostgreSQL, each on fresh databases it creates and drops: the Checkpoint report
+## on 100,000 contracts against its bare GROUP BYs; people search on 1,000,000 people (and on 1,000, to show
+## whether it stays flat) against its bare indexed SELECT; the working-day pages (Today, caseload, provider's lists,
+## team) at 1,000 and 1,000,000 contracts (medians, ratios and statements per page)
 bench: install
 	$(PY) -m tests.bench.bench_reports
 	$(PY) -m tests.bench.bench_people_search
+	$(PY) -m tests.bench.bench_casework
 
 ## make fuzz: schemathesis over the whole OpenAPI document against gunicorn (2 workers) on a fresh SQLite database with
 ## the demo data, as an administrator and as a custody officer: fails on any server error or under 5,000 cases in all
