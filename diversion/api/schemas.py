@@ -104,7 +104,10 @@ SCHEMAS = {
     "NoteInput": obj({"kind": {"type": "string", "enum": list(c.NOTE_KINDS)},
                       "body": {"type": "string", "minLength": 1, "maxLength": c.NOTE_MAX},
                       "occurred_at": TIMESTAMP}, ["kind", "body"]),
-    "ProgressInput": obj({"hours": {"type": "number", "minimum": 0, "exclusiveMinimum": True}, "note": STRING}, ["note"]),
+    "ProgressInput": obj({"hours": {"type": "number", "minimum": 0, "exclusiveMinimum": True}, "note": STRING,
+                          "occurred_on": {**DATE, "description": "The day it happened: not in the future, not "
+                                                                 "before the contract started; default today"}},
+                         ["note"]),
     "ConditionStatusInput": obj({"status": {"type": "string", "enum": [c.MET, c.FAILED]}, "version": INT},
                                 ["status"]),
     "OutcomeInput": obj({"outcome": {"type": "string", "enum": list(c.OUTCOMES)}, "date": DATE,

@@ -94,4 +94,4 @@ def contract(c) -> dict:
 
 def progress(entry, cond) -> dict:
     return {"id": entry.id, "condition_id": cond.id, "hours": entry.hours, "note": entry.note,
-            "author": entry.author_id, "created_at": entry.created_at.isoformat(), "condition": condition(cond)}
+            "occurred_on": _date(entry.occurred_on), "author": entry.author_id, "created_at": entry.created_at.isoformat(), "condition": condition(cond)}
