@@ -153,16 +153,17 @@ def _condition(contract: Contract, condition_id: object) -> Condition:
     raise NotFound("No such condition on this contract.")
 
 
-def record_progress(contract: Contract, condition_id: object, data: dict, *, actor: User) -> ProgressEntry:
+def record_progress(contract: Contract, condition_id: object, data: dict, *, actor: User,
+                    date_required: bool = False) -> ProgressEntry:
     """Progress with its text and the day it happened (`occurred_on`: not in the future, not before the contract
-    started; today when not given)."""
+    started; today when not given, unless `date_required`, as on the page, which asks for it)."""
     condition = _condition(contract, condition_id)
     hours = data.get("hours")
     today = clock.today()
     fields, conflict = rules.progress_problems(hours, data.get("note"), condition.community_kind, contract.status)
     problems = Problems()
-    occurred_on = parse.iso_date(data, "occurred_on", problems, required=False, label="the date it happened",
-                                 today=today)
+    occurred_on = parse.iso_date(data, "occurred_on", problems, required=date_required,
+                                 label="the date it happened", today=today)
     problem = rules.progress_date_problem(occurred_on, contract.start_date, today)
     if problem:
         problems.add("occurred_on", problem)
