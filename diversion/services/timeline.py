@@ -57,8 +57,10 @@ def kinds_from(values: Iterable[str]) -> set[str] | None:
     return set(asked) or None
 
 
-def for_contract(contract: Contract, user: User, kinds: set[str] | None = None) -> list[Item]:
-    """The contract's timeline, newest first, only the `kinds` asked for (None: every kind)."""
+def for_contract(contract: Contract, user: User, kinds: set[str] | None = None, *, audited: bool = True
+                 ) -> list[Item]:
+    """The contract's timeline, newest first, only the `kinds` asked for (None: every kind). The read is audited
+    unless the caller already audited reading the contract it is part of (the contract page)."""
     wanted = set(rules.KINDS) if not kinds else set(kinds)
     items: list[Item] = []
     conditions = {}
@@ -84,8 +86,9 @@ def for_contract(contract: Contract, user: User, kinds: set[str] | None = None) 
     if rules.OUTCOME in wanted and contract.outcome_recorded_at is not None:
         items.append(_outcome(contract))
     _name_people(items)
-    audit.record("contract.timeline.view", actor=user, object_type="contract", object_id=contract.id,
-                 details={"person_id": contract.person_id, "kinds": sorted(wanted)})
+    if audited:
+        audit.record("contract.timeline.view", actor=user, object_type="contract", object_id=contract.id,
+                     details={"person_id": contract.person_id, "kinds": sorted(wanted)})
     return sorted(items, key=lambda item: item.key, reverse=True)
 
 

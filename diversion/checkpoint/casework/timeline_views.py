@@ -14,7 +14,8 @@ from diversion.services import risk, timeline
 def contract_extras(contract, user) -> dict:
     """What the contract page adds for its timeline (filtered by the kinds ticked) and its risk tag."""
     chosen = [kind for kind in request.args.getlist("kind") if kind in timeline_rules.KINDS]
-    return {"timeline": timeline.for_contract(contract, user, set(chosen) or None), "timeline_kinds": chosen,
+    items = timeline.for_contract(contract, user, set(chosen) or None, audited=False)  # the page's view is audited
+    return {"timeline": items, "timeline_kinds": chosen,
             "timeline_labels": timeline_rules.KINDS, "appointment_rules": appointment_rules,
             "risk": risk.for_contract(contract), "risk_rules": risk_rules}
 
