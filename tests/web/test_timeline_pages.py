@@ -93,6 +93,9 @@ def test_the_filter_shows_only_the_kinds_ticked_and_keeps_them_ticked(app, signe
     filtered = client.get_page(f"{url}?kind=note")
     assert [i["kind"] for i in items(filtered)] == ["note"]
     assert [b["value"] for b in filtered.select("form.app-timeline-filter input:checked")] == ["note"]
+    assert page.select_one("#timeline + details").get("open") is None  # the filter folds away until used
+    assert filtered.select_one("#timeline + details").has_attr("open")
+    assert "(showing 1 of 7 kinds)" in filtered.select_one("#timeline + details summary").get_text()
     assert filtered.select_one("form.app-timeline-filter a")["href"].endswith(f"/contracts/{contract_id}#timeline")
     nothing = client.get_page(f"{url}?kind=outcome&kind=nonsense")
     assert items(nothing) == [] and "Nothing of these kinds yet." in nothing.select_one("main").get_text()
