@@ -1,5 +1,6 @@
 """The JSON API, /api/v1 (see ../shared/api-contract.md)."""
 from diversion.api.blueprint import bp
 from diversion.api import audit, checkpoint, divert, people, reports, views  # noqa: F401  (registers the routes)
+from diversion.api import timeline  # noqa: F401,E402  (a contract's timeline)
 
 __all__ = ["bp"]

@@ -186,7 +186,7 @@ def list_contracts():
     problems.raise_if_any()
     rows = contracts.listing(g.api_user, after_id=after, limit=limit + 1, status=status, due_before=due_before,
                              navigator_id=int(navigator_id) if navigator_id else None)
-    return jsonify(page(rows, limit, serialise.contract))
+    return jsonify(serialise.contract_page(rows, limit))
 
 
 

@@ -2,6 +2,7 @@
 from diversion.domain import contracts as c
 from diversion.domain import divert as d
 from diversion.domain import people
+from diversion.domain import risk as breach_risk
 from diversion.domain.eligibility import INTERVIEW_ANSWERS, REASONS
 from diversion.domain.referrals import LATE_ENTRY_DAYS, LATE_ENTRY_REASON_MAX
 
@@ -100,11 +101,18 @@ SCHEMAS = {
         "status": {"type": "string", "enum": list(c.STATUS_LABELS)}, "start_date": DATE, "deadline": DATE,
         "conditions": {"type": "array", "items": {"$ref": "#/components/schemas/Condition"}},
         "notes": {"type": "array", "items": {"$ref": "#/components/schemas/Note"}},
-        "outcome": {"type": "object", "nullable": True}, "prosecution_referred": BOOL, "version": INT}),
+        "outcome": {"type": "object", "nullable": True}, "prosecution_referred": BOOL,
+        "risk": {"$ref": "#/components/schemas/Risk"}, "version": INT}),
+    "Risk": obj({"level": {"type": "string", "enum": list(breach_risk.LEVELS)},
+                 "reasons": {"type": "array", "items": {"type": "string", "enum": list(breach_risk.REASONS)}}},
+                ["level", "reasons"]),
     "NoteInput": obj({"kind": {"type": "string", "enum": list(c.NOTE_KINDS)},
                       "body": {"type": "string", "minLength": 1, "maxLength": c.NOTE_MAX},
                       "occurred_at": TIMESTAMP}, ["kind", "body"]),
-    "ProgressInput": obj({"hours": {"type": "number", "minimum": 0, "exclusiveMinimum": True}, "note": STRING}, ["note"]),
+    "ProgressInput": obj({"hours": {"type": "number", "minimum": 0, "exclusiveMinimum": True}, "note": STRING,
+                          "occurred_on": {**DATE, "description": "The day it happened: not in the future, not "
+                                                                 "before the contract started; default today"}},
+                         ["note"]),
     "ConditionStatusInput": obj({"status": {"type": "string", "enum": [c.MET, c.FAILED]}, "version": INT},
                                 ["status"]),
     "OutcomeInput": obj({"outcome": {"type": "string", "enum": list(c.OUTCOMES)}, "date": DATE,

@@ -75,7 +75,10 @@ def alert(a) -> dict:
             "resolution_reason": a.resolution_reason}
 
 
-def contract(c) -> dict:
+def contract(c, risk=None) -> dict:
+    """A contract with its breach risk (computed on read: pass it when a page of contracts was assessed at once)."""
+    from diversion.services import risk as breach_risk
+
     outcome = None
     if c.outcome_date is not None:
         outcome = {"outcome": c.status, "date": _date(c.outcome_date), "reason": c.outcome_reason,
@@ -88,10 +91,20 @@ def contract(c) -> dict:
         "deadline": _date(c.deadline), "conditions": [condition(x) for x in c.conditions],
         "notes": [note(n) for n in c.notes], "alerts": [alert(a) for a in c.alerts], "outcome": outcome,
         "prosecution_referred": c.prosecution_referred,
+        "risk": (risk or breach_risk.for_contract(c)).as_json(),
         "version": c.version,
     }
 
 
+def contract_page(rows: list, limit: int) -> dict:
+    """A page of contracts (fetched with limit + 1), their risks assessed together: a fixed number of statements."""
+    from diversion.api.pagination import page
+    from diversion.services import risk as breach_risk
+
+    risks = breach_risk.for_contracts(rows[:limit])
+    return page(rows, limit, lambda c: contract(c, risks[c.id]))
+
+
 def progress(entry, cond) -> dict:
     return {"id": entry.id, "condition_id": cond.id, "hours": entry.hours, "note": entry.note,
-            "author": entry.author_id, "created_at": entry.created_at.isoformat(), "condition": condition(cond)}
+            "occurred_on": _date(entry.occurred_on), "author": entry.author_id, "created_at": entry.created_at.isoformat(), "condition": condition(cond)}

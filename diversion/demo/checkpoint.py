@@ -142,11 +142,14 @@ def _work(rng, contract, navigator, ending: str | None, today) -> None:
         if condition.community_kind == rules.UNPAID_WORK:
             share = 1.0 if ending == "completed" else rng.choice([0.25, 0.5, 0.75])
             hours = condition.target_hours * share
+            shift = 0
             while hours > 0:
                 chunk = min(6, hours)
-                contracts.record_progress(contract, condition.id, {"hours": chunk, "note": "Food bank shift"},
-                                          actor=navigator)
+                day = min(today, contract.start_date + timedelta(days=7 * (shift + 1)))  # weekly shifts
+                contracts.record_progress(contract, condition.id, {"hours": chunk, "note": "Food bank shift",
+                                                                   "occurred_on": day.isoformat()}, actor=navigator)
                 hours -= chunk
+                shift += 1
     if ending == "completed":
         for condition in contract.conditions[1:]:
             contracts.set_condition_status(contract, condition.id, {"status": "met", "version": contract.version},

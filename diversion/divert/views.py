@@ -13,7 +13,7 @@ from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, P
 from diversion.errors import Conflict, ValidationFailed
 from diversion.pages import PageErrors, date_from_form, date_parts
 from diversion.people import identity_question
-from diversion.services import divert, identity
+from diversion.services import divert, identity, timeline
 from diversion.services.parse import whole_number
 
 bp = Blueprint("divert", __name__, url_prefix="/divert")
@@ -110,7 +110,8 @@ def _referral_page(referral_id: int, errors: PageErrors | None = None, status: i
                            values=request.form if errors else {}, rules=rules,
                            allowed=rules.allowed_events(referral.status)
                            if current_user.role in (PROVIDER, ADMIN) else [],
-                           today_parts=date_parts(clock.today())), status
+                           today_parts=date_parts(clock.today()),
+                           timeline=timeline.for_divert_referral(referral)), status
 
 
 @bp.route("/referrals/<int:referral_id>")

@@ -234,6 +234,18 @@ def condition_shown(condition_status: str, contract_status: str) -> str:
     return condition_status
 
 
+def progress_date_problem(occurred_on: date | None, start_date: date, today: date) -> str | None:
+    """Why the day progress happened cannot be recorded, or None: never in the future, never before the
+    contract started (None: not given, which means today)."""
+    if occurred_on is None:
+        return None
+    if occurred_on > today:
+        return "The date it happened cannot be in the future"
+    if occurred_on < start_date:
+        return f"The date it happened cannot be before the contract started ({start_date.day} {start_date:%B %Y})"
+    return None
+
+
 def progress_problems(hours: object, note: object, community_kind: str | None, stored_status: str
                       ) -> tuple[dict[str, list[str]], str | None]:
     """Field problems and a conflict message for logging progress on a condition."""

@@ -153,15 +153,27 @@ def _condition(contract: Contract, condition_id: object) -> Condition:
     raise NotFound("No such condition on this contract.")
 
 
-def record_progress(contract: Contract, condition_id: object, data: dict, *, actor: User) -> ProgressEntry:
+def record_progress(contract: Contract, condition_id: object, data: dict, *, actor: User,
+                    date_required: bool = False) -> ProgressEntry:
+    """Progress with its text and the day it happened (`occurred_on`: not in the future, not before the contract
+    started; today when not given, unless `date_required`, as on the page, which asks for it)."""
     condition = _condition(contract, condition_id)
     hours = data.get("hours")
+    today = clock.today()
     fields, conflict = rules.progress_problems(hours, data.get("note"), condition.community_kind, contract.status)
+    problems = Problems()
+    occurred_on = parse.iso_date(data, "occurred_on", problems, required=date_required,
+                                 label="the date it happened", today=today)
+    problem = rules.progress_date_problem(occurred_on, contract.start_date, today)
+    if problem:
+        problems.add("occurred_on", problem)
+    fields = {**fields, **problems.fields}
     if fields:
         raise ValidationFailed(fields=fields)
     if conflict:
         raise Conflict(conflict)
-    entry = ProgressEntry(condition_id=condition.id, hours=hours or None, note=data["note"], author_id=actor.id)
+    entry = ProgressEntry(condition_id=condition.id, hours=hours or None, note=data["note"], author_id=actor.id,
+                          occurred_on=occurred_on or today)
     db.session.add(entry)
     if hours:
         condition.hours_done = (condition.hours_done or 0) + hours
@@ -186,11 +198,18 @@ def set_condition_status(contract: Contract, condition_id: object, data: dict, *
     if problem:
         raise Conflict(problem[1], fields={"conditions": [str(condition.id)]})
     condition.status = data["status"]
+    _mark(condition, actor)
     contract.updated_at = clock.now()
     writes.flush("contract")
     audit.record("contract.condition_status", actor=actor, object_type="contract", object_id=contract.id,
                  details={"condition_id": condition.id, "status": condition.status})
     return contract
+
+
+def _mark(condition: Condition, actor: User) -> None:
+    """When and by whom a condition's status last changed (its line on the contract's timeline)."""
+    condition.status_changed_at = clock.now()
+    condition.status_changed_by_id = actor.id
 
 
 def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
@@ -226,10 +245,12 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
     offending = next(c for c in contract.conditions if c.type == rules.OFFENDING)
     if outcome == rules.COMPLETED:
         offending.status = rules.MET
+        _mark(offending, actor)
     elif outcome == rules.BREACHED:
         contract.prosecution_referred = True
         if reason == "reoffended":
             offending.status = rules.FAILED
+            _mark(offending, actor)
     live_cases.resolve_on_outcome(contract, outcome, actor)
     writes.flush("contract")
     audit.record(f"contract.{outcome}", actor=actor, object_type="contract", object_id=contract.id,

@@ -71,6 +71,7 @@ def test_refer_agree_work_and_end_a_contract_by_keyboard(watched):
     work_details.focus()
     page.keyboard.press("Enter")  # open the details
     condition_id = page.locator("form[action$='/progress'] input[name$='-hours']").first.get_attribute("id")
+    kb.date(condition_id.replace("-hours", "-occurred_on"), today)
     kb.type(f"#{condition_id}", "6")
     kb.type(f"#{condition_id.replace('-hours', '-note')}", "Food bank shift")
     kb.press("Log progress")

@@ -115,10 +115,13 @@ def test_progress_hours_add_up_and_negative_hours_are_refused(signed_in, make_co
     work = [c for c in _contract_conditions(app, contract_id) if c[1] == "community"][0][0]
     url = f"/contracts/{contract_id}"
     field = f"progress-{work}"
-    client.post_form(f"{url}/conditions/{work}/progress", {f"{field}-hours": "2.5", f"{field}-note": "Food bank"},
-                     form_page=url)
-    page = client.post_page(f"{url}/conditions/{work}/progress", {f"{field}-hours": "-2", f"{field}-note": "Oops"},
-                            form_page=url)
+    today = clock.today()
+    when = {f"{field}-occurred_on-day": str(today.day), f"{field}-occurred_on-month": str(today.month),
+            f"{field}-occurred_on-year": str(today.year)}
+    client.post_form(f"{url}/conditions/{work}/progress", {f"{field}-hours": "2.5", f"{field}-note": "Food bank",
+                                                           **when}, form_page=url)
+    page = client.post_page(f"{url}/conditions/{work}/progress", {f"{field}-hours": "-2", f"{field}-note": "Oops",
+                                                                  **when}, form_page=url)
     assert page.select_one(f"#progress-{work}-hours-error") is not None
     assert page.select_one(f"#progress-{work}-hours")["value"] == "-2"
     assert "2.5 of 24 hours done" in page.select_one(f"#condition-{work}").get_text()

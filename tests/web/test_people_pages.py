@@ -55,7 +55,8 @@ def _today_fields(prefix: str) -> dict:
 def _log_progress(client, contract_url: str, condition_id: int, hours: str, note: str):
     field = f"progress-{condition_id}"
     return client.post_form(f"{contract_url}/conditions/{condition_id}/progress",
-                            {f"{field}-hours": hours, f"{field}-note": note}, form_page=contract_url)
+                            {f"{field}-hours": hours, f"{field}-note": note, **_today_fields(f"{field}-occurred_on")},
+                            form_page=contract_url)
 
 
 def _mark(client, contract_url: str, condition_id: int, status: str):

@@ -1,4 +1,5 @@
 """Navigators' pages: the queue of referrals, agreeing contracts, the contract page, the caseload."""
 from diversion.checkpoint.casework.views import bp
+from diversion.checkpoint.casework import timeline_views  # noqa: F401,E402  (timeline, breach risk)
 
 __all__ = ["bp"]

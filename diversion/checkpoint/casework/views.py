@@ -16,7 +16,7 @@ from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.checkpoint.intake import list_views
 from diversion.models import User
-from diversion.pages import PageErrors, date_parts
+from diversion.pages import PageErrors, date_from_form, date_parts
 from diversion.services import contracts, live_cases, reference, referrals
 
 bp = Blueprint("casework", __name__)
@@ -117,7 +117,10 @@ def _contract_page(contract_id: int, errors: PageErrors | None = None, values=No
     contract = contracts.load_full(contract_id, current_user)
     categories = {c.code: c.title for c in reference.categories(include_inactive=True)}
     preset = request.args.get("breach")
-    return render_template("casework/contract.html", contract=contract, referral=contract.referral,
+    from diversion.checkpoint.casework.timeline_views import contract_extras
+
+    return render_template("casework/contract.html", **contract_extras(contract, current_user),
+                           contract=contract, referral=contract.referral,
                            categories=categories, today=clock.today(), rules=rules, errors=errors or PageErrors(),
                            values=values or {}, open_form=open_form, open_alerts=live_cases.open_alerts(contract),
                            preset_breach=preset if preset in rules.BREACH_REASONS else None,
@@ -146,7 +149,8 @@ def _act(contract_id: int, form_name: str, act, order: list[str], rename: dict |
         message = act(record, problems)
     except ValidationFailed as failure:
         fields = {(rename or {}).get(k, k): v for k, v in {**failure.fields, **problems}.items()}
-        return _contract_page(contract_id, PageErrors(fields, order, dates=("outcome_date",)), request.form,
+        return _contract_page(contract_id, PageErrors(fields, order, dates=("outcome_date", f"{form_name}-occurred_on")),
+                              request.form,
                               open_form=form_name)
     except Conflict as conflict:
         fields = {f"{form_name}_conflict": [conflict.message]}
@@ -178,12 +182,14 @@ def add_note(contract_id: int):
 def progress(contract_id: int, condition_id: int):
     prefix = f"progress-{condition_id}"
 
-    def act(record, _problems):
-        contracts.record_progress(record, condition_id, {"hours": forms.number(request.form.get(f"{prefix}-hours")),
-                                                        "note": request.form.get(f"{prefix}-note")},
-                                  actor=current_user)
+    def act(record, problems):
+        data = {"hours": forms.number(request.form.get(f"{prefix}-hours")), "note": request.form.get(f"{prefix}-note"),
+                "occurred_on": date_from_form(f"{prefix}-occurred_on", "The date it happened", problems,
+                                              f"{prefix}-occurred_on")}
+        contracts.record_progress(record, condition_id, data, actor=current_user, date_required=True)
         return "Progress logged."
-    return _act(contract_id, prefix, act, ["hours", "note"], {"hours": f"{prefix}-hours", "note": f"{prefix}-note"})
+    return _act(contract_id, prefix, act, [f"{prefix}-occurred_on", f"{prefix}-hours", f"{prefix}-note"],
+                {"hours": f"{prefix}-hours", "note": f"{prefix}-note", "occurred_on": f"{prefix}-occurred_on"})
 
 
 @bp.route("/contracts/<int:contract_id>/conditions/<int:condition_id>/status", methods=["POST"])
