@@ -34,3 +34,25 @@ def test_demo_loads_300_referrals_and_200_contracts_in_every_status_once(app):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckpointReferral)
                                  .where(CheckpointReferral.identity_match == "new_person")) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ContractAlert)) == 2
+
+
+def test_demo_appointments_show_every_status_a_slipping_contract_and_the_demo_navigators_day(app):
+    from diversion.models import Appointment
+    from diversion.services import appointments, risk
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Appointment))
+        statuses = dict(db.session.execute(sa.select(Appointment.status, sa.func.count())
+                                           .group_by(Appointment.status)).all())
+        assert set(statuses) == {"booked", "attended", "missed", "cancelled"}
+        navigator = db.session.scalars(sa.select(User).where(User.email == "navigator@example.org")).one()
+        assert len(appointments.day(navigator, clock.today())) >= 3
+        held = db.session.scalars(sa.select(Contract).where(Contract.navigator_id == navigator.id,
+                                                            Contract.status == "active")).all()
+        levels = [r.level for r in risk.for_contracts(held).values()]
+        assert levels.count("high") >= 2 and "medium" in levels and "low" in levels
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Appointment)) == before  # loaded once

@@ -45,5 +45,9 @@ def load_demo() -> list[str]:
                               by_email["provider@example.org"])
     lines.append(f"One person, one record: {made} referrals created" if made else
                  "One person, one record: demo stories already loaded")
+    from diversion.demo import appointments
+
+    made = appointments.load(by_email["navigator@example.org"])
+    lines.append(f"Appointments: {made} booked" if made else "Appointments: demo appointments already loaded")
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines

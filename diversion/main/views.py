@@ -27,6 +27,10 @@ def home():
         context["alerts"] = live_cases.waiting_for(current_user, limit=HOME_ALERTS + 1)
         context["more_alerts"] = len(context["alerts"]) > HOME_ALERTS
         context["alerts"] = context["alerts"][:HOME_ALERTS]
+    if current_user.role == NAVIGATOR:  # their "Today" page
+        from diversion.services import today
+
+        context.update(today.for_navigator(current_user))
     return render_template(f"main/home_{current_user.role}.html", **context)
 
 

@@ -9,7 +9,7 @@ from diversion.demo import DEMO_PASSWORD
 ROLE_PAGES = {
     "custody@example.org": ("Refer people to diversion",
                             ["/referrals", "/referrals/new", "/divert/referrals/new", "/account/password"]),
-    "navigator@example.org": ("Your Checkpoint caseload",
+    "navigator@example.org": ("Today",
                               ["/queue", "/contracts", "/contracts?status=overdue", "/people?q=a",
                                "/account/password"]),
     "provider@example.org": ("DIVERT referrals", ["/divert/worklist", "/people?q=wisniewski", "/account/password"]),

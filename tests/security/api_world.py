@@ -217,6 +217,31 @@ def _merge(app, world):
                                  "version": version(app, Person, kept), "other_version": version(app, Person, other)}
 
 
+def _appointment(app, world) -> int:
+    """A booked appointment that started an hour ago on the world's contract (made once per world)."""
+    if "appointment" not in world.ids:
+        from diversion.services import appointments
+
+        with app.app_context():
+            contract = db.session.get(Contract, world.ids["contract"])
+            made = appointments.book(contract, {
+                "starts_at": (clock.now() - timedelta(hours=1)).isoformat(), "kind": "navigator_meeting",
+                "location": "Durham Community Hub"}, actor=db.session.get(User, world.user_ids["navigator"]))
+            db.session.commit()
+            world.ids["appointment"] = made.id
+    return world.ids["appointment"]
+
+
+def _on_appointment(make_body: Callable) -> Callable:
+    def make(app, world):
+        from diversion.models import Appointment
+
+        appointment_id = _appointment(app, world)
+        return ({"contract_id": world.ids["contract"], "appointment_id": appointment_id},
+                make_body(version(app, Appointment, appointment_id)))
+    return make
+
+
 BODIES: dict[str, Callable] = {
     "POST /checkpoint/referrals": _referral,
     "POST /checkpoint/referrals/{referral_id}/approve": _decision("approval"),
@@ -241,6 +266,13 @@ BODIES: dict[str, Callable] = {
     "POST /divert/referrals/{referral_id}/events": _divert_event,
     "POST /people/{person_id}/contact": _contact,
     "POST /people/{person_id}/merge": _merge,
+    "POST /contracts/{contract_id}/appointments": _on_contract(lambda v, w: {
+        "starts_at": (clock.now() + timedelta(days=2)).replace(microsecond=0).isoformat(), "kind": "unpaid_work",
+        "location": "Food bank, Gilesgate", "condition_id": w.ids["unpaid_work"]}),
+    "POST /contracts/{contract_id}/appointments/{appointment_id}/attendance": _on_appointment(lambda v: {
+        "attended": False, "note": "No answer at the door; phoned twice", "version": v}),
+    "POST /contracts/{contract_id}/appointments/{appointment_id}/cancel": _on_appointment(lambda v: {
+        "reason": "The hub is closed for a burst pipe", "version": v}),
 }
 
 

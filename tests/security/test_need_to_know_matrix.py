@@ -16,9 +16,11 @@ from bs4 import BeautifulSoup
 
 from diversion.domain import need_to_know as rules
 from diversion.extensions import db
-from diversion.models import (ApiToken, CheckpointReferral, Contract, ContractAlert, DivertReferral, Person,
+from diversion import clock
+from diversion.domain.appointments import local_start
+from diversion.models import (ApiToken, Appointment, CheckpointReferral, Contract, ContractAlert, DivertReferral, Person,
                               ReferralDraft, User)
-from diversion.services import contracts, divert, drafts, referrals, tokens
+from diversion.services import appointments, contracts, divert, drafts, referrals, tokens
 from tests import factories
 from tests.conftest import _postgres_server_url, make_app
 
@@ -81,6 +83,9 @@ def build_world(app) -> World:
                                   world.users["nav_a"])
         theirs = factories.contract(factories.referral(officer_a, **person, **{"person.given_name": "Eve"}),
                                     world.users["nav_b"])
+        for held in (mine, theirs):  # an appointment on each contract, started at midnight today (UK)
+            appointments.book(held, {"starts_at": local_start(clock.today(), 0, 0).isoformat(), "kind": "other",
+                                     "location": "Durham Community Hub"}, actor=held.navigator)
         for officer, given in ((officer_a, "Fay"), (officer_b, "Gus")):
             divert.create(factories.divert_payload(**{"person.given_name": given}), actor=officer)
         for held in (mine, theirs):  # a DIVERT referral during each contract: an alert on it
@@ -153,6 +158,8 @@ def url_for_record(rule, kind: str, record_id: int, world: World) -> str:
             values[argument] = db.session.get(Contract, record_id).conditions[1].id
         elif argument == "alert_id":
             values[argument] = db.session.scalar(sa.select(ContractAlert.id).where(ContractAlert.contract_id == record_id))
+        elif argument == "appointment_id":
+            values[argument] = db.session.scalar(sa.select(Appointment.id).where(Appointment.contract_id == record_id))
         elif argument == "step":
             values[argument] = "person"
     url = rule.build(values, append_unknown=False)[1]
@@ -248,7 +255,8 @@ def test_the_matrix_covers_every_route_that_names_a_record(app):
 # route without a record in its path answers with no records (reference data, reports' figures, the caller).
 API_LISTS = {"api.list_referrals": (rules.CHECKPOINT_REFERRAL, ""), "api.list_divert_referrals":
              (rules.DIVERT_REFERRAL, ""), "api.list_contracts": (rules.CONTRACT, ""),
-             "api.search_people": (rules.PERSON, "?q=nkemelu")}
+             "api.search_people": (rules.PERSON, "?q=nkemelu"), "api.day_appointments": (rules.CONTRACT, "")}
+ITEM_RECORD = {"api.day_appointments": "contract_id"}  # a list of appointments holds what their contracts allow
 NO_RECORDS = {"api.me", "api.openapi", "api.offence_categories", "api.checkpoint_report", "api.divert_report",
               "api.audit_events"}
 RECORD_LINK = re.compile(r"^/(referrals|divert/referrals|contracts|people)/(\d+)(?:[/?#]|$)")
@@ -282,7 +290,7 @@ def test_every_api_list_holds_exactly_what_need_to_know_allows(matrix_app):
                     mismatches.append((endpoint, viewer, response.status_code, 422))
                 continue
             assert response.status_code == 200, (endpoint, viewer, response.get_json())
-            got = {item["id"] for item in response.get_json()["items"]}
+            got = {item[ITEM_RECORD.get(endpoint, "id")] for item in response.get_json()["items"]}
             with matrix_app.app_context():
                 expected = {i for i in world.records[kind] if facts_may_read(kind, i, user)}
                 if kind == rules.PERSON:  # the search's own filter: the name has "nkemelu" in it

@@ -5,7 +5,7 @@ from diversion.domain.roles import ROLES
 
 HOME_HEADINGS = {
     "custody_officer": "Refer people to diversion",
-    "navigator": "Your Checkpoint caseload",
+    "navigator": "Today",
     "provider": "DIVERT referrals",
     "manager": "Oversee the schemes",
     "admin": "Administer the service",

@@ -19,7 +19,7 @@ def test_sign_in_with_the_right_password_goes_to_the_home_page(client, make_user
     response = client.sign_in_with_password(user.email, PASSWORD)
     assert response.status_code == 302 and response.location == "/"
     page = client.get_page("/")
-    assert page.h1.get_text(strip=True) == "Your Checkpoint caseload"
+    assert page.h1.get_text(strip=True) == "Today"
     assert "auth.sign_in" in _audit_actions(app)
 
 

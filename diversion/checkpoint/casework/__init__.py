@@ -1,5 +1,6 @@
 """Navigators' pages: the queue of referrals, agreeing contracts, the contract page, the caseload."""
 from diversion.checkpoint.casework.views import bp
 from diversion.checkpoint.casework import timeline_views  # noqa: F401,E402  (timeline, breach risk)
+from diversion.checkpoint.casework import appointment_views  # noqa: F401,E402  (appointments: registers routes)
 
 __all__ = ["bp"]
