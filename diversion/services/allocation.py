@@ -4,6 +4,7 @@ strand a navigator's work when their role changes or they are deactivated. Rules
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -173,10 +174,20 @@ def _ids(values: object, name: str, problems: Problems) -> list[int] | None:
     return list(dict.fromkeys(values))
 
 
-def reassign_caseload(data: dict, *, actor: User) -> tuple[list[Contract], list[CheckpointReferral]]:
-    """Move a leaver's open contracts (all, or the chosen `contract_ids`) and the referrals reserved for them (all,
-    or the chosen `referral_ids`) from `from_navigator_id` to `navigator_id`, with one reason: a NavigatorChange
-    for each contract. All or nothing: a contract that has changed hands or ended meanwhile refuses the lot (409)."""
+@dataclass
+class CaseloadMove:
+    """A checked move of a leaver's work: what `reassign_caseload` would do, for a page to confirm first."""
+    leaver: User
+    navigator: User
+    reason: str
+    contracts: list[Contract]
+    referrals: list[CheckpointReferral]
+
+
+def check_caseload_move(data: dict) -> CaseloadMove:
+    """Every rule for moving a leaver's open contracts (all, or the chosen `contract_ids`) and the referrals reserved
+    for them (all, or the chosen `referral_ids`) from `from_navigator_id` to `navigator_id` with one reason, without
+    saving anything: ValidationFailed (422) or Conflict (409, a chosen record is no longer theirs)."""
     problems = Problems()
     reason = _reason(data, problems)
     leaver_id = data.get("from_navigator_id")
@@ -188,27 +199,34 @@ def reassign_caseload(data: dict, *, actor: User) -> tuple[list[Contract], list[
         problems.add(NAVIGATOR_FIELD, "Choose a navigator other than the one whose caseload is moving")
     chosen_contracts = _ids(data.get("contract_ids"), "contract_ids", problems)
     chosen_referrals = _ids(data.get("referral_ids"), "referral_ids", problems)
+    if chosen_contracts == [] and chosen_referrals == []:
+        problems.add("contract_ids", "Choose at least one contract or referral to move")
     problems.raise_if_any()
-    held = open_contracts_of(leaver.id)
-    reserved = reserved_referrals_of(leaver.id)
-    contracts = _chosen(held, chosen_contracts, "contract")
-    referrals = _chosen(reserved, chosen_referrals, "referral")
+    contracts = _chosen(open_contracts_of(leaver.id), chosen_contracts, "contract")
+    referrals = _chosen(reserved_referrals_of(leaver.id), chosen_referrals, "referral")
     if not contracts and not referrals:
-        raise ValidationFailed(fields={"contract_ids": ["Choose at least one contract or referral to move"]})
-    changes = [_hand_over(contract, navigator, reason, actor) for contract in contracts]
+        raise ValidationFailed(fields={"contract_ids": [f"{leaver.name} holds no open contract or reserved referral"]})
+    return CaseloadMove(leaver, navigator, reason, contracts, referrals)
+
+
+def reassign_caseload(data: dict, *, actor: User) -> CaseloadMove:
+    """Make the move `check_caseload_move` describes: a NavigatorChange for each contract, each reserved referral
+    reserved for the new navigator. All or nothing: a record that changed hands or ended meanwhile refuses the lot."""
+    move = check_caseload_move(data)
+    changes = [_hand_over(contract, move.navigator, move.reason, actor) for contract in move.contracts]
     now = clock.now()
-    for referral in referrals:
-        referral.allocated_navigator_id, referral.allocated_at, referral.allocated_by_id = navigator.id, now, actor.id
+    for referral in move.referrals:
+        referral.allocated_navigator_id, referral.allocated_at, referral.allocated_by_id = move.navigator.id, now, actor.id
     writes.flush("caseload")
-    for contract, change in zip(contracts, changes):
+    for contract, change in zip(move.contracts, changes):
         audit.record("contract.reassign", actor=actor, object_type="contract", object_id=contract.id,
-                     justification=reason, details={"person_id": contract.person_id, "from": leaver.id,
-                                                    "to": navigator.id, "change_id": change.id, "bulk": True})
-    for referral in referrals:
+                     justification=move.reason, details={"person_id": contract.person_id, "from": move.leaver.id,
+                                                         "to": move.navigator.id, "change_id": change.id, "bulk": True})
+    for referral in move.referrals:
         audit.record("checkpoint_referral.allocate", actor=actor, object_type="checkpoint_referral",
-                     object_id=referral.id, details={"person_id": referral.person_id, "from": leaver.id,
-                                                     "to": navigator.id, "bulk": True})
-    return contracts, referrals
+                     object_id=referral.id, details={"person_id": referral.person_id, "from": move.leaver.id,
+                                                     "to": move.navigator.id, "bulk": True})
+    return move
 
 
 def _chosen(held: list, chosen: list[int] | None, what: str) -> list:

@@ -138,9 +138,10 @@ def test_a_leavers_whole_caseload_moves_with_one_reason(team):
     reserved = _queued(team)
     allocation.allocate(reserved, {"navigator_id": team.ada.id, "version": reserved.version}, actor=team.manager)
     cam = factories.user(role="navigator", name="Cam Navigator")
-    moved, referrals_moved = allocation.reassign_caseload(
+    move = allocation.reassign_caseload(
         {"from_navigator_id": team.ada.id, "navigator_id": cam.id, "reason": "Ada has left the service"},
         actor=team.manager)
+    moved, referrals_moved = move.contracts, move.referrals
     assert sorted(c.id for c in moved) == sorted(c.id for c in held)
     assert {c.navigator_id for c in held} == {cam.id} and other.navigator_id == team.bo.id
     assert [r.id for r in referrals_moved] == [reserved.id] and reserved.allocated_navigator_id == cam.id
@@ -151,9 +152,9 @@ def test_a_leavers_whole_caseload_moves_with_one_reason(team):
 
 def test_only_the_chosen_contracts_move_and_a_stale_choice_moves_none(team):
     first, second = _contract(team), _contract(team)
-    moved, _ = allocation.reassign_caseload({"from_navigator_id": team.ada.id, "navigator_id": team.bo.id,
-                                             "reason": "Sharing the load", "contract_ids": [second.id],
-                                             "referral_ids": []}, actor=team.manager)
+    moved = allocation.reassign_caseload({"from_navigator_id": team.ada.id, "navigator_id": team.bo.id,
+                                          "reason": "Sharing the load", "contract_ids": [second.id],
+                                          "referral_ids": []}, actor=team.manager).contracts
     assert [c.id for c in moved] == [second.id] and first.navigator_id == team.ada.id
     with pytest.raises(Conflict):  # second is Bo's now: all or nothing
         allocation.reassign_caseload({"from_navigator_id": team.ada.id, "navigator_id": team.bo.id,

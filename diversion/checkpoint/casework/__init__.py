@@ -1,4 +1,5 @@
 """Navigators' pages: the queue of referrals, agreeing contracts, the contract page, the caseload."""
 from diversion.checkpoint.casework.views import bp
+from diversion.checkpoint.casework import allocation_views  # noqa: F401,E402  (managers' allocation pages)
 
 __all__ = ["bp"]
