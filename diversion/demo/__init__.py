@@ -45,5 +45,13 @@ def load_demo() -> list[str]:
                               by_email["provider@example.org"])
     lines.append(f"One person, one record: {made} referrals created" if made else
                  "One person, one record: demo stories already loaded")
+    lines.append(_allocation(by_email["manager@example.org"], navigators))
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines
+
+
+def _allocation(manager, navigators) -> str:
+    from diversion.demo import allocation
+
+    made = allocation.load(manager, navigators)
+    return f"Allocation: {made} records reserved or reassigned" if made else "Allocation: demo stories already loaded"
