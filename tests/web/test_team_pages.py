@@ -315,3 +315,23 @@ def test_once_the_caseload_has_moved_the_navigator_can_be_deactivated(app, clien
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(User, ada.id).active is False
+
+
+def test_the_referral_page_says_who_it_is_reserved_for(app, client, world, make_user):
+    bo = make_user("navigator", name="Bo Bright")
+    referral_id = _referral(app, world.officer)
+    client.sign_in_as(world.manager)
+    page = client.get_page(f"/referrals/{referral_id}")
+    assert page.select_one("#reserved-for") is None
+    assert page.select_one(f"a[href='/referrals/{referral_id}/allocate']").get_text(strip=True) == \
+        "Reserve it for a navigator"
+    with app.app_context():
+        referral = db.session.get(allocation.CheckpointReferral, referral_id)
+        allocation.allocate(referral, {"navigator_id": bo.id, "version": referral.version},
+                            actor=db.session.get(User, world.manager.id))
+        db.session.commit()
+    assert client.get_page(f"/referrals/{referral_id}").select_one("#reserved-for strong").get_text(strip=True) == \
+        "Reserved for Bo Bright"
+    theirs = app.test_client()
+    theirs.sign_in_as(bo)
+    assert "only you can take it" in theirs.get_page(f"/referrals/{referral_id}").select_one("#reserved-for").get_text()
