@@ -16,11 +16,6 @@ def allocation_conflict(referral_status: str) -> str | None:
             "reserved for one.")
 
 
-def reserved_for_someone_else(allocated_navigator_id: int | None, navigator_id: int) -> bool:
-    """A referral reserved for one navigator is theirs to take: others neither see nor agree it."""
-    return allocated_navigator_id is not None and allocated_navigator_id != navigator_id
-
-
 def same_navigator_problem(current_navigator_id: int, new_navigator_id: int) -> str | None:
     if current_navigator_id == new_navigator_id:
         return "Choose a navigator other than the one who holds this contract now"
