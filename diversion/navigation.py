@@ -29,7 +29,8 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
 
 # Counts at a glance (services/badges.py): endpoint -> (badge, what the number counts, read with the link text).
 BADGES = {"intake.approvals": ("approvals", "waiting"), "casework.queue": ("awaiting_navigator", "waiting")}
-ALERTS = ("Alerts", "main.home", "#alerts-title", frozenset({NAVIGATOR}))  # shown while a navigator has alerts to decide
+# Shown while a navigator has alerts to decide (open alerts on their contracts), linking to them on their home page.
+ALERTS = ("Alerts", "main.home", "#alerts-title", frozenset({NAVIGATOR}))
 
 
 def _badge(label: str, count: int, what: str) -> str:

@@ -216,7 +216,8 @@ def reassign_caseload(data: dict, *, actor: User) -> CaseloadMove:
     changes = [_hand_over(contract, move.navigator, move.reason, actor) for contract in move.contracts]
     now = clock.now()
     for referral in move.referrals:
-        referral.allocated_navigator_id, referral.allocated_at, referral.allocated_by_id = move.navigator.id, now, actor.id
+        referral.allocated_navigator_id, referral.allocated_at = move.navigator.id, now
+        referral.allocated_by_id = actor.id
     writes.flush("caseload")
     for contract, change in zip(move.contracts, changes):
         audit.record("contract.reassign", actor=actor, object_type="contract", object_id=contract.id,

@@ -241,7 +241,8 @@ BODIES: dict[str, Callable] = {
          "version": version(app, Contract, world.ids["contract"])}),
     "POST /checkpoint/referrals/{referral_id}/allocate": lambda app, world: (
         {"referral_id": world.ids["queued"]},
-        {"navigator_id": world.user_ids["navigator"], "version": version(app, CheckpointReferral, world.ids["queued"])}),
+        {"navigator_id": world.user_ids["navigator"],
+         "version": version(app, CheckpointReferral, world.ids["queued"])}),
     "POST /contracts/{contract_id}/navigator": _on_contract(lambda v, w: {
         "navigator_id": w.user_ids["other_navigator"], "reason": "Caseloads rebalanced while a colleague is away",
         "version": v}),

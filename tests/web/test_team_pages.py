@@ -125,7 +125,8 @@ def test_a_manager_changes_a_contracts_navigator_with_a_reason(app, client, worl
                                                "version": version})
     assert response.status_code == 302
     contract_page = client.get_page(response.location)
-    rows = {row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in contract_page.select(".govuk-summary-list__row")}
+    rows = {row.dt.get_text(strip=True): row.dd.get_text(strip=True)
+            for row in contract_page.select(".govuk-summary-list__row")}
     assert rows["Navigator"] == "Bo Bright"
     old = app.test_client()
     old.sign_in_as(ada)
