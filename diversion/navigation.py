@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, request, url_for
+from markupsafe import escape
 
 from diversion.domain.roles import ADMIN, ALL_ROLES, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
 
@@ -16,6 +17,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Approvals", "intake.approvals", frozenset({MANAGER, ADMIN})),
     ("Awaiting a navigator", "casework.queue", frozenset({NAVIGATOR, MANAGER, ADMIN})),
     ("Caseload", "casework.caseload", frozenset({NAVIGATOR, MANAGER, ADMIN})),
+    ("Team", "casework.team_page", frozenset({MANAGER, ADMIN})),
     ("Find a person", "people.search", frozenset({NAVIGATOR, PROVIDER, MANAGER, ADMIN})),
     ("Reports", "reports.dashboard", frozenset({MANAGER, ADMIN})),
     ("Reference data", "reference.index", frozenset({ADMIN})),
@@ -25,10 +27,40 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
 ]
 
 
+# Counts at a glance (services/badges.py): endpoint -> (badge, what the number counts, read with the link text).
+BADGES = {"intake.approvals": ("approvals", "waiting"), "casework.queue": ("awaiting_navigator", "waiting")}
+# Shown while a navigator has alerts to decide (open alerts on their contracts), linking to them on their home page.
+ALERTS = ("Alerts", "main.home", "#alerts-title", frozenset({NAVIGATOR}))
+
+
+def _badge(label: str, count: int, what: str) -> str:
+    """The link text with its count: seen as "Approvals 6", read as "Approvals, 6 waiting"."""
+    return (f'{escape(label)} <span class="moj-notification-badge app-navigation-badge"><span aria-hidden="true">'
+            f'{count}</span><span class="govuk-visually-hidden">, {count} {escape(what)}</span></span>')
+
+
+def _with_counts(items: list[dict], role: str) -> list[dict]:
+    from flask_login import current_user
+
+    from diversion.services import badges
+
+    counts = badges.counts(current_user) if current_user.is_authenticated else {}
+    for item in items:
+        badge = BADGES.get(item.pop("endpoint"))
+        if badge and counts.get(badge[0]):
+            item["html"] = _badge(item["text"], counts[badge[0]], badge[1])
+    label, endpoint, anchor, allowed = ALERTS
+    if role in allowed and endpoint in current_app.view_functions and counts.get(badges.ALERTS):
+        items.append({"text": label, "href": url_for(endpoint) + anchor,
+                      "html": _badge(label, counts[badges.ALERTS], "to decide")})
+    return items
+
+
 def items_for(role: str) -> list[dict]:
     """The role's entries; the one whose address is the longest prefix of this page's path is current."""
-    items = [{"text": label, "href": url_for(endpoint)} for label, endpoint, allowed in NAVIGATION
-             if role in allowed and endpoint in current_app.view_functions]
+    items = _with_counts([{"text": label, "href": url_for(endpoint), "endpoint": endpoint}
+                          for label, endpoint, allowed in NAVIGATION
+                          if role in allowed and endpoint in current_app.view_functions], role)
     matches = [item for item in items
                if request.path == item["href"] or (item["href"] != "/" and request.path.startswith(item["href"]))]
     current = max(matches, key=lambda item: len(item["href"]), default=None)

@@ -12,6 +12,7 @@ from diversion.domain.roles import label as role_label
 from diversion.errors import Conflict, ValidationFailed
 from diversion.forms import apply_field_errors
 from diversion.services import audit_trail, two_step
+from diversion.services.allocation import CaseloadHeld
 from diversion.services import users as user_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -60,6 +61,8 @@ def _change_user(user, form, change, done: str):
     if form.validate_on_submit():
         try:
             change()
+        except CaseloadHeld as held:  # a navigator's work is reassigned before their role or access goes
+            return _detail_page(user, 409, caseload_held=held)
         except ValidationFailed as failure:
             if "version" in failure.fields:  # a hidden field: the page, not the person, got it wrong
                 flash(failure.message, "error")
@@ -113,6 +116,8 @@ def user_active(user_id: int, action: str):
     if form.validate_on_submit():
         try:
             user_service.set_active(user, action == "reactivate", actor=current_user, version=_version(form))
+        except CaseloadHeld as held:
+            return _detail_page(user, 409, caseload_held=held)
         except (Conflict, ValidationFailed) as conflict:
             flash(conflict.message, "error")
         else:

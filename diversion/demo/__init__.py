@@ -49,5 +49,13 @@ def load_demo() -> list[str]:
 
     made = appointments.load(by_email["navigator@example.org"])
     lines.append(f"Appointments: {made} booked" if made else "Appointments: demo appointments already loaded")
+    lines.append(_allocation(by_email["manager@example.org"], navigators))
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines
+
+
+def _allocation(manager, navigators) -> str:
+    from diversion.demo import allocation
+
+    made = allocation.load(manager, navigators)
+    return f"Allocation: {made} records reserved or reassigned" if made else "Allocation: demo stories already loaded"

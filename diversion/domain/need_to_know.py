@@ -5,12 +5,15 @@ that loaders, lists, search and the person page all use, and the predicates belo
 plain facts so that tests can hold the SQL to them.
 
     record               custody officer    navigator                          provider       manager, admin
-    Checkpoint referral  the ones they made while it awaits a navigator,       -              all
-                                            or when they hold its contract
+    Checkpoint referral  the ones they made while it awaits a navigator        -              all
+                                            (unless a manager reserved it for
+                                            another navigator), or when they
+                                            hold its contract
     DIVERT referral      the ones they made -                                  all            all
     contract             -                  the ones they hold                 -              all
     person               -                  with a referral awaiting a         with a DIVERT  all
-                                            navigator or a contract they hold  referral
+                                            navigator (not reserved for        referral
+                                            another) or a contract they hold
 
 A record outside the scope is "not found" (404), never "forbidden": its existence is not revealed. A role
 with no scope at all for a kind of record is refused its lists (403). Custody officers never read a person's
@@ -70,15 +73,20 @@ class Viewer:
     role: str
 
 
+def _queued_for(viewer: Viewer, status: str, allocated_navigator_id: int | None) -> bool:
+    """Awaiting a navigator, and not reserved for another one (allocation, revision 2)."""
+    return status == AWAITING_NAVIGATOR and allocated_navigator_id in (None, viewer.id)
+
+
 def may_read_checkpoint_referral(viewer: Viewer, *, created_by_id: int | None, status: str,
-                                 contract_navigator_id: int | None) -> bool:
+                                 contract_navigator_id: int | None, allocated_navigator_id: int | None = None) -> bool:
     granted = scope(CHECKPOINT_REFERRAL, viewer.role)
     if granted == ALL:
         return True
     if granted == MADE_BY_ME:
         return created_by_id == viewer.id
     if granted == QUEUE_OR_MY_CONTRACT:
-        return status == AWAITING_NAVIGATOR or contract_navigator_id == viewer.id
+        return _queued_for(viewer, status, allocated_navigator_id) or contract_navigator_id == viewer.id
     return False
 
 
@@ -93,14 +101,17 @@ def may_read_contract(viewer: Viewer, *, navigator_id: int) -> bool:
 
 
 def may_read_person(viewer: Viewer, *, referral_statuses: list[str], contract_navigator_ids: list[int],
-                    divert_referrals: int) -> bool:
-    """`referral_statuses`: the statuses of the person's Checkpoint referrals; `contract_navigator_ids`: who
-    holds each of their contracts; `divert_referrals`: how many DIVERT referrals they have."""
+                    divert_referrals: int, reserved_for: list[int | None] | None = None) -> bool:
+    """`referral_statuses`: the statuses of the person's Checkpoint referrals; `reserved_for`: for each of them
+    (same order), the navigator it is reserved for, if any; `contract_navigator_ids`: who holds each of their
+    contracts; `divert_referrals`: how many DIVERT referrals they have."""
     granted = scope(PERSON, viewer.role)
     if granted == ALL:
         return True
     if granted == QUEUE_OR_MY_CONTRACT:
-        return AWAITING_NAVIGATOR in referral_statuses or viewer.id in contract_navigator_ids
+        reserved = reserved_for if reserved_for is not None else [None] * len(referral_statuses)
+        return any(_queued_for(viewer, status, navigator) for status, navigator in zip(referral_statuses, reserved)) \
+            or viewer.id in contract_navigator_ids
     if granted == IN_DIVERT:
         return divert_referrals > 0
     return False

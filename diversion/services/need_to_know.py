@@ -19,16 +19,23 @@ MODELS = {rules.CHECKPOINT_REFERRAL: CheckpointReferral, rules.DIVERT_REFERRAL: 
           rules.CONTRACT: Contract, rules.PERSON: Person}
 
 
+def _queued_for(user: User) -> ColumnElement[bool]:
+    """Awaiting a navigator and not reserved for another one (a manager may reserve it for one navigator)."""
+    return and_(CheckpointReferral.status == AWAITING_NAVIGATOR,
+                or_(CheckpointReferral.allocated_navigator_id.is_(None),
+                    CheckpointReferral.allocated_navigator_id == user.id))
+
+
 def _queue_or_my_contract_referral(user: User) -> ColumnElement[bool]:
     held = exists(select(Contract.id).where(Contract.referral_id == CheckpointReferral.id,
                                             Contract.navigator_id == user.id))
-    return or_(CheckpointReferral.status == AWAITING_NAVIGATOR, held)
+    return or_(_queued_for(user), held)
 
 
 def _queue_or_my_contract_person(user: User) -> ColumnElement[bool]:
     # Written as one set of ids (not two EXISTS joined by OR) so that PostgreSQL starts from the navigator's
     # few thousand people rather than walking a million names (make bench: a two-letter search 0.5 s -> 30 ms).
-    queued = select(CheckpointReferral.person_id).where(CheckpointReferral.status == AWAITING_NAVIGATOR)
+    queued = select(CheckpointReferral.person_id).where(_queued_for(user))
     held = select(Contract.person_id).where(Contract.navigator_id == user.id)
     return Person.id.in_(union(queued, held))
 

@@ -61,3 +61,22 @@ def test_only_providers_managers_and_admins_read_a_providers_notes():
 
 def test_contact_details_are_changed_by_the_contract_holder_a_provider_or_an_admin():
     assert rules.CONTACT_EDITS == {NAVIGATOR: rules.HOLDS_CONTRACT, PROVIDER: rules.IN_DIVERT, ADMIN: rules.ALL}
+
+
+@pytest.mark.parametrize("reserved_for, readable", [(None, True), (ME, True), (8, False)])
+def test_a_referral_reserved_for_a_navigator_is_read_only_by_them_in_the_queue(reserved_for, readable):
+    assert rules.may_read_checkpoint_referral(viewer(NAVIGATOR), created_by_id=1, status="awaiting_navigator",
+                                              contract_navigator_id=None,
+                                              allocated_navigator_id=reserved_for) is readable
+    assert rules.may_read_person(viewer(NAVIGATOR), referral_statuses=["awaiting_navigator"],
+                                 contract_navigator_ids=[], divert_referrals=0,
+                                 reserved_for=[reserved_for]) is readable
+    assert rules.may_read_checkpoint_referral(viewer(MANAGER), created_by_id=1, status="awaiting_navigator",
+                                              contract_navigator_id=None, allocated_navigator_id=reserved_for)
+
+
+def test_a_reservation_matters_only_while_the_referral_awaits_a_navigator():
+    assert rules.may_read_checkpoint_referral(viewer(NAVIGATOR), created_by_id=1, status="contracted",
+                                              contract_navigator_id=ME, allocated_navigator_id=8)
+    assert not rules.may_read_checkpoint_referral(viewer(NAVIGATOR), created_by_id=1, status="declined",
+                                                  contract_navigator_id=None, allocated_navigator_id=ME)

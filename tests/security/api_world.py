@@ -125,6 +125,7 @@ def build_world(app) -> ApiWorld:
                              actor=officer)
         other = divert.create(factories.divert_payload(**{"person.given_name": "Guss", "person.new_person": True}),
                               actor=officer)
+        other_navigator = factories.user(role="navigator")  # a contract can be handed to them (allocation)
         db.session.commit()
         assert (queued.status, approval.status) == ("awaiting_navigator", "awaiting_approval")
         by_type = {c.type if c.type != "community" else c.community_kind: c.id for c in contract.conditions}
@@ -135,6 +136,7 @@ def build_world(app) -> ApiWorld:
                      "divert": divert_referral.id, "person": held.id,
                      "kept": kept.person_id, "other": other.person_id}
         assert world.ids["alert"] is not None and kept.person_id != other.person_id
+        world.user_ids["other_navigator"] = other_navigator.id
         for role, user in users.items():
             world.user_ids[role] = user.id
             _record, world.tokens[role] = tokens.issue(user, {"name": "security", "purpose": "security tests"},
@@ -262,6 +264,13 @@ BODIES: dict[str, Callable] = {
         {"contract_id": world.ids["contract"], "alert_id": world.ids["alert"]},
         {"reason": "The DIVERT referral was for possession before the contract began",
          "version": version(app, Contract, world.ids["contract"])}),
+    "POST /checkpoint/referrals/{referral_id}/allocate": lambda app, world: (
+        {"referral_id": world.ids["queued"]},
+        {"navigator_id": world.user_ids["navigator"],
+         "version": version(app, CheckpointReferral, world.ids["queued"])}),
+    "POST /contracts/{contract_id}/navigator": _on_contract(lambda v, w: {
+        "navigator_id": w.user_ids["other_navigator"], "reason": "Caseloads rebalanced while a colleague is away",
+        "version": v}),
     "POST /divert/referrals": _divert_referral,
     "POST /divert/referrals/{referral_id}/events": _divert_event,
     "POST /people/{person_id}/contact": _contact,

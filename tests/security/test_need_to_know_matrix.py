@@ -20,7 +20,7 @@ from diversion import clock
 from diversion.domain.appointments import local_start
 from diversion.models import (ApiToken, Appointment, CheckpointReferral, Contract, ContractAlert, DivertReferral, Person,
                               ReferralDraft, User)
-from diversion.services import appointments, contracts, divert, drafts, referrals, tokens
+from diversion.services import allocation, appointments, contracts, divert, drafts, referrals, tokens
 from tests import factories
 from tests.conftest import _postgres_server_url, make_app
 
@@ -86,6 +86,11 @@ def build_world(app) -> World:
         for held in (mine, theirs):  # an appointment on each contract, started at midnight today (UK)
             appointments.book(held, {"starts_at": local_start(clock.today(), 0, 0).isoformat(), "kind": "other",
                                      "location": "Durham Community Hub"}, actor=held.navigator)
+        # Referrals a manager reserved for one navigator (allocation): only that navigator sees and agrees them.
+        for given, holder in (("Hal", "nav_a"), ("Ida", "nav_b")):
+            reserved = factories.referral(officer_a, **person, **{"person.given_name": given})
+            allocation.allocate(reserved, {"navigator_id": world.users[holder].id, "version": reserved.version},
+                                actor=world.users["manager"])
         for officer, given in ((officer_a, "Fay"), (officer_b, "Gus")):
             divert.create(factories.divert_payload(**{"person.given_name": given}), actor=officer)
         for held in (mine, theirs):  # a DIVERT referral during each contract: an alert on it
@@ -117,19 +122,21 @@ def facts_may_read(kind: str, record_id: int, viewer: User) -> bool:
     if kind == rules.CHECKPOINT_REFERRAL:
         r = db.session.get(CheckpointReferral, record_id)
         return rules.may_read_checkpoint_referral(who, created_by_id=r.created_by_id, status=r.status,
-                                                  contract_navigator_id=r.contract.navigator_id if r.contract else None)
+                                                  contract_navigator_id=r.contract.navigator_id if r.contract else None,
+                                                  allocated_navigator_id=r.allocated_navigator_id)
     if kind == rules.DIVERT_REFERRAL:
         return rules.may_read_divert_referral(who, created_by_id=db.session.get(DivertReferral, record_id).created_by_id)
     if kind == rules.CONTRACT:
         return rules.may_read_contract(who, navigator_id=db.session.get(Contract, record_id).navigator_id)
     if kind == rules.PERSON:
-        statuses = list(db.session.scalars(sa.select(CheckpointReferral.status)
-                                           .where(CheckpointReferral.person_id == record_id)))
+        queued = db.session.execute(sa.select(CheckpointReferral.status, CheckpointReferral.allocated_navigator_id)
+                                    .where(CheckpointReferral.person_id == record_id)).all()
+        statuses, reserved_for = [row[0] for row in queued], [row[1] for row in queued]
         holders = list(db.session.scalars(sa.select(Contract.navigator_id).where(Contract.person_id == record_id)))
         in_divert = db.session.scalar(sa.select(sa.func.count()).select_from(DivertReferral)
                                       .where(DivertReferral.person_id == record_id))
         return rules.may_read_person(who, referral_statuses=statuses, contract_navigator_ids=holders,
-                                     divert_referrals=in_divert)
+                                     divert_referrals=in_divert, reserved_for=reserved_for)
     if kind == DRAFT:  # a draft is its owner's alone (and none once discarded)
         draft = db.session.get(ReferralDraft, record_id)
         return draft is not None and draft.owner_id == viewer.id

@@ -63,10 +63,14 @@ def test_the_valid_body_is_accepted(app, operation):
 
 # Found when written: a condition's description with NUL (conditions.0.description) was stored on SQLite and a 500
 # on PostgreSQL; fixed by checking free text once, in domain/text.py.
-@pytest.mark.parametrize("operation", sorted(WRITES))
+# Writes that take no text at all (reserving a referral for a navigator: an id and a version) have nothing to test.
+TEXT_WRITES = sorted(operation for operation, schema in WRITES.items() if string_fields(schema, DOCUMENT))
+
+
+@pytest.mark.parametrize("operation", TEXT_WRITES)
 def test_nul_and_over_long_text_in_each_field_is_a_field_error(app, _migrated, operation):
     fields = string_fields(WRITES[operation], DOCUMENT)
-    assert fields, f"{operation} has no string field"  # every write here takes some text
+    assert fields, f"{operation} has no string field"
     world = build_world(app)
     failures, unnamed, answers = [], [], []
     for dotted, schema in sorted(fields.items()):

@@ -17,7 +17,7 @@ from diversion.ids import valid_id
 from diversion.checkpoint.intake import list_views
 from diversion.models import User
 from diversion.pages import PageErrors, date_from_form, date_parts
-from diversion.services import contracts, live_cases, reference, referrals
+from diversion.services import allocation, contracts, live_cases, reference, referrals
 
 bp = Blueprint("casework", __name__)
 WORKERS = (NAVIGATOR, MANAGER, ADMIN)
@@ -32,6 +32,7 @@ def _navigators() -> list[User]:
 @roles_required(*WORKERS)
 def queue():
     page = list_views.sorted_page(referral_rules.AWAITING_NAVIGATOR, "oldest")
+    allocation.with_reserved_navigators(page.rows)  # "Reserved for ..." without a query per referral
     categories = {c.code: c.title for c in reference.categories(include_inactive=True)}
     return render_template("casework/queue.html", referrals=page.rows, categories=categories, today=clock.today(),
                            pagination=list_views.pagination("casework.queue", page))

@@ -1,0 +1,95 @@
+"""The team page (managers, admins): one row per active navigator, ordered by name, 25 to a page, with their open
+contracts, how many are overdue or at high breach risk, and their booked appointments this week; below, the
+high-risk contracts of the navigators on the page. A fixed number of statements per page, whatever the number of
+navigators or contracts: the page of navigators and its total (2), the counts (2), the open contracts with their
+people (1) and their breach risk (services/risk.py, a fixed few)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
+
+from diversion import audit, clock
+from diversion.domain import appointments as appointment_rules
+from diversion.domain import contracts as contract_rules
+from diversion.domain import risk as risk_rules
+from diversion.domain.roles import NAVIGATOR
+from diversion.extensions import db
+from diversion.models import Appointment, Contract, User
+from diversion.services import risk
+
+PER_PAGE = 25
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass
+class NavigatorRow:
+    navigator: User
+    open_contracts: int = 0
+    overdue: int = 0
+    high_risk: int = 0
+    appointments_this_week: int = 0
+
+
+@dataclass
+class TeamPage:
+    rows: list[NavigatorRow]
+    total: int
+    page: int
+    per_page: int
+    high_risk: list[tuple[Contract, risk_rules.Risk]] = field(default_factory=list)
+    week: tuple = ()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def this_week(today) -> tuple[datetime, datetime]:
+    """Monday 00:00 to the next Monday 00:00, UK time, as UTC instants."""
+    monday = today - timedelta(days=today.weekday())
+    start = datetime.combine(monday, time(0), tzinfo=LONDON)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=LONDON)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def team_page(viewer: User, page: int = 1, per_page: int = PER_PAGE) -> TeamPage:
+    today = clock.today()
+    navigators_query = select(User).where(User.role == NAVIGATOR, User.active.is_(True))
+    total = db.session.scalar(select(func.count()).select_from(navigators_query.subquery()))
+    navigators = list(db.session.scalars(navigators_query.order_by(User.name, User.id)
+                                         .offset((page - 1) * per_page).limit(per_page)))
+    rows = {n.id: NavigatorRow(n) for n in navigators}
+    ids = list(rows)
+    start, end = this_week(today)
+    result = TeamPage(list(rows.values()), total, page, per_page, week=(start, end))
+    if not ids:
+        return result
+    for navigator_id, open_count, overdue in db.session.execute(
+            select(Contract.navigator_id, func.count(),
+                   func.sum(case((Contract.deadline < today, 1), else_=0)))
+            .where(Contract.navigator_id.in_(ids), Contract.status == contract_rules.ACTIVE)
+            .group_by(Contract.navigator_id)):
+        rows[navigator_id].open_contracts, rows[navigator_id].overdue = open_count, int(overdue or 0)
+    for navigator_id, booked in db.session.execute(
+            select(Contract.navigator_id, func.count(Appointment.id)).join(Appointment.contract)
+            .where(Contract.navigator_id.in_(ids), Contract.status == contract_rules.ACTIVE,
+                   Appointment.status == appointment_rules.BOOKED,
+                   Appointment.starts_at >= start, Appointment.starts_at < end)
+            .group_by(Contract.navigator_id)):
+        rows[navigator_id].appointments_this_week = booked
+    open_contracts = list(db.session.scalars(
+        select(Contract).where(Contract.navigator_id.in_(ids), Contract.status == contract_rules.ACTIVE)
+        .options(joinedload(Contract.person), joinedload(Contract.referral))
+        .order_by(Contract.deadline, Contract.id)))
+    risks = risk.for_contracts(open_contracts, today)
+    for contract in open_contracts:
+        if risks[contract.id].level == risk_rules.HIGH:
+            rows[contract.navigator_id].high_risk += 1
+            result.high_risk.append((contract, risks[contract.id]))
+    audit.record("contract.list", actor=viewer, object_type="contract",
+                 details={"ids": [c.id for c, _ in result.high_risk], "page": "team"})
+    return result
