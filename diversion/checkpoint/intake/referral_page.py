@@ -126,7 +126,8 @@ def offence_rows(referral, category_title: str, referred_by: str | None) -> list
         _row("Victim", _yes_no(referral.has_victim)),
         _row("Victim wants a restorative approach",
              _yes_no(referral.victim_wishes_restorative) if referral.has_victim else "No victim"),
-        _row("Previous convictions", str(referral.previous_convictions)),
+        _row("Previous convictions", "Not known" if referral.previous_convictions is None
+             else str(referral.previous_convictions)),
         _row("Custody suite", referral.custody_suite),
         _row("Referring officer", referral.referring_officer),
         _row("Recorded by", referred_by),
