@@ -147,11 +147,14 @@ def test_a_breach_is_recorded_with_its_reason(signed_in, make_contract, app):
     contract_id = make_contract(navigator=navigator)
     url = f"/contracts/{contract_id}"
     today = clock.today()
-    response = client.post_form(f"{url}/outcome", {
+    answers = {
         "outcome": "breached", "breach_reason": "withdrew_consent", "outcome_date-day": str(today.day),
         "outcome_date-month": str(today.month), "outcome_date-year": str(today.year),
-        "details": "Said they would rather go to court", "version": str(_contract(app, contract_id).version)},
-        form_page=url)
+        "details": "Said they would rather go to court", "version": str(_contract(app, contract_id).version)}
+    asked = client.post_page(f"{url}/outcome", answers, form_page=url)
+    assert asked.h1.get_text(strip=True) == "Are you sure the contract is breached?"  # nothing recorded yet
+    assert _contract(app, contract_id).status == "active"
+    response = client.post_form(f"{url}/outcome", {**answers, "confirm": "yes"}, form_page=url)
     assert response.status_code == 302
     record = _contract(app, contract_id)
     assert (record.status, record.outcome_reason, record.prosecution_referred) == ("breached", "withdrew_consent", True)

@@ -33,7 +33,7 @@ DECISIONS = {"approve": "Approved by a manager", "refuse": "Refused by a manager
 
 def context(referral, user, *, action: str | None = None, problems: dict | None = None,
             typed_reason: str = "") -> dict:
-    """The template's variables. After a failed approve or refuse, `action` names the form, `problems`
+    """The template's variables. After a failed approve, refuse or decline, `action` names the form, `problems`
     holds its errors and `typed_reason` what the user wrote (shown again)."""
     category = reference.category(referral.offence_category)
     limit = referral.offence_age_limit_months  # the policy in force when the referral was screened
@@ -61,7 +61,8 @@ def context(referral, user, *, action: str | None = None, problems: dict | None 
         "can_decide": can_decide,
         "can_work": user.role in NAVIGATORS and referral.status == rules.AWAITING_NAVIGATOR,
         "errors": errors,
-        "error_links": _links(errors, action, can_decide),
+        "error_links": _links(errors, action, can_decide if action in ("approve", "refuse") else
+                              user.role in NAVIGATORS and referral.status == rules.AWAITING_NAVIGATOR),
         "typed": {action: typed_reason} if action else {},
         "late_entry": late_entry(referral),
     }
