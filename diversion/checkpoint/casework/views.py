@@ -15,6 +15,7 @@ from diversion.errors import Conflict, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.checkpoint.intake import list_views, referral_page
+from diversion.checkpoint.intake import views as intake_views
 from diversion.models import User
 from diversion.pages import PageErrors, date_parts
 from diversion.services import contracts, live_cases, reference, referrals
@@ -48,7 +49,7 @@ def decline(referral_id: int):
         # The GOV.UK error pattern: the summary links to the reason, which shows its own message.
         problems = failure.fields if isinstance(failure, ValidationFailed) else {"reason": [failure.message]}
         page = referral_page.context(referral, current_user, action="decline", problems=problems, typed_reason=reason)
-        return render_template("intake/referral.html", **page), failure.status
+        return render_template("intake/referral.html", **page, **intake_views.page_helpers()), failure.status
     flash("Recorded that the person declined Checkpoint. The case goes on to ordinary prosecution.", "success")
     return redirect(url_for("intake.referral", referral_id=referral.id))
 

@@ -31,7 +31,8 @@ STATUS_TAGS = {
 
 
 @bp.context_processor
-def _helpers():
+def page_helpers():
+    """What the intake pages use (also passed by the navigator's decline view, which shows the referral page)."""
     return {
         "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
         "status_label": lambda status: referral_rules.LABELS.get(status, status),
