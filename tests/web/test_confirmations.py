@@ -119,3 +119,28 @@ def test_a_stale_confirmation_changes_nothing(signed_in, make_contract, app):
                                                "version": "999", "confirm": "yes"}, form_page=url)
     assert "Someone else changed this contract" in page.select_one("#outcome_conflict").get_text()
     assert _contract(app, contract_id)[0] == "active"
+
+
+def test_deactivating_a_user_asks_first_carrying_the_version(signed_in, make_user, app):
+    from diversion.models import User
+    client, _ = signed_in("admin")
+    user = make_user("navigator")
+    url = f"/admin/users/{user.id}"
+    page = client.post_page(f"{url}/deactivate", {"version": str(user.version)}, form_page=url)
+    _is_confirmation(page, f"Are you sure you want to deactivate {user.name}?")
+    assert page.select_one("#cancel")["href"] == url
+    assert _hidden(page) == {"version": str(user.version), "confirm": "yes"}
+    with app.app_context():
+        assert db.session.get(User, user.id).active is True
+
+
+def test_deleting_a_draft_from_a_link_asks_first(signed_in, app):
+    from tests.web.test_intake_support import start_draft
+    from diversion.models import ReferralDraft
+    client, _ = signed_in("custody_officer")
+    draft_id = start_draft(client)
+    page = client.get_page(f"/referrals/new/{draft_id}/discard")
+    _is_confirmation(page, "Are you sure you want to delete this referral without sending it?")
+    assert page.select_one("#cancel")["href"] == f"/referrals/new/{draft_id}/check"
+    with app.app_context():
+        assert db.session.get(ReferralDraft, draft_id) is not None
