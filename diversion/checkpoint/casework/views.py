@@ -65,6 +65,9 @@ def agree(referral_id: int):
     action = form.get("action", "check")
     if request.method == "POST" and action in ("check", "agree"):
         data, slots = forms.contract_data(form, referral.victim_wishes_restorative, problems)
+        unpaid_work = form.get("community-community_kind") == rules.UNPAID_WORK
+        if unpaid_work and form.get("asked") != "hours":  # the follow-up question, on its own page
+            return _hours_page(referral, PageErrors())
         try:
             if problems:
                 raise ValidationFailed(fields=problems)
@@ -76,12 +79,24 @@ def agree(referral_id: int):
             return render_template("casework/agree_check.html", referral=referral, agreement=agreement,
                                    form=form, pathways=rules.PATHWAYS)
         except ValidationFailed as failure:
-            errors = PageErrors(forms.slot_fields({**failure.fields, **problems}, slots), order=AGREE_ORDER,
-                                dates=("start_date",))
+            fields = forms.slot_fields({**failure.fields, **problems}, slots)
+            if unpaid_work and "community.target_hours" in fields:
+                return _hours_page(referral, PageErrors({"community.target_hours": fields["community.target_hours"]}))
+            errors = PageErrors(fields, order=AGREE_ORDER, dates=("start_date",))
         except Conflict as conflict:
             flash(conflict.message, "error")
     return render_template("casework/agree.html", referral=referral, form=form, errors=errors,
                            navigators=_navigators(), pathways=rules.PATHWAYS, start_parts=_start_parts(form))
+
+
+def _hours_page(referral, errors: PageErrors):
+    """How many hours of unpaid work: asked only when unpaid work is the community condition, carrying the
+    contract's other answers (GOV.UK "one thing per page": it works without a script)."""
+    carried = [(k, v) for k, v in request.form.items(multi=True)
+               if k not in ("csrf_token", "action", "asked", "community-target_hours")]
+    return render_template("casework/agree_hours.html", referral=referral, errors=errors, hidden=carried,
+                           hours=request.form.get("community-target_hours", ""), low=rules.MIN_HOURS,
+                           high=rules.MAX_HOURS), 422 if errors else 200
 
 
 AGREE_ORDER = ["start_date", "navigator_id", "conditions", "victim.description", "pathway1.pathway",
