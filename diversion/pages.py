@@ -9,6 +9,8 @@ from datetime import date
 
 from flask import request
 
+from diversion.domain.months import month_number
+
 
 def field_id(dotted: str) -> str:
     return dotted.replace(".", "-")
@@ -46,6 +48,7 @@ def date_from_form(prefix: str, label: str, problems: dict[str, list[str]], name
                    form=None) -> str | None:
     """Read a GOV.UK date input (`<prefix>-day`, `-month`, `-year`) as YYYY-MM-DD for a service.
 
+    The month may be typed as a number or a name ("Feb", "february", "Sept": domain/months.py).
     Missing or non-numeric parts are reported here in the Design System's words; an impossible date
     (30 February) is passed on as YYYY-MM-DD for the service to refuse.
     """
@@ -57,11 +60,13 @@ def date_from_form(prefix: str, label: str, problems: dict[str, list[str]], name
     if missing:
         problems.setdefault(name, []).append(f"{label} must include a {' and '.join(missing)}")
         return ""
-    if not all(value.isascii() and value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
+    month = month_number(parts["month"])  # a number or a name: "2", "Feb", "february", "Sept"
+    if month is None or not all(parts[p].isascii() and parts[p].isdigit() for p in ("day", "year")) \
+            or len(parts["year"]) != 4:
         problems.setdefault(name, []).append(f"{label} must be a real date")
         return ""
-    day, month, year = int(parts["day"]), int(parts["month"]), int(parts["year"])
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    day, year = int(parts["day"]), int(parts["year"])
+    if not 1 <= day <= 31:
         problems.setdefault(name, []).append(f"{label} must be a real date")
         return ""
     return f"{year:04d}-{month:02d}-{day:02d}"

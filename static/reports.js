@@ -1,5 +1,6 @@
 // Draws the dashboard's charts from the tables beside them: the tables are the data, and what a screen
-// reader reads; the charts are hidden from assistive technology.
+// reader reads; each chart is an image named for what it shows, pointing to its table. The axes use the
+// table's own labels ("Jan 2026"), so the chart and the table say the same thing.
 /* global Chart */
 const rows = (selector) => Array.from(document.querySelectorAll(selector))
 
@@ -9,7 +10,7 @@ if (window.Chart && trend.length && document.getElementById('trend-chart')) {
   new Chart(document.getElementById('trend-chart'), {
     type: 'line',
     data: {
-      labels: trend.map((row) => row.dataset.month),
+      labels: trend.map((row) => row.dataset.label),
       datasets: [
         { label: 'Referrals', data: series('referrals'), borderColor: '#1d70b8', backgroundColor: '#1d70b8' },
         { label: 'Started', data: series('started'), borderColor: '#00703c', backgroundColor: '#00703c' },

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from diversion import confirming
 from diversion.access import roles_required
 from diversion.admin.forms import (ChangeRoleForm, CreateUserForm, ResetPasswordForm,
                                    VersionedActionForm)
@@ -113,6 +114,15 @@ def user_role(user_id: int):
 def user_active(user_id: int, action: str):
     user = user_service.get(user_id)
     form = VersionedActionForm()
+    if form.validate_on_submit() and action == "deactivate" and not confirming.confirmed():
+        return confirming.page(confirming.Confirmation(  # deactivating someone signs them out: ask first
+            question=f"Are you sure you want to deactivate {user.name}?", caption=user.email,
+            action=url_for("admin.user_active", user_id=user.id, action="deactivate"),
+            button=f"Yes, deactivate {user.name}", cancel=url_for("admin.user_detail", user_id=user.id),
+            warning=f"{user.name} will be signed out everywhere at once and their API tokens will stop working.",
+            explain=["Their records and audit history are kept. An administrator can reactivate them later, but "
+                     "their tokens stay revoked."],
+            hidden=[("version", form.version.data or "")]))
     if form.validate_on_submit():
         try:
             user_service.set_active(user, action == "reactivate", actor=current_user, version=_version(form))

@@ -62,7 +62,9 @@ SCHEMAS = {
                         "hate_crime": BOOL}, ["category", "description", "offence_date"]),
         "interview": {"type": "string", "enum": list(INTERVIEW_ANSWERS)}, "evidential_test_met": BOOL,
         "flags": obj({k: BOOL for k in ("court_order", "on_bail", "co_accused", "detained_mental_health")}),
-        "has_victim": BOOL, "victim_wishes_restorative": BOOL, "previous_convictions": INT,
+        "has_victim": BOOL, "victim_wishes_restorative": BOOL,
+        "previous_convictions": {"type": "integer", "minimum": 0, "maximum": 999, "nullable": True,
+                                 "description": "Absent or null: not known (kept as null, never taken as 0)"},
         "custody_suite": STRING, "referring_officer": STRING,
         "late_entry_reason": {"type": "string", "minLength": 1, "maxLength": LATE_ENTRY_REASON_MAX,
                               "description": f"Required when the referral date is more than {LATE_ENTRY_DAYS} days "

@@ -32,7 +32,10 @@ ETHNICITIES = {
 NAME_MAX = 100
 # PNC ids look like 2019/0123456A (year, serial, check letter); older ones use a two-digit year.
 PNC_PATTERN = re.compile(r"^(\d{2}|\d{4})/\d{1,7}[A-Z]$")
-POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
+# The shape of a UK postcode once normalised: an outward code (A9, A99, AA9, AA99, A9A, AA9A), one space, an
+# inward code (9AA). ASCII digits only: `\d` would let other scripts' digits through.
+POSTCODE_PATTERN = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) [0-9][A-Z]{2}$")
+POSTCODE_PROBLEM = "Enter a real postcode, like DH1 3HP"
 
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -47,3 +50,11 @@ def normalise_postcode(value: str) -> str:
     """Upper case with one space before the last three characters: 'dh13hp' → 'DH1 3HP'."""
     compact = "".join(value.split()).upper()
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def uk_postcode(value: str) -> str | None:
+    """The postcode as it is written ('dh13hp', ' Dh1 3hp ' → 'DH1 3HP'), or None when it does not have the
+    shape of a UK postcode. The one rule for every place a postcode is entered (a referral's person, a
+    DIVERT person, contact details)."""
+    normalised = normalise_postcode(value)
+    return normalised if POSTCODE_PATTERN.match(normalised) else None

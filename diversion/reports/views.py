@@ -119,11 +119,19 @@ def _csv(what: str, start: date, end: date, group_by: str | None) -> Response:
     return response
 
 
-CHECKPOINT_FIELDS = ("referrals", "eligible", "contracts_started", "completed", "breached", "discontinued",
-                     "completion_rate", "ci95_low", "ci95_high", "median_days_referral_to_contract", "active_now",
-                     "overdue_now", "reliability")
-DIVERT_FIELDS = ("referrals", "repeat_referrals", "contacted", "assessed", "completed", "assessed_rate",
-                 "ci95_low", "ci95_high", "median_days_to_assessment", "reliability")
+# Spreadsheet columns in words (a CSV is read by people): names and titles, not ids and codes.
+CHECKPOINT_FIELDS = ("Referrals", "Eligible", "Contracts started", "Completed", "Breached", "Discontinued",
+                     "Completion rate", "95% interval low", "95% interval high",
+                     "Median days from referral to contract", "Active now", "Overdue now", "Reliability")
+DIVERT_FIELDS = ("Referrals", "Repeat referrals", "Contacted", "Assessed", "Completed", "Assessed rate",
+                 "95% interval low", "95% interval high", "Median days to assessment", "Reliability")
+GROUP_NAMES = {"navigator": "Navigator", "ethnicity": "Ethnic group", "gender": "Gender", "age_band": "Age band",
+               "offence_category": "Offence category", "substance": "Substance", "source": "Where referred from"}
+DISPARITY = {"higher": "Higher than overall", "lower": "Lower than overall", None: "No clear difference"}
+
+
+def _reliability(code):
+    return kpis.RELIABILITY_TEXT.get(code, code) if code else ""
 
 
 def _checkpoint_row(figures: dict) -> list:
@@ -131,31 +139,38 @@ def _checkpoint_row(figures: dict) -> list:
     return [figures["referrals"], figures["eligible"], figures["contracts_started"], figures["ended"]["completed"],
             figures["ended"]["breached"], figures["ended"]["discontinued"], figures["completion_rate"], *interval,
             figures["median_days_referral_to_contract"], figures["active_now"], figures["overdue_now"],
-            figures["reliability"]]
+            _reliability(figures["reliability"])]
+
+
+def _group_name(group: dict, labels: dict) -> str:
+    return group.get("label") or labels.get(group["key"], group["key"])
 
 
 def _rows(what: str, start: date, end: date, group_by: str | None):
     if what == "checkpoint-summary":
-        yield ("from", "to", *CHECKPOINT_FIELDS)
+        yield ("From", "To", *CHECKPOINT_FIELDS)
         yield (start, end, *_checkpoint_row(reports.checkpoint(start, end)))
     elif what == "checkpoint-groups":
         group_by = group_by if group_by in reports.CHECKPOINT_GROUPS else "ethnicity"
         report = reports.checkpoint(start, end, group_by)
-        yield (group_by, *CHECKPOINT_FIELDS, "disparity")
+        labels = _labels(group_by)
+        yield (GROUP_NAMES[group_by], *CHECKPOINT_FIELDS, "Compared with overall")
         for group in report["groups"]:
-            yield (group["key"], *_checkpoint_row(group), group["disparity"])
+            yield (_group_name(group, labels), *_checkpoint_row(group), DISPARITY.get(group["disparity"]))
     elif what == "checkpoint-monthly":
-        yield ("month", "referrals", "started", "completed", "breached", "discontinued")
-        for month in reports.monthly_checkpoint(start, end):
-            yield tuple(month.values())
+        yield ("Month", "Referrals", "Started", "Completed", "Breached", "Discontinued")
+        for month in reports.monthly_checkpoint(start, end):  # "Jan 2026", as the dashboard's table says
+            yield (f"{date.fromisoformat(month['month'] + '-01'):%b %Y}", *list(month.values())[1:])
     elif what == "divert-groups":
         group_by = group_by if group_by in reports.DIVERT_GROUPS else "substance"
         report = reports.divert(start, end, group_by)
-        yield (group_by, *DIVERT_FIELDS, "disparity")
+        labels = _labels(group_by)
+        yield (GROUP_NAMES[group_by], *DIVERT_FIELDS, "Compared with overall")
         for g in report["groups"]:
             interval = g["assessed_rate_ci95"] or [None, None]
-            yield (g["key"], g["referrals"], g["repeat_referrals"], g["contacted"], g["assessed"], g["completed"],
-                   g["assessed_rate"], *interval, g["median_days_to_assessment"], g["reliability"], g["disparity"])
+            yield (_group_name(g, labels), g["referrals"], g["repeat_referrals"], g["contacted"], g["assessed"],
+                   g["completed"], g["assessed_rate"], *interval, g["median_days_to_assessment"],
+                   _reliability(g["reliability"]), DISPARITY.get(g["disparity"]))
     elif what == "checkpoint-cases":
         yield reports.CASE_COLUMNS
         yield from reports.case_rows(start, end)

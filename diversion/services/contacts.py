@@ -26,9 +26,11 @@ def parse_contact(body: dict, problems: Problems, prefix: str = "") -> dict:
             values[key] = parse.text(body, key, problems, name=prefix + key, required=False,
                                      max_length=LIMITS[key], label=LABELS[key])
     if values.get("postcode"):
-        values["postcode"] = rules.normalise_postcode(values["postcode"])
-        if not rules.POSTCODE_PATTERN.match(values["postcode"]):
-            problems.add(prefix + "postcode", "Enter a real postcode, like DH1 3HP")
+        postcode = rules.uk_postcode(values["postcode"])
+        if postcode is None:
+            problems.add(prefix + "postcode", rules.POSTCODE_PROBLEM)
+        else:
+            values["postcode"] = postcode
     if values.get("email") and not rules.EMAIL_PATTERN.match(values["email"]):
         problems.add(prefix + "email", "Enter an email address like name@example.com")
     if values.get("phone") and not rules.PHONE_PATTERN.match(values["phone"]):

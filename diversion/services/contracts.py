@@ -185,18 +185,7 @@ def record_progress(contract: Contract, condition_id: object, data: dict, *, act
 
 
 def set_condition_status(contract: Contract, condition_id: object, data: dict, *, actor: User) -> Contract:
-    condition = _condition(contract, condition_id)
-    problems = Problems()
-    version = writes.version(data, problems)
-    problem = rules.condition_status_problem(
-        condition.type, data.get("status"), contract.status, community_kind=condition.community_kind,
-        target_hours=condition.target_hours, hours_done=condition.hours_done)
-    if problem and problem[0] == "field":
-        problems.add("status", problem[1])
-    problems.raise_if_any()
-    writes.check(contract, version, "contract")
-    if problem:
-        raise Conflict(problem[1], fields={"conditions": [str(condition.id)]})
+    condition = check_condition_status(contract, condition_id, data)
     condition.status = data["status"]
     _mark(condition, actor)
     contract.updated_at = clock.now()
@@ -212,7 +201,52 @@ def _mark(condition: Condition, actor: User) -> None:
     condition.status_changed_by_id = actor.id
 
 
+def check_condition_status(contract: Contract, condition_id: object, data: dict) -> Condition:
+    """The condition, if `data` may set its status (a preview that saves nothing: the confirmation page asks
+    first); raises as set_condition_status would."""
+    condition = _condition(contract, condition_id)
+    problems = Problems()
+    version = writes.version(data, problems)
+    problem = rules.condition_status_problem(
+        condition.type, data.get("status"), contract.status, community_kind=condition.community_kind,
+        target_hours=condition.target_hours, hours_done=condition.hours_done)
+    if problem and problem[0] == "field":
+        problems.add("status", problem[1])
+    problems.raise_if_any()
+    writes.check(contract, version, "contract")
+    if problem:
+        raise Conflict(problem[1], fields={"conditions": [str(condition.id)]})
+    return condition
+
+
 def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
+    on, reason, details = check_outcome(contract, data)
+    outcome = data["outcome"]
+    contract.status = outcome
+    contract.outcome_date = on
+    contract.outcome_reason = reason if outcome != rules.COMPLETED else None
+    contract.outcome_details = details
+    contract.outcome_recorded_by_id = actor.id
+    contract.outcome_recorded_at = clock.now()
+    offending = next(c for c in contract.conditions if c.type == rules.OFFENDING)
+    if outcome == rules.COMPLETED:
+        offending.status = rules.MET
+        _mark(offending, actor)
+    elif outcome == rules.BREACHED:
+        contract.prosecution_referred = True
+        if reason == "reoffended":
+            offending.status = rules.FAILED
+            _mark(offending, actor)
+    live_cases.resolve_on_outcome(contract, outcome, actor)
+    writes.flush("contract")
+    audit.record(f"contract.{outcome}", actor=actor, object_type="contract", object_id=contract.id,
+                 justification=details, details={"reason": contract.outcome_reason})
+    return contract
+
+
+def check_outcome(contract: Contract, data: dict) -> tuple:
+    """(date, reason, details) if the outcome may be recorded (a preview that saves nothing: the confirmation
+    page asks first); raises as record_outcome would."""
     today = clock.today()
     problems = Problems()
     on = parse.iso_date(data, "date", problems, label="the date of the outcome", today=None, not_future=False)
@@ -235,27 +269,7 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
     writes.check(contract, version, "contract")
     if check.conflict:
         raise Conflict(check.conflict, fields=check.conflict_fields)
-    outcome = data["outcome"]
-    contract.status = outcome
-    contract.outcome_date = on
-    contract.outcome_reason = reason if outcome != rules.COMPLETED else None
-    contract.outcome_details = details
-    contract.outcome_recorded_by_id = actor.id
-    contract.outcome_recorded_at = clock.now()
-    offending = next(c for c in contract.conditions if c.type == rules.OFFENDING)
-    if outcome == rules.COMPLETED:
-        offending.status = rules.MET
-        _mark(offending, actor)
-    elif outcome == rules.BREACHED:
-        contract.prosecution_referred = True
-        if reason == "reoffended":
-            offending.status = rules.FAILED
-            _mark(offending, actor)
-    live_cases.resolve_on_outcome(contract, outcome, actor)
-    writes.flush("contract")
-    audit.record(f"contract.{outcome}", actor=actor, object_type="contract", object_id=contract.id,
-                 justification=details, details={"reason": contract.outcome_reason})
-    return contract
+    return on, reason, details
 
 
 def _contract_query(user: User, *, status: str | None = None, due_within_days: int | None = None,

@@ -58,7 +58,7 @@ def _parse(data: dict, today) -> tuple[dict, dict, Problems]:
         "has_victim": parse.boolean(data, "has_victim", problems, label="whether there is a victim"),
         "victim_wishes_restorative": parse.boolean(data, "victim_wishes_restorative", problems, required=False),
         "previous_convictions": parse.integer(data, "previous_convictions", problems, required=False, minimum=0,
-                                              maximum=999, default=0, label="the number of previous convictions"),
+                                              maximum=999, label="the number of previous convictions"),  # None: not known
         "custody_suite": parse.text(data, "custody_suite", problems, required=False, max_length=120),
         "referring_officer": parse.text(data, "referring_officer", problems, required=False, max_length=120),
     }

@@ -271,25 +271,42 @@ def monthly_checkpoint(start: date, end: date) -> list[dict]:
     return list(months.values())
 
 
-CASE_COLUMNS = ("contract_id", "referral_id", "person_id", "referral_date", "start_date", "deadline", "status",
-                "outcome_date", "outcome_reason", "offence_category", "gender", "ethnicity", "age_band",
-                "navigator_id")
+CASE_COLUMNS = ("Reference", "Person number", "Referral date", "Start date", "Deadline", "Status",
+                "Outcome date", "Outcome reason", "Offence category", "Gender", "Ethnic group", "Age band",
+                "Navigator")
 
 
-def case_rows(start: date, end: date):
+def case_rows(start: date, end: date, today: date | None = None):
     """Contracts started in the period, one row each, streamed from the database in batches (memory stays
-    flat however many rows). No names: the export carries only what analysis needs."""
+    flat however many rows). What a reader of the spreadsheet understands: the reference people quote (a
+    contract is known by its referral's),
+    statuses, reasons, categories and groups in words, the navigator's name. No names of people: the
+    export carries only what analysis needs (a person's number links their contracts)."""
+    from diversion.domain import contracts as contract_rules
+    from diversion.domain import people as people_rules
+    from diversion.services import reference
+
+    today = today or clock.today()
+    titles = {c.code: c.title for c in reference.categories(include_inactive=True)}
+    reasons = {**contract_rules.DISCONTINUE_EXAMPLES, **contract_rules.BREACH_REASONS}
+    bands = dict(zip(kpis.AGE_BANDS, kpis.AGE_BAND_LABELS))
     band = age_band(Person.date_of_birth, CheckpointReferral.referral_date, kpis.AGE_BANDS, kpis.BAND_LOWER_BOUNDS)
-    query = (sa.select(Contract.id, Contract.referral_id, Contract.person_id, CheckpointReferral.referral_date,
-                       Contract.start_date, Contract.deadline, Contract.status, Contract.outcome_date,
-                       Contract.outcome_reason, CheckpointReferral.offence_category, Person.gender, Person.ethnicity,
-                       band, Contract.navigator_id)
+    query = (sa.select(CheckpointReferral.reference, Contract.person_id,
+                       CheckpointReferral.referral_date, Contract.start_date, Contract.deadline, Contract.status,
+                       Contract.outcome_date, Contract.outcome_reason, CheckpointReferral.offence_category,
+                       Person.gender, Person.ethnicity, band, User.name)
              .join(CheckpointReferral, Contract.referral_id == CheckpointReferral.id)
              .join(Person, Contract.person_id == Person.id)
+             .outerjoin(User, Contract.navigator_id == User.id)
              .where(Contract.start_date.between(start, end)).order_by(Contract.id)
              .execution_options(yield_per=1000))
-    for row in db.session.execute(query):
-        yield tuple(row)
+    for (reference_number, person, referred, started, deadline, status, ended, reason, category, gender,
+         ethnicity, age, navigator) in db.session.execute(query):
+        shown = contract_rules.status_on(status, deadline, today)
+        yield (reference_number, person, referred, started, deadline, contract_rules.STATUS_LABELS.get(shown, shown),
+               ended, reasons.get(reason, reason), titles.get(category, category),
+               people_rules.GENDERS.get(gender, gender), people_rules.ETHNICITIES.get(ethnicity, ethnicity),
+               bands.get(age, age), navigator)
 
 
 EXPORTS = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from diversion import confirming
 from diversion.access import roles_required, signed_in
 from diversion.domain.roles import ADMIN
 from diversion.errors import Conflict, ValidationFailed
@@ -53,6 +54,8 @@ def renew(token_id: int):
 @signed_in
 def revoke(token_id: int):
     token = tokens.load(token_id, current_user)
+    if not confirming.confirmed():
+        return _confirm_revoke(token, "tokens.revoke", "tokens.mine")
     return _act(lambda: tokens.revoke(token, _versioned(), actor=current_user),
                 f"Token “{token.name}” revoked.", None, "tokens.mine")
 
@@ -67,8 +70,20 @@ def everyone():
 @roles_required(ADMIN)
 def revoke_any(token_id: int):
     token = tokens.load(token_id, current_user, anyone_s=True)
+    if not confirming.confirmed():
+        return _confirm_revoke(token, "tokens.revoke_any", "tokens.everyone")
     return _act(lambda: tokens.revoke(token, _versioned(), actor=current_user),
                 f"Token “{token.name}” revoked.", None, "tokens.everyone")
+
+
+def _confirm_revoke(token, endpoint: str, back: str):
+    """Revoking ends a token for good: ask first (the systems using it stop working)."""
+    return confirming.page(confirming.Confirmation(
+        question=f"Are you sure you want to revoke the token “{token.name}”?",
+        action=url_for(endpoint, token_id=token.id), button="Yes, revoke it", cancel=url_for(back),
+        warning="A revoked token cannot be used again: any system using it stops working at once.",
+        explain=["To carry on, issue a new token and give it to the system."],
+        hidden=[("version", request.form.get("version", ""))]))
 
 
 def _versioned() -> dict:

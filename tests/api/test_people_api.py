@@ -247,3 +247,19 @@ def test_a_name_that_unfolds_past_any_sensible_length_is_a_field_error_never_a_5
     refused = api.call("custody_officer", "POST", "/api/v1/checkpoint/referrals",
                        referral_payload(**{"person.family_name": "ﷺ" * 100}), 422)  # each unfolds into 18 letters
     assert list(refused["error"]["fields"]) == ["person.family_name"]
+
+
+def test_a_contact_postcode_is_written_the_uk_way_and_checked_by_the_same_rule(api):
+    """Issue 10, item 7: one rule (domain/people.uk_postcode) for every place a postcode is entered."""
+    referral = api.refer(**LUKASZ)
+    api.contract(referral)
+    person_id = referral["person"]["id"]
+    record = api.call("navigator", "GET", f"/api/v1/people/{person_id}")
+    changed = api.call("navigator", "POST", f"/api/v1/people/{person_id}/contact",
+                       {"postcode": "dh13hp", "version": record["version"]})
+    assert changed["postcode"] == "DH1 3HP"
+    bad = api.call("navigator", "POST", f"/api/v1/people/{person_id}/contact",
+                   {"postcode": "DH١ 3HP", "version": changed["version"]}, 422)
+    assert list(bad["error"]["fields"]) == ["postcode"]
+    divert = api.refer("divert", **{"person.postcode": "sw1a1aa"})
+    assert divert["person"]["postcode"] == "SW1A 1AA"

@@ -52,10 +52,12 @@ def test_refer_agree_work_and_end_a_contract_by_keyboard(watched):
     kb.pick("#pathway1-pathway", "Alcohol")
     kb.type("#pathway1-description", "Attend four sessions with the alcohol service")
     kb.check("input[name=community-community_kind][value=unpaid_work]")
-    kb.type("#community-target_hours", "24")
     kb.type("#community-description", "Volunteer at the food bank")
     kb.check("#participant_consent")
     kb.check("#warning_given")
+    kb.press("Continue")
+    assert page.locator("h1").inner_text() == "How many hours of unpaid work?"  # asked only for unpaid work
+    kb.type("#community-target_hours", "24")
     kb.press("Continue")
     assert page.locator("h1").inner_text() == "Check the contract before you agree it"
     watched.screenshot("journey-contract-check")
@@ -78,10 +80,13 @@ def test_refer_agree_work_and_end_a_contract_by_keyboard(watched):
     assert "6 of 24 hours done" in page.locator("main").inner_text()
 
     kb.check("input[name=outcome][value=breached]")
-    kb.check("input[name=breach_reason][value=withdrew_consent]")
     kb.date("outcome_date", today)
     kb.type("#details", "Withdrew consent at the second meeting and asked to go to court.")
-    kb.press("Record outcome")
+    kb.press("Continue")
+    kb.check("input[name=breach_reason][value=withdrew_consent]")  # asked only for a breach
+    kb.press("Continue")
+    assert page.locator("h1").inner_text() == "Are you sure the contract is breached?"
+    kb.press("Yes, record that it is breached")
     assert "referred for prosecution" in page.locator("main").inner_text()
     assert page.locator("h1 .govuk-tag").inner_text() == "Breached"
     watched.screenshot("journey-contract-breached")

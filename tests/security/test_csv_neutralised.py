@@ -78,7 +78,7 @@ def test_a_stored_reason_that_is_a_formula_is_neutralised_in_every_export(signed
         db.session.commit()
     client, _ = signed_in("manager")
     rows = _export(client, "checkpoint-cases")
-    reason = rows[1][rows[0].index("outcome_reason")]
+    reason = rows[1][rows[0].index("Outcome reason")]
     assert reason == "'" + ATTACKS[0]
     for what in ("checkpoint-summary", "checkpoint-groups", "checkpoint-monthly", "divert-groups", "checkpoint-cases"):
         cells = [cell for row in _export(client, what) for cell in row]
@@ -142,9 +142,9 @@ def test_the_contract_page_refuses_a_discontinue_reason_that_is_not_one_of_its_c
     page = client.post_page(f"{url}/outcome", {
         "outcome": "discontinued", "discontinue_reason": ATTACKS[0], "outcome_date-day": str(today.day),
         "outcome_date-month": str(today.month), "outcome_date-year": str(today.year), "version": str(version)},
-        form_page=url)  # the contract page answers its forms' errors in place
+        form_page=url, expected_status=422)  # the reason is asked, and its error shown, on its own page
     assert page.select_one("#discontinue_reason-error") is not None
-    values = {radio["value"] for radio in client.get_page(url).select("input[name=discontinue_reason]")}
+    values = {radio["value"] for radio in page.select("input[name=discontinue_reason]")}
     assert values == set(rules.DISCONTINUE_EXAMPLES) and all(rules.is_reason_code(v) for v in values)
     with app.app_context():
         assert db.session.get(Contract, contract_id).status == "active"

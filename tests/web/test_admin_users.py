@@ -75,7 +75,11 @@ def test_deactivating_a_user_ends_their_sessions_and_sign_in(signed_in, make_use
     their_browser = app.test_client()
     their_browser.sign_in_as(user)
     assert their_browser.get("/").status_code == 200
-    client.post_form(f"/admin/users/{user.id}/deactivate", {"version": user.version},
+    asked = client.post_page(f"/admin/users/{user.id}/deactivate", {"version": user.version},
+                             form_page=f"/admin/users/{user.id}")
+    assert asked.h1.get_text(strip=True) == f"Are you sure you want to deactivate {user.name}?"
+    assert _user(app, user.email).active is True  # nothing changes until it is confirmed
+    client.post_form(f"/admin/users/{user.id}/deactivate", {"version": user.version, "confirm": "yes"},
                      form_page=f"/admin/users/{user.id}")
     assert _user(app, user.email).active is False
     assert their_browser.get("/").status_code == 302
@@ -85,7 +89,7 @@ def test_deactivating_a_user_ends_their_sessions_and_sign_in(signed_in, make_use
 
 def test_an_admin_cannot_deactivate_themselves(signed_in, app):
     client, admin = signed_in("admin")
-    response = client.post_form(f"/admin/users/{admin.id}/deactivate", {"version": admin.version},
+    response = client.post_form(f"/admin/users/{admin.id}/deactivate", {"version": admin.version, "confirm": "yes"},
                                 form_page="/admin/users")
     assert response.status_code == 302
     assert _user(app, admin.email).active is True
@@ -126,7 +130,7 @@ def test_an_admin_change_that_does_not_say_which_version_it_saw_changes_nothing(
     user = make_user("navigator")
     for path, fields in ((f"/admin/users/{user.id}/role", {"role": "manager"}),
                          (f"/admin/users/{user.id}/password", {"password": "Harbour-kestrel-velvet-52"}),
-                         (f"/admin/users/{user.id}/deactivate", {}),
+                         (f"/admin/users/{user.id}/deactivate", {"confirm": "yes"}),
                          (f"/admin/users/{user.id}/two-step/reset", {})):
         response = client.post_form(path, fields, form_page=f"/admin/users/{user.id}")
         assert response.status_code == 302, path

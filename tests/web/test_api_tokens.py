@@ -115,7 +115,11 @@ def test_an_administrator_sees_and_revokes_anyones_token_and_others_cannot(signe
     admin = app.test_client()
     admin.sign_in_as(make_user("admin"))
     assert "Custody system" in admin.get_page("/admin/tokens").get_text()
-    admin.post_form(f"/admin/tokens/{token.id}/revoke", {"version": token.version}, form_page="/admin/tokens")
+    asked = admin.post_page(f"/admin/tokens/{token.id}/revoke", {"version": token.version}, form_page="/admin/tokens")
+    assert asked.h1.get_text(strip=True) == "Are you sure you want to revoke the token “Custody system”?"
+    assert app.test_client().get("/api/v1/me", headers=bearer(secret)).status_code == 200  # not yet
+    admin.post_form(f"/admin/tokens/{token.id}/revoke", {"version": token.version, "confirm": "yes"},
+                    form_page="/admin/tokens")
     assert app.test_client().get("/api/v1/me", headers=bearer(secret)).status_code == 401
     assert "Revoked" in admin.get_page("/admin/tokens").get_text()
 

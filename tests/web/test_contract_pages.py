@@ -27,7 +27,7 @@ def _agree_form(**overrides):
             "pathway1-pathway": "alcohol", "pathway1-description": "Attend the alcohol service",
             "community-community_kind": "unpaid_work", "community-target_hours": "20",
             "community-description": "Food bank", "participant_consent": "yes", "warning_given": "yes",
-            "action": "check"}
+            "action": "check", "asked": "hours"}  # the hours are asked on a page of their own (see below)
     form.update(overrides)
     return form
 
@@ -45,7 +45,7 @@ def test_the_deadline_is_shown_before_the_contract_is_saved(signed_in, make_refe
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Contract)) == 0
     hidden = {i["name"]: i["value"] for i in page.select("form input[type=hidden]") if i["name"] != "csrf_token"}
-    response = client.post_form(url, dict(hidden, action="agree"))
+    response = client.post_form(url, dict(hidden, action="agree"))  # noqa: the check page carries every answer
     assert response.status_code == 302 and "/contracts/" in response.location
     page = client.get_page(response.location)
     assert "Contract agreed" in page.get_text()
@@ -58,11 +58,16 @@ def test_bad_contract_input_is_reported_on_each_field_and_kept(signed_in, make_r
     client, _ = signed_in("navigator")
     page = client.post_page(f"/referrals/{referral_id}/contract", _agree_form(**{
         "start_date-day": "30", "start_date-month": "2", "start_date-year": "2026",
-        "community-target_hours": "-2", "participant_consent": "", "victim-description": ""}))
+        "community-target_hours": "-2", "participant_consent": "", "victim-description": ""}), expected_status=422)
+    # The hours are asked again on their own page first, with the service's error on them.
+    assert [a["href"] for a in page.select(".govuk-error-summary a")] == ["#community-target_hours"]
+    assert page.select_one("#community-target_hours")["value"] == "-2"
+    page = client.post_page(f"/referrals/{referral_id}/contract", _agree_form(**{
+        "start_date-day": "30", "start_date-month": "2", "start_date-year": "2026",
+        "community-target_hours": "20", "participant_consent": "", "victim-description": ""}))
     links = [a["href"] for a in page.select(".govuk-error-summary a")]
     assert links[:1] == ["#start_date-day"]
-    assert {"#victim-description", "#community-target_hours", "#participant_consent"} <= set(links)
-    assert page.select_one("#community-target_hours")["value"] == "-2"
+    assert {"#victim-description", "#participant_consent"} <= set(links)
     assert page.select_one("#pathway1-description").get_text() == "Attend the alcohol service"
     assert page.title.get_text().startswith("Error: ")
 
@@ -150,11 +155,14 @@ def test_a_breach_is_recorded_with_its_reason(signed_in, make_contract, app):
     contract_id = make_contract(navigator=navigator)
     url = f"/contracts/{contract_id}"
     today = clock.today()
-    response = client.post_form(f"{url}/outcome", {
+    answers = {
         "outcome": "breached", "breach_reason": "withdrew_consent", "outcome_date-day": str(today.day),
         "outcome_date-month": str(today.month), "outcome_date-year": str(today.year),
-        "details": "Said they would rather go to court", "version": str(_contract(app, contract_id).version)},
-        form_page=url)
+        "details": "Said they would rather go to court", "version": str(_contract(app, contract_id).version)}
+    asked = client.post_page(f"{url}/outcome", answers, form_page=url)
+    assert asked.h1.get_text(strip=True) == "Are you sure the contract is breached?"  # nothing recorded yet
+    assert _contract(app, contract_id).status == "active"
+    response = client.post_form(f"{url}/outcome", {**answers, "confirm": "yes"}, form_page=url)
     assert response.status_code == 302
     record = _contract(app, contract_id)
     assert (record.status, record.outcome_reason, record.prosecution_referred) == ("breached", "withdrew_consent", True)

@@ -238,14 +238,16 @@ def test_change_links_go_back_to_the_page_and_return_to_check_answers(signed_in)
     assert response.location == f"/referrals/new/{draft_id}/check"
 
 
-def test_an_unanswered_victim_question_is_dropped_when_there_is_no_victim(signed_in, app):
+def test_no_victim_with_a_restorative_approach_is_refused_not_dropped(signed_in, app):
+    # Issue 10, item 7: the combination is an error on the restorative question (tests/web/test_answers_as_typed.py).
     client, _ = signed_in("custody_officer")
     draft_id = start_draft(client)
-    answers = eligible_answers(victim={"has_victim": "no", "victim_wishes_restorative": "yes"})
+    answers = eligible_answers(victim={"has_victim": "no", "victim_wishes_restorative": "no"})
     answer_every_page(client, draft_id, answers)
-    assert _draft_data(app, draft_id)["victim_wishes_restorative"] is None
     check = client.get_page(f"/referrals/new/{draft_id}/check")
     assert "Victim wants a restorative approach" not in check.get_text()
+    client.post_page(f"/referrals/new/{draft_id}/victim", {"has_victim": "no", "victim_wishes_restorative": "yes"},
+                     expected_status=422)
 
 
 def test_an_ineligible_referral_is_recorded_with_every_reason(signed_in, app):
@@ -295,7 +297,11 @@ def test_a_draft_can_be_deleted_without_sending_it(signed_in, app):
     client, _ = signed_in("custody_officer")
     draft_id = start_draft(client)
     answer_every_page(client, draft_id, {"person": eligible_answers()["person"]})
-    response = client.post_form(f"/referrals/new/{draft_id}/discard", form_page=f"/referrals/new/{draft_id}/check")
+    asked = client.post_page(f"/referrals/new/{draft_id}/discard", form_page=f"/referrals/new/{draft_id}/check")
+    assert asked.h1.get_text(strip=True) == "Are you sure you want to delete this referral without sending it?"
+    assert _draft_data(app, draft_id) is not None  # nothing deleted until it is confirmed
+    response = client.post_form(f"/referrals/new/{draft_id}/discard", {"confirm": "yes"},
+                                form_page=f"/referrals/new/{draft_id}/check")
     assert response.location == "/referrals/new"
     assert _draft_data(app, draft_id) is None and _referral_count(app) == 0
 

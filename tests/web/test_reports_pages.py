@@ -35,7 +35,7 @@ def test_an_export_asks_for_a_purpose_records_the_disclosure_and_streams_csv(sig
     response = client.post_form(url, {"purpose": "Quarterly board figures for the PCC"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0][:3] == ["contract_id", "referral_id", "person_id"] and len(rows) == 2
+    assert rows[0][:2] == ["Reference", "Person number"] and len(rows) == 2
     assert "Chloé" not in response.get_data(as_text=True)  # no names in the case export
     with app.app_context():
         event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "report.export"))
@@ -46,3 +46,59 @@ def test_an_export_asks_for_a_purpose_records_the_disclosure_and_streams_csv(sig
 def test_navigators_cannot_see_reports(signed_in):
     client, _ = signed_in("navigator")
     client.get_page("/reports/", expected_status=403)
+
+
+def _export_rows(client, what, group=None):
+    response = client.post_form(f"/reports/export/{what}?period=last_12_months",
+                                {"purpose": "Board figures", **({"group": group} if group else {})})
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_the_case_export_gives_names_and_titles_not_ids_and_codes(signed_in, make_contract, make_user, app):
+    """Issue 10, item 7: references, the navigator's name, the offence category's title, statuses and groups in
+    words; the person's number stays (no names of people)."""
+    from diversion.models import Contract
+    navigator = make_user("navigator", name="Priya Navigator")
+    contract_id = make_contract(navigator=navigator)
+    with app.app_context():
+        contract = db.session.get(Contract, contract_id)
+        contract.status, contract.outcome_reason = "breached", "withdrew_consent"
+        contract.outcome_date = contract.start_date
+        db.session.commit()
+        reference = contract.referral.reference
+    client, _ = signed_in("manager")
+    header, row = _export_rows(client, "checkpoint-cases")
+    record = dict(zip(header, row))
+    assert record["Reference"] == reference
+    assert record["Navigator"] == "Priya Navigator"
+    assert record["Offence category"] == "Theft (including shoplifting)"
+    assert record["Status"] == "Breached" and record["Outcome reason"] == "Withdrew consent"
+    assert record["Gender"] == "Female" and record["Ethnic group"] == "Mixed or multiple: White and Black African"
+    assert "Chloé" not in ",".join(row)
+
+
+def test_group_and_monthly_exports_use_the_dashboards_words(signed_in, make_contract, make_user):
+    make_contract(navigator=make_user("navigator", name="Priya Navigator"))
+    client, _ = signed_in("manager")
+    rows = _export_rows(client, "checkpoint-groups", "navigator")
+    assert rows[0][0] == "Navigator" and rows[1][0] == "Priya Navigator"
+    rows = _export_rows(client, "checkpoint-groups", "ethnicity")
+    assert rows[1][0] == "Mixed or multiple: White and Black African"
+    page = client.get_page("/reports/?period=last_12_months")
+    months = [th.get_text(strip=True) for th in page.select("#trend-table tbody th")]
+    assert [r[0] for r in _export_rows(client, "checkpoint-monthly")[1:]] == months
+
+
+def test_each_chart_is_named_and_points_to_its_table_whose_month_labels_it_uses(signed_in, make_contract):
+    make_contract()
+    client, _ = signed_in("manager")
+    page = client.get_page("/reports/?period=last_12_months")
+    for chart, table in (("trend-chart", "trend-table"), ("funnel-chart", "funnel-table")):
+        canvas = page.select_one(f"canvas#{chart}")
+        assert canvas["role"] == "img" and canvas["aria-label"]
+        assert canvas.find_parent(attrs={"aria-hidden": "true"}) is None
+        caption = page.select_one(f"#{canvas['aria-describedby']}")
+        assert caption.find_parent("table")["id"] == table
+    for row in page.select("#trend-table tbody tr"):
+        assert row["data-label"] == row.th.get_text(strip=True)  # the chart's axis labels (static/reports.js)

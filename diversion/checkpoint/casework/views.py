@@ -5,16 +5,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from diversion import clock
+from diversion import clock, confirming
 from diversion.access import roles_required
-from diversion.checkpoint.casework import forms
+from diversion.checkpoint.casework import forms, outcome_pages
 from diversion.domain import contracts as rules
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
 from diversion.errors import Conflict, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
-from diversion.checkpoint.intake import list_views
+from diversion.checkpoint.intake import list_views, referral_page
+from diversion.checkpoint.intake import views as intake_views
 from diversion.models import User
 from diversion.pages import PageErrors, date_from_form, date_parts
 from diversion.services import allocation, contracts, live_cases, reference, referrals
@@ -42,14 +43,15 @@ def queue():
 @roles_required(NAVIGATOR, ADMIN)
 def decline(referral_id: int):
     referral = referrals.load(referral_id, current_user, action="decline")
+    reason = request.form.get("reason", "")
     try:
-        referrals.decline(referral, reason=request.form.get("reason"),
-                          version=forms.version(request.form), actor=current_user)
+        referrals.decline(referral, reason=reason, version=forms.version(request.form), actor=current_user)
     except (ValidationFailed, Conflict) as failure:
-        message = failure.fields.get("reason", [failure.message])[0] if failure.fields else failure.message
-        flash(f"The referral was not declined: {message}", "error")
-    else:
-        flash("Recorded that the person declined Checkpoint. The case goes on to ordinary prosecution.", "success")
+        # The GOV.UK error pattern: the summary links to the reason, which shows its own message.
+        problems = failure.fields if isinstance(failure, ValidationFailed) else {"reason": [failure.message]}
+        page = referral_page.context(referral, current_user, action="decline", problems=problems, typed_reason=reason)
+        return render_template("intake/referral.html", **page, **intake_views.page_helpers()), failure.status
+    flash("Recorded that the person declined Checkpoint. The case goes on to ordinary prosecution.", "success")
     return redirect(url_for("intake.referral", referral_id=referral.id))
 
 
@@ -64,6 +66,9 @@ def agree(referral_id: int):
     action = form.get("action", "check")
     if request.method == "POST" and action in ("check", "agree"):
         data, slots = forms.contract_data(form, referral.victim_wishes_restorative, problems)
+        unpaid_work = form.get("community-community_kind") == rules.UNPAID_WORK
+        if unpaid_work and form.get("asked") != "hours":  # the follow-up question, on its own page
+            return _hours_page(referral, PageErrors())
         try:
             if problems:
                 raise ValidationFailed(fields=problems)
@@ -75,12 +80,24 @@ def agree(referral_id: int):
             return render_template("casework/agree_check.html", referral=referral, agreement=agreement,
                                    form=form, pathways=rules.PATHWAYS)
         except ValidationFailed as failure:
-            errors = PageErrors(forms.slot_fields({**failure.fields, **problems}, slots), order=AGREE_ORDER,
-                                dates=("start_date",))
+            fields = forms.slot_fields({**failure.fields, **problems}, slots)
+            if unpaid_work and "community.target_hours" in fields:
+                return _hours_page(referral, PageErrors({"community.target_hours": fields["community.target_hours"]}))
+            errors = PageErrors(fields, order=AGREE_ORDER, dates=("start_date",))
         except Conflict as conflict:
             flash(conflict.message, "error")
     return render_template("casework/agree.html", referral=referral, form=form, errors=errors,
                            navigators=_navigators(), pathways=rules.PATHWAYS, start_parts=_start_parts(form))
+
+
+def _hours_page(referral, errors: PageErrors):
+    """How many hours of unpaid work: asked only when unpaid work is the community condition, carrying the
+    contract's other answers (GOV.UK "one thing per page": it works without a script)."""
+    carried = [(k, v) for k, v in request.form.items(multi=True)
+               if k not in ("csrf_token", "action", "asked", "community-target_hours")]
+    return render_template("casework/agree_hours.html", referral=referral, errors=errors, hidden=carried,
+                           hours=request.form.get("community-target_hours", ""), low=rules.MIN_HOURS,
+                           high=rules.MAX_HOURS), 422 if errors else 200
 
 
 AGREE_ORDER = ["start_date", "navigator_id", "conditions", "victim.description", "pathway1.pathway",
@@ -159,6 +176,8 @@ def _act(contract_id: int, form_name: str, act, order: list[str], rename: dict |
             fields[f"{form_name}_conflict"] = [conflict.message + " Not yet met: " + ", ".join(
                 c.description for c in record.conditions if str(c.id) in conflict.fields["conditions"])]
         return _contract_page(contract_id, PageErrors(fields), request.form, open_form=form_name)
+    if not isinstance(message, str):  # a page to show first (a follow-up question, or "Are you sure?")
+        return message
     flash(message, "success")
     return redirect(url_for("casework.contract", contract_id=contract_id) + f"#{form_name}")
 
@@ -197,8 +216,11 @@ def progress(contract_id: int, condition_id: int):
 @roles_required(*WORKERS)
 def condition_status(contract_id: int, condition_id: int):
     def act(record, _problems):
-        contracts.set_condition_status(record, condition_id, {"status": request.form.get("status"),
-                                                              "version": _version()}, actor=current_user)
+        data = {"status": request.form.get("status"), "version": _version()}
+        if data["status"] == rules.FAILED and not confirming.confirmed():  # failing a condition cannot be undone
+            condition = contracts.check_condition_status(record, condition_id, data)
+            return outcome_pages.confirm_failed(record, condition)
+        contracts.set_condition_status(record, condition_id, data, actor=current_user)
         return "Condition marked " + request.form.get("status", "") + "."
     return _act(contract_id, "conditions", act, ["status"])
 
@@ -225,7 +247,17 @@ def outcome(contract_id: int):
         data = forms.outcome_data(request.form, problems)
         if problems:
             raise ValidationFailed(fields=problems)
-        contracts.record_outcome(record, data, actor=current_user)
+        if data["outcome"] in outcome_pages.REASON_FIELDS and not data["reason"] and request.form.get("asked") != "reason":
+            return outcome_pages.ask_reason(record, data["outcome"])  # the follow-up question, on its own page
+        try:
+            if not confirming.confirmed():  # recording an outcome cannot be undone: ask first
+                contracts.check_outcome(record, data)
+                return outcome_pages.confirm(record, data)
+            contracts.record_outcome(record, data, actor=current_user)
+        except ValidationFailed as failure:
+            if data["outcome"] in outcome_pages.REASON_FIELDS and "reason" in failure.fields:
+                return outcome_pages.ask_reason(record, data["outcome"], failure.fields["reason"])
+            raise
         return {rules.COMPLETED: "Contract completed: no further action (outcome 22).",
                 rules.BREACHED: "Contract breached: the case is referred for prosecution.",
                 rules.DISCONTINUED: "Contract discontinued."}[data["outcome"]]

@@ -33,7 +33,7 @@ DECISIONS = {"approve": "Approved by a manager", "refuse": "Refused by a manager
 
 def context(referral, user, *, action: str | None = None, problems: dict | None = None,
             typed_reason: str = "") -> dict:
-    """The template's variables. After a failed approve or refuse, `action` names the form, `problems`
+    """The template's variables. After a failed approve, refuse or decline, `action` names the form, `problems`
     holds its errors and `typed_reason` what the user wrote (shown again)."""
     category = reference.category(referral.offence_category)
     limit = referral.offence_age_limit_months  # the policy in force when the referral was screened
@@ -61,7 +61,8 @@ def context(referral, user, *, action: str | None = None, problems: dict | None 
         "can_decide": can_decide,
         "can_work": user.role in NAVIGATORS and referral.status == rules.AWAITING_NAVIGATOR,
         "errors": errors,
-        "error_links": _links(errors, action, can_decide),
+        "error_links": _links(errors, action, can_decide if action in ("approve", "refuse") else
+                              user.role in NAVIGATORS and referral.status == rules.AWAITING_NAVIGATOR),
         "typed": {action: typed_reason} if action else {},
         "late_entry": late_entry(referral),
     }
@@ -126,7 +127,8 @@ def offence_rows(referral, category_title: str, referred_by: str | None) -> list
         _row("Victim", _yes_no(referral.has_victim)),
         _row("Victim wants a restorative approach",
              _yes_no(referral.victim_wishes_restorative) if referral.has_victim else "No victim"),
-        _row("Previous convictions", str(referral.previous_convictions)),
+        _row("Previous convictions", "Not known" if referral.previous_convictions is None
+             else str(referral.previous_convictions)),
         _row("Custody suite", referral.custody_suite),
         _row("Referring officer", referral.referring_officer),
         _row("Recorded by", referred_by),

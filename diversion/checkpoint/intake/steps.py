@@ -61,9 +61,8 @@ class Step:
         problems: dict[str, list[str]] = {}
         for question in self.questions:
             grouped.setdefault(question.section, {})[question.key] = _read(question, form, problems)
-        if self.slug == "victim" and grouped[None].get("has_victim") is not True:
-            # The restorative question is only for a victim: an answer without one means nothing.
-            grouped[None]["victim_wishes_restorative"] = None
+        # "No victim" with "the victim wants a restorative approach" is kept as typed, so that the service
+        # refuses it on the restorative question (it is not quietly dropped).
         return grouped, problems
 
     # ---- what to show in the fields ---------------------------------------------------------------
@@ -171,7 +170,7 @@ STEPS: dict[str, Step] = {step.slug: step for step in (
     Step("interview", "Interview and evidence", (
         _q("interview", "What they said in interview", "choice"),
         _q("evidential_test_met", "Enough evidence to charge", "yes_no"),
-        _q("previous_convictions", "Previous convictions", "number", unanswered="None recorded"),
+        _q("previous_convictions", "Previous convictions", "number", unanswered="Not known"),
     )),
     Step("flags", "Court orders, bail and detention", (
         _q("flags.court_order", "Court order, suspended sentence or conditional discharge", "yes_no",

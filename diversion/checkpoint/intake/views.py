@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diversion import clock
+from diversion import clock, confirming
 from diversion.access import roles_required
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER
@@ -31,7 +31,8 @@ STATUS_TAGS = {
 
 
 @bp.context_processor
-def _helpers():
+def page_helpers():
+    """What the intake pages use (also passed by the navigator's decline view, which shows the referral page)."""
     return {
         "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
         "status_label": lambda status: referral_rules.LABELS.get(status, status),
@@ -126,9 +127,17 @@ def _check_page(draft, error_links, who, chosen, errors):
                            sections=journey.answer_sections(draft.data, draft.id, labels, clock.today()))
 
 
-@bp.post("/referrals/new/<int:draft_id>/discard")
+@bp.route("/referrals/new/<int:draft_id>/discard", methods=["GET", "POST"])
 @roles_required(*REFERRERS)
 def discard(draft_id: int):
-    drafts.discard(drafts.load(draft_id, current_user), current_user)
+    draft = drafts.load(draft_id, current_user)
+    if request.method == "GET" or not confirming.confirmed():  # a link or the first press: ask first
+        return confirming.page(confirming.Confirmation(
+            question="Are you sure you want to delete this referral without sending it?",
+            caption="Refer to Checkpoint", action=url_for("intake.discard", draft_id=draft.id),
+            button="Yes, delete it", cancel=url_for("intake.check", draft_id=draft.id),
+            warning="Everything you have entered for this referral will be deleted. It cannot be got back.",
+            hidden=[]))
+    drafts.discard(draft, current_user)
     flash("The referral was not sent. What you entered has been deleted.", "success")
     return redirect(url_for("intake.start"))
