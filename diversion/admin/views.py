@@ -115,6 +115,10 @@ def user_active(user_id: int, action: str):
     user = user_service.get(user_id)
     form = VersionedActionForm()
     if form.validate_on_submit() and action == "deactivate" and not confirming.confirmed():
+        try:  # nothing to confirm if it would be refused: say so before asking
+            user_service.refuse_to_strand(user)
+        except CaseloadHeld as held:
+            return _detail_page(user, 409, caseload_held=held)
         return confirming.page(confirming.Confirmation(  # deactivating someone signs them out: ask first
             question=f"Are you sure you want to deactivate {user.name}?", caption=user.email,
             action=url_for("admin.user_active", user_id=user.id, action="deactivate"),

@@ -131,7 +131,7 @@ def _check_version(user: User, expected_version: int | None) -> None:
         raise Conflict("Someone else changed this user while you were looking at it. Check and try again.")
 
 
-def _refuse_to_strand(user: User) -> None:
+def refuse_to_strand(user: User) -> None:
     """A navigator holding open contracts or reserved referrals keeps their role and access until their caseload
     is reassigned (services/allocation.py: 409, naming whose caseload to move)."""
     from diversion.services import allocation
@@ -152,7 +152,7 @@ def change_role(user: User, role: str, *, actor: User, version: int | None) -> U
         raise ValidationFailed(fields={"role": ["You cannot change your own role"]})
     _check_version(user, version)
     if role != user.role:
-        _refuse_to_strand(user)
+        refuse_to_strand(user)
     before = user.role
     user.role = role
     _save(user)
@@ -166,7 +166,7 @@ def set_active(user: User, active: bool, *, actor: User, version: int | None) ->
         raise Conflict("You cannot deactivate your own account.")
     _check_version(user, version)
     if not active:
-        _refuse_to_strand(user)
+        refuse_to_strand(user)
     user.active = active
     _save(user)
     if not active:
