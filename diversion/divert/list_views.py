@@ -9,7 +9,7 @@ from diversion import clock
 from diversion.access import roles_required
 from diversion.divert.views import bp
 from diversion.domain import divert as rules
-from diversion.domain.roles import ADMIN, MANAGER, PROVIDER
+from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, PROVIDER
 from diversion.lists import ListPage, search_text, whole_number
 from diversion.services import divert_lists
 
@@ -17,7 +17,7 @@ PAGE_SIZE = 25
 
 
 @bp.get("/referrals", endpoint="all_referrals")
-@roles_required(PROVIDER, MANAGER, ADMIN)
+@roles_required(PROVIDER, MANAGER, ADMIN, CUSTODY_OFFICER)  # an officer: the referrals they made (need to know)
 def all_referrals():
     args = request.args
     status = args.get("status") if args.get("status") in rules.STATUSES else None
