@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from diversion import clock
 from diversion.access import roles_required
-from diversion.checkpoint.casework import caseload_page, forms
+from diversion.checkpoint.casework import caseload_page, forms, queue_page
 from diversion.domain import contracts as rules
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
@@ -30,10 +30,7 @@ def _navigators() -> list[User]:
 @bp.route("/queue")
 @roles_required(*WORKERS)
 def queue():
-    page = list_views.sorted_page(referral_rules.AWAITING_NAVIGATOR, "oldest")
-    categories = {c.code: c.title for c in reference.categories(include_inactive=True)}
-    return render_template("casework/queue.html", referrals=page.rows, categories=categories, today=clock.today(),
-                           pagination=list_views.pagination("casework.queue", page))
+    return queue_page.render()
 
 
 @bp.route("/referrals/<int:referral_id>/decline", methods=["POST"])
