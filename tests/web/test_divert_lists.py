@@ -146,12 +146,13 @@ def test_upcoming_lists_booked_assessments_from_today_soonest_first(signed_in, m
     assert page.select_one("thead th")["aria-sort"] == "ascending"
 
 
-@pytest.mark.parametrize("url", ["/divert/referrals", "/divert/upcoming"])
-@pytest.mark.parametrize("role, status", [("provider", 200), ("manager", 200), ("admin", 200),
-                                          ("navigator", 403), ("custody_officer", 403)])
-def test_who_may_see_the_provider_lists(signed_in, url, role, status):
+@pytest.mark.parametrize("role, referrals, upcoming", [
+    ("provider", 200, 200), ("manager", 200, 200), ("admin", 200, 200), ("navigator", 403, 403),
+    ("custody_officer", 200, 403)])  # an officer lists the DIVERT referrals they made (need to know)
+def test_who_may_see_the_provider_lists(signed_in, role, referrals, upcoming):
     client, _ = signed_in(role)
-    client.get_page(url, expected_status=status)
+    client.get_page("/divert/referrals", expected_status=referrals)
+    client.get_page("/divert/upcoming", expected_status=upcoming)
 
 
 def test_the_worklist_and_home_page_lead_to_the_lists(signed_in):
@@ -160,3 +161,11 @@ def test_the_worklist_and_home_page_lead_to_the_lists(signed_in):
     assert {"/divert/worklist", "/divert/referrals", "/divert/upcoming"} == links
     hrefs = {a["href"] for a in client.get_page("/").select("a")}
     assert {"/divert/referrals", "/divert/upcoming"} <= hrefs
+
+
+def test_an_officer_lists_only_the_divert_referrals_they_made(signed_in, make_referral):
+    make_referral("Someone")  # made by another officer
+    client, _ = signed_in("custody_officer")
+    page = client.get_page("/divert/referrals")
+    assert page.h1.get_text(strip=True) == "Your DIVERT referrals"
+    assert page.select("tbody tr") == [] and page.select_one(".moj-sub-navigation") is None

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from diversion import clock
 from diversion.extensions import db
