@@ -38,8 +38,8 @@ def read(form, event: str | None, problems: dict[str, list[str]]) -> str | None:
     typed_time = (form.get(TIME) or "").strip()
     if event != "assessment_booked":
         if day or typed_time:
-            problems.setdefault(DATE if day else TIME, []).append("Only a booked assessment has an appointment: clear the date "
-                                                  "and time, or choose ‘Assessment booked’")
+            problems.setdefault(DATE if day else TIME, []).append(
+                "Only a booked assessment has an appointment: clear the date and time, or choose ‘Assessment booked’")
         return None
     if day == "":
         return None  # date_from_form explained it

@@ -63,8 +63,8 @@ def search(viewer, *, action: str | None = None, actor_id: int | None = None, si
     if until is not None:
         query = query.where(AuditEvent.occurred_at < datetime.combine(until + timedelta(days=1), time(0),
                                                                       tzinfo=LONDON))
-    found = page(query, SORTS.get(sort, NEWEST), after, size, lambda statement: [tuple(r) for r in
-                                                                                db.session.execute(statement)])
+    found = page(query, SORTS.get(sort, NEWEST), after, size,
+                 lambda statement: [tuple(row) for row in db.session.execute(statement)])
     audit.record("audit.view", actor=viewer, details={
         "ids": [event.id for event, _ in found.rows],
         "filters": {"action": action, "actor_id": actor_id, "from": since and since.isoformat(),

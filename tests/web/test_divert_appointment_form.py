@@ -40,7 +40,8 @@ def test_a_booking_records_the_date_and_time_and_the_referral_shows_it(signed_in
     page = client.get_page(f"/divert/referrals/{contacted}")
     rows = {row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in page.select(".govuk-summary-list__row")}
     assert rows["Assessment"] == f"{day.day} {day:%B %Y} at 2:30pm"
-    assert f"Assessment on {day.day} {day:%B %Y} at 2:30pm" in page.select_one(".moj-timeline").get_text(" ", strip=True)
+    timeline = page.select_one(".moj-timeline").get_text(" ", strip=True)
+    assert f"Assessment on {day.day} {day:%B %Y} at 2:30pm" in timeline
 
 
 def test_a_booking_without_a_date_or_time_is_asked_again(signed_in, contacted):

@@ -116,8 +116,9 @@ def test_pages_of_25_with_previous_and_next_keep_the_filters(signed_in, make_ref
 @pytest.mark.parametrize("url", ["/divert/referrals", "/divert/referrals?sort=name&after=",
                                  "/divert/upcoming"])
 def test_a_page_is_the_same_number_of_statements_for_5_and_60_rows(signed_in, make_referral, app, url):
-    booked = lambda n: [("contacted", date(2026, 11, 3)), ("assessment_booked", date(2026, 11, 4),  # noqa: E731
-                                                             {"appointment_at": (NOW + timedelta(hours=n)).isoformat()})]
+    def booked(n):
+        at = (NOW + timedelta(hours=n)).isoformat()
+        return [("contacted", date(2026, 11, 3)), ("assessment_booked", date(2026, 11, 4), {"appointment_at": at})]
     for n in range(5):
         make_referral(f"A{n}", events=booked(n))
     client, _ = signed_in("provider")

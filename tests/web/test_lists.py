@@ -16,7 +16,8 @@ def started(make_contract):
     def make(days_ago=0, navigator=None, given="Chloé", family="O'Sullivan-Nkemelu", **referral):
         today = clock.today()
         start = today - timedelta(days=days_ago)
-        overrides = {"referral_date": start.isoformat(), "offence.offence_date": (start - timedelta(days=1)).isoformat(),
+        offence_date = (start - timedelta(days=1)).isoformat()
+        overrides = {"referral_date": start.isoformat(), "offence.offence_date": offence_date,
                      "person.given_name": given, "person.family_name": family, **referral}
         return make_contract(navigator=navigator, referral_overrides=overrides, start_date=start.isoformat())
     return make
