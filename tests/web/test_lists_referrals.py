@@ -147,7 +147,7 @@ def test_each_list_is_the_same_number_of_statements_for_5_and_60_rows(signed_in,
 # --- The audit trail --------------------------------------------------------------------------
 
 def _actions(page) -> list[str]:
-    return [row.select("td")[2].get_text(strip=True) for row in page.select("tbody tr")]
+    return [row.select_one("code.app-audit-action").get_text(strip=True) for row in page.select("tbody tr")]
 
 
 def test_the_audit_trail_filters_by_action_user_and_dates(signed_in, app, make_user):
