@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from diversion import confirming
 from diversion.access import roles_required
+from diversion.admin import audit_page
 from diversion.admin.forms import (ChangeRoleForm, CreateUserForm, ResetPasswordForm,
                                    VersionedActionForm)
 from diversion.domain.roles import ADMIN, MANAGER
@@ -158,7 +159,4 @@ def user_two_step_reset(user_id: int):
 @bp.route("/audit")
 @roles_required(ADMIN, MANAGER)
 def audit():
-    page = request.args.get("page", 1, type=int)
-    page = min(max(page, 1), 100_000)
-    events, has_next = audit_trail.recent(current_user, page=page)
-    return render_template("admin/audit.html", events=events, page=page, has_next=has_next)
+    return audit_page.render()

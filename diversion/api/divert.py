@@ -20,6 +20,7 @@ READERS = (CUSTODY_OFFICER, PROVIDER, MANAGER, ADMIN)
 def event_json(e) -> dict:
     note = e.note if g.api_user.role in READS_PROVIDER_NOTES else None  # the provider's notes stay with them
     return {"id": e.id, "event": e.event, "date": e.date.isoformat(), "note": note, "onward_to": e.onward_to,
+            "appointment_at": e.appointment_at.isoformat() if e.appointment_at else None,
             "recorded_by": e.recorded_by_id, "created_at": e.created_at.isoformat()}
 
 
@@ -30,6 +31,8 @@ def referral_json(r) -> dict:
             "referring_officer": r.referring_officer, "location": r.location,
             "referral_number": r.referral_number, "possible_duplicates": list(r.possible_duplicates),
             "events": [event_json(e) for e in r.events], "created_at": r.created_at.isoformat(),
+            "status_since": r.status_since.isoformat() if r.status_since else None,
+            "next_appointment_at": r.next_appointment_at.isoformat() if r.next_appointment_at else None,
             "version": r.version}
 
 
@@ -53,7 +56,8 @@ def create_divert_referral():
 @bp.route("/divert/referrals/<int:referral_id>/events", methods=["POST"])
 @api_roles(PROVIDER, ADMIN)
 def record_divert_event(referral_id: int):
-    """Record what the provider did or saw; the status follows the funnel.
+    """Record what the provider did or saw; the status follows the funnel. `assessment_booked` may give
+    `appointment_at` (ISO 8601 with an offset; may be in the future): the referral's `next_appointment_at`.
     ---
     post:
       summary: Record a DIVERT event

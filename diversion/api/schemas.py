@@ -128,10 +128,12 @@ SCHEMAS = {
         ["person", "source", "substance", "suspected_supply", "referring_officer"]),
     "DivertEvent": obj({"id": INT, "event": {"type": "string", "enum": list(d.EVENTS)}, "date": DATE,
                         "note": STRING, "onward_to": {"type": "string", "enum": list(d.NEEDS)},
+                        "appointment_at": {**TIMESTAMP, "nullable": True},
                         "recorded_by": INT, "created_at": TIMESTAMP}),
     "DivertEventInput": obj({"event": {"type": "string", "enum": list(d.EVENTS)}, "date": DATE,
                              "note": {"type": "string", "maxLength": d.NOTE_MAX},
-                             "onward_to": {"type": "string", "enum": list(d.NEEDS)}, "version": INT},
+                             "onward_to": {"type": "string", "enum": list(d.NEEDS)},
+                             "appointment_at": TIMESTAMP, "version": INT},
                             ["event", "date"]),
     "DivertReferral": obj({
         "id": INT, "reference": STRING, "person": {"$ref": "#/components/schemas/Person"},
@@ -139,5 +141,7 @@ SCHEMAS = {
         "status": {"type": "string", "enum": list(d.STATUSES)}, "referral_date": DATE,
         "source": STRING, "substance": STRING, "suspected_supply": BOOL, "referring_officer": STRING,
         "location": STRING, "referral_number": INT, "possible_duplicates": {"type": "array", "items": INT},
-        "events": {"type": "array", "items": {"$ref": "#/components/schemas/DivertEvent"}}, "version": INT}),
+        "events": {"type": "array", "items": {"$ref": "#/components/schemas/DivertEvent"}},
+        "status_since": {**DATE, "nullable": True}, "next_appointment_at": {**TIMESTAMP, "nullable": True},
+        "version": INT}),
 }

@@ -3,7 +3,8 @@ more than once, every status. Made through the services; deterministic; loaded o
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -39,6 +40,14 @@ def _person(rng: random.Random, n: int, today) -> dict:
             "phone": f"07700 9{n % 100000:05d}"}
 
 
+def _appointment(rng: random.Random, held_on, today) -> str:
+    """When a booked assessment is: the day of what came of it (held or missed), or, for a booking still to
+    come, within the next two weeks (about half of them in the coming week); office hours, London time."""
+    on = held_on or today + timedelta(days=rng.randrange(0, 14))
+    at = time(rng.choice([9, 10, 11, 13, 14, 15, 16]), rng.choice([0, 30]))
+    return datetime.combine(on, at, tzinfo=ZoneInfo("Europe/London")).isoformat()
+
+
 def load(officer: User, provider: User, count: int = 1000) -> int:
     if db.session.scalar(select(func.count()).select_from(DivertReferral)
                          .where(DivertReferral.created_by_id == officer.id)):
@@ -67,12 +76,16 @@ def load(officer: User, provider: User, count: int = 1000) -> int:
             people.append(person)
         made += 1
         path = rng.choices([p for p, _ in PATHS], weights=[w for _, w in PATHS])[0]
-        day = referral_date
-        for event in path:
+        days, day = [], referral_date
+        for _event in path:
             day = min(today, day + timedelta(days=rng.randrange(1, 6)))
-            body = {"event": event, "date": day.isoformat()}
+            days.append(day)
+        for i, event in enumerate(path):
+            body = {"event": event, "date": days[i].isoformat()}
             if event == "onward_referral":
                 body["onward_to"] = rng.choice(["treatment", "mental_health", "housing", "employment"])
+            if event == "assessment_booked":
+                body["appointment_at"] = _appointment(rng, days[i + 1] if i + 1 < len(path) else None, today)
             divert.record_event(referral, body, actor=provider)
     db.session.flush()
     return made

@@ -1,4 +1,5 @@
-"""DIVERT pages: the officer's short referral form, the provider's worklist and referral page."""
+"""DIVERT pages: the officer's short referral form, the provider's worklist, lists and referral page."""
+from diversion.divert import list_views  # noqa: F401  (it adds its routes to bp)
 from diversion.divert.views import bp
 
 __all__ = ["bp"]

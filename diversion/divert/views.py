@@ -12,6 +12,7 @@ from diversion.domain import people as people_rules
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
 from diversion.errors import Conflict, ValidationFailed
 from diversion.pages import PageErrors, date_from_form, date_parts
+from diversion.divert import appointment_field
 from diversion.people import identity_question
 from diversion.services import divert, identity, timeline
 from diversion.services.parse import whole_number
@@ -115,7 +116,8 @@ def _referral_page(referral_id: int, errors: PageErrors | None = None, status: i
                            allowed=rules.allowed_events(referral.status)
                            if current_user.role in (PROVIDER, ADMIN) else [],
                            today_parts=date_parts(clock.today()),
-                           timeline=timeline.for_divert_referral(referral)), status
+                           timeline=timeline.for_divert_referral(referral),
+                           appointment_parts=appointment_field.parts(request.form if errors else {})), status
 
 
 @bp.route("/referrals/<int:referral_id>")
@@ -130,17 +132,21 @@ def record_event(referral_id: int):
     record = divert.load(referral_id, current_user, action="event")
     problems: dict = {}
     version = request.form.get("version", "")
-    data = {"event": request.form.get("event") or None,
+    event = request.form.get("event") or None
+    data = {"event": event,
             "date": date_from_form("date", "The date", problems, "date"),
             "note": request.form.get("note") or None, "onward_to": request.form.get("onward_to") or None,
+            "appointment_at": appointment_field.read(request.form, event, problems),
             "version": int(version) if whole_number(version) else None}
     try:
         if problems:
             raise ValidationFailed(fields=problems)
         divert.record_event(record, data, actor=current_user)
     except ValidationFailed as failure:
-        return _referral_page(referral_id, PageErrors({**failure.fields, **problems},
-                                                      ["event", "date", "onward_to", "note"], dates=("date",)))
+        fields = {**appointment_field.page_fields(failure.fields), **problems}
+        return _referral_page(referral_id, PageErrors(fields, ["event", "date", appointment_field.DATE,
+                                                               appointment_field.TIME, "onward_to", "note"],
+                                                      dates=("date", appointment_field.DATE)))
     except Conflict as conflict:
         return _referral_page(referral_id, PageErrors({"event": [conflict.message]}))
     flash(f"Recorded: {rules.EVENT_LABELS[data['event']].lower()}.", "success")

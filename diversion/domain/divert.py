@@ -361,3 +361,36 @@ def working_days_waited(since: date, today: date, holidays: frozenset[date] = fr
     """Working days (Monday to Friday, less holidays) from `since` (the referral date, or the last event
     that moved the status) up to and including today; 0 on the day itself."""
     return working_days_between(since, today, holidays)
+
+
+# --- Booked assessments and time at a status ----------------------------------------------------------
+
+def appointment_problems(event: object, appointment_at: datetime | None, referral_date: _date) -> list[str]:
+    """Problems with an event's `appointment_at` (already read as a timestamp; None: not given). Only
+    `assessment_booked` takes one (revision 2: "assessment_booked takes appointment_at"); it may be in the
+    future, and is optional in the API (a provider may book before the time is fixed). An appointment is never
+    before the referral date."""
+    if appointment_at is None:
+        return []
+    if event != ASSESSMENT_BOOKED:
+        return ["Only a booked assessment has an appointment time"]
+    if appointment_at.date() < referral_date:
+        return [f"The appointment cannot be before the referral date ({referral_date:%-d %B %Y})"]
+    return []
+
+
+def next_appointment(current: datetime | None, event: str, status_after: str,
+                     appointment_at: datetime | None) -> datetime | None:
+    """The booked assessment still to come after `event`: the time a booking gives (a rebooking without a time
+    clears the old one); kept while the referral stays booked (an onward referral changes nothing), gone once
+    the person did not attend (that appointment has passed) or the referral moves on or ends."""
+    if event == ASSESSMENT_BOOKED:
+        return appointment_at
+    if status_after != ASSESSMENT_BOOKED or event == DID_NOT_ATTEND:
+        return None
+    return current
+
+
+def status_since(current: _date | None, status_before: str, status_after: str, event_date: _date) -> _date | None:
+    """The day the referral reached its status: the event's date when the event moves the status on."""
+    return event_date if status_after != status_before else current

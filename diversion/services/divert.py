@@ -60,7 +60,7 @@ def create(data: dict, *, actor: User) -> DivertReferral:
         person_as_recorded=identity.recorded(person_fields), identity_match=linked.match, status=rules.REFERRED,
         suspected_supply=False, **fields,
         referral_number=rules.referral_number(len(previous)), possible_duplicates=linked.possible_duplicates,
-        created_by_id=actor.id)
+        created_by_id=actor.id, status_since=fields["referral_date"])
     db.session.add(referral)
     writes.flush("person's record")
     audit.record("divert_referral.create", actor=actor, object_type="divert_referral", object_id=referral.id,
@@ -92,6 +92,9 @@ def record_event(referral: DivertReferral, data: dict, *, actor: User) -> Divert
                                   data.get("onward_to"), data.get("note"))
     problems = Problems()
     problems.fields.update(fields)
+    appointment_at = parse.timestamp(data, "appointment_at", problems, label="the appointment time")
+    for problem in rules.appointment_problems(data.get("event"), appointment_at, referral.referral_date):
+        problems.add("appointment_at", problem)
     read = writes.version(data, problems, required=False)
     problems.raise_if_any()
     writes.check(referral, read, "referral")
@@ -99,10 +102,14 @@ def record_event(referral: DivertReferral, data: dict, *, actor: User) -> Divert
     target = rules.next_status(referral.status, event)
     if target is None:
         raise Conflict(rules.conflict_message(referral.status, event))
-    record = DivertEvent(referral_id=referral.id, event=event, date=date.fromisoformat(str(data["date"])),
+    on = date.fromisoformat(str(data["date"]))
+    record = DivertEvent(referral_id=referral.id, event=event, date=on,
                          note=(data.get("note") or None), onward_to=data.get("onward_to") or None,
-                         recorded_by_id=actor.id)
+                         appointment_at=appointment_at, recorded_by_id=actor.id)
     db.session.add(record)
+    referral.next_appointment_at = rules.next_appointment(referral.next_appointment_at, event, target,
+                                                          appointment_at)
+    referral.status_since = rules.status_since(referral.status_since, referral.status, target, on)
     referral.status = target
     if event == rules.ASSESSED:
         referral.ever_assessed = True

@@ -71,3 +71,13 @@ def discard(draft: ReferralDraft, actor: User) -> None:
     db.session.delete(draft)
     db.session.flush()
     audit.record("referral_draft.discard", actor=actor, object_type="referral_draft", object_id=draft.id)
+
+
+UNFINISHED_SHOWN = 20
+
+
+def unfinished(owner: User) -> list[ReferralDraft]:
+    """The owner's drafts not yet sent, most recently changed first (at most UNFINISHED_SHOWN): one query."""
+    return list(db.session.scalars(
+        select(ReferralDraft).where(ReferralDraft.owner_id == owner.id, ReferralDraft.submitted_referral_id.is_(None))
+        .order_by(ReferralDraft.updated_at.desc(), ReferralDraft.id.desc()).limit(UNFINISHED_SHOWN)))

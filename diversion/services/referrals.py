@@ -190,10 +190,12 @@ ORDERS = {
 
 def listing(viewer: User, *, status: str | None = None, order: str = "recorded", after: tuple | None = None,
             limit: int = 50, reverse: bool = False, audited: bool = True,
-            late_only: bool = False) -> list[CheckpointReferral]:
+            late_only: bool = False, search: str | None = None,
+            category: str | None = None) -> list[CheckpointReferral]:
     """The referrals `viewer` may read (need to know), with their people, in one query, sorted by `order` from
     just past `after` (a (sort value, id) position; `reverse` walks the other way). `late_only`: only those
-    entered late (they, and only they, carry a late-entry reason). The people shown are audited as viewed."""
+    entered late (they, and only they, carry a late-entry reason). `search`: a name (any order, accents
+    ignored), PNC id or reference; `category`: an offence category code. The people shown are audited as viewed."""
     from sqlalchemy import tuple_
     from sqlalchemy.orm import joinedload
 
@@ -206,6 +208,12 @@ def listing(viewer: User, *, status: str | None = None, order: str = "recorded",
         query = query.where(CheckpointReferral.status == status)
     if late_only:
         query = query.where(CheckpointReferral.late_entry_reason.is_not(None))
+    if category:
+        query = query.where(CheckpointReferral.offence_category == category)
+    if search and search.strip():
+        query = query.join(CheckpointReferral.person).where(people.matching(search))
+        if references.parse_reference(search) is not None:  # the case itself, not every case of its person
+            query = query.where(CheckpointReferral.reference == references.parse_reference(search)[1])
     if after is not None:
         here = CheckpointReferral.id if column is CheckpointReferral.id else tuple_(column, CheckpointReferral.id)
         there = after[1] if column is CheckpointReferral.id else tuple_(*after)

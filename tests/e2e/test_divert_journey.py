@@ -28,6 +28,9 @@ def test_refer_to_divert_and_follow_it_to_completion(watched):
     kb.follow("Rhys Ó Briain")
     for event in ("contacted", "assessment_booked", "assessed", "completed"):
         kb.check(f"input[name=event][value={event}]")
+        if event == "assessment_booked":  # when the assessment will be held
+            kb.date("appointment_at-date", today)
+            kb.type("#appointment_at-time", "23:59")
         kb.press("Record")
         assert "Recorded" in page.locator(".govuk-notification-banner").inner_text()
     assert page.locator("h1 .govuk-tag").inner_text() == "Completed"

@@ -60,7 +60,11 @@ def test_the_provider_works_a_referral_through_the_funnel(signed_in, app, make_u
         offered = [i["value"] for i in page.select("input[name=event]")]
         assert event in offered
         version = page.select_one("input[name=version]")["value"]
-        response = provider.post_form(f"{url}/events", dict(when, event=event, version=version), form_page=url)
+        booking = {"appointment_at-date-day": str(today.day), "appointment_at-date-month": str(today.month),
+                   "appointment_at-date-year": str(today.year), "appointment_at-time": "23:59"} \
+            if event == "assessment_booked" else {}
+        response = provider.post_form(f"{url}/events", dict(when, event=event, version=version, **booking),
+                                      form_page=url)
         assert response.status_code == 302, event
     page = provider.get_page(url)
     assert page.select_one("h1 .govuk-tag").get_text(strip=True) == "Completed"

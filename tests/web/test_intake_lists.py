@@ -20,7 +20,9 @@ def test_an_officer_sees_their_own_referrals_newest_first(signed_in, stored_refe
     cells = [cell.get_text(strip=True) for cell in rows[0].select("td")]
     assert cells[0] == "Bilal O'Sullivan-Nkemelu"
     assert cells[2] == "Robbery" and cells[3] == "Not eligible"
-    assert page.select_one("select#status") is None  # officers have no status filter
+    assert page.select_one("select#status") is not None  # their own referrals, by status
+    # The offence and late-entry filters are managers'.
+    assert page.select_one("select#category") is None and page.select_one("input[name=late]") is None
 
 
 def test_an_officer_with_no_referrals_is_told_so(signed_in):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from diversion import clock, confirming
 from diversion.access import roles_required
-from diversion.checkpoint.casework import forms, outcome_pages
+from diversion.checkpoint.casework import caseload_page, forms, outcome_pages, queue_page
 from diversion.domain import contracts as rules
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
@@ -32,11 +32,7 @@ def _navigators() -> list[User]:
 @bp.route("/queue")
 @roles_required(*WORKERS)
 def queue():
-    page = list_views.sorted_page(referral_rules.AWAITING_NAVIGATOR, "oldest")
-    allocation.with_reserved_navigators(page.rows)  # "Reserved for ..." without a query per referral
-    categories = {c.code: c.title for c in reference.categories(include_inactive=True)}
-    return render_template("casework/queue.html", referrals=page.rows, categories=categories, today=clock.today(),
-                           pagination=list_views.pagination("casework.queue", page))
+    return queue_page.render()
 
 
 @bp.route("/referrals/<int:referral_id>/decline", methods=["POST"])
@@ -114,20 +110,7 @@ def _start_parts(form) -> dict:
 @bp.route("/contracts")
 @roles_required(*WORKERS)
 def caseload():
-    args = request.args
-    # By default the caseload is the open contracts (active or overdue); "all" shows every status.
-    chosen = args.get("status") or contracts.OPEN
-    status = chosen if chosen in rules.STATUS_LABELS or chosen == contracts.OPEN else None
-    navigator_id = args.get("navigator", type=int) if current_user.role != NAVIGATOR else None
-    navigator_id = navigator_id if valid_id(navigator_id) else None
-    page = min(max(args.get("page", 1, type=int), 1), 100_000)
-    due_soon = args.get("due") == "14"
-    rows, total = contracts.caseload(current_user, status=status, due_within_days=14 if due_soon else None,
-                                     navigator_id=navigator_id, search=args.get("q"), page=page)
-    return render_template("casework/caseload.html", contracts=rows, total=total, page=page, per_page=25,
-                           status=status or "all", due_soon=due_soon, navigator_id=navigator_id, q=args.get("q", ""),
-                           navigators=_navigators() if current_user.role != NAVIGATOR else [],
-                           today=clock.today(), status_on=rules.status_on)
+    return caseload_page.render(_navigators() if current_user.role != NAVIGATOR else [])
 
 
 def _contract_page(contract_id: int, errors: PageErrors | None = None, values=None, status: int = 200,

@@ -1,0 +1,92 @@
+"""Keyset pages for lists sorted by any columns (ending with the id): one statement per page however deep, one
+more for the "previous" link when there is a previous page. The cursor in the address is the sort key of the
+row before the page, as opaque text; a cursor that was tampered with is the first page.
+
+`checkpoint/intake/paging.py` does the same for a single date column; this one takes any sort (names,
+timestamps, dates, numbers) so that every list can be sorted by what it claims.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import literal, tuple_
+
+MAX_CURSOR = 400
+
+
+@dataclass
+class Page:
+    rows: list
+    next_after: str | None       # the cursor of the next page, or None on the last page
+    has_previous: bool
+    previous_after: str | None   # the cursor of the previous page (None: the first page)
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A way to sort a list: the columns (the last one unique, usually the id), all in one direction, and how
+    to read a row's values for those columns."""
+    label: str
+    columns: tuple
+    descending: bool
+    key: object  # row -> tuple of the columns' values
+
+
+def encode(values: tuple) -> str:
+    tagged = [["d", v.isoformat()] if isinstance(v, date) and not isinstance(v, datetime) else
+              ["t", v.isoformat()] if isinstance(v, datetime) else ["v", v] for v in values]
+    return base64.urlsafe_b64encode(json.dumps(tagged, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode(token: str | None, size: int) -> tuple | None:
+    if not token or len(token) > MAX_CURSOR:
+        return None
+    try:
+        tagged = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        values = []
+        for tag, value in tagged:
+            if tag == "d":
+                values.append(date.fromisoformat(value))
+            elif tag == "t":
+                moment = datetime.fromisoformat(value)
+                if moment.tzinfo is None:
+                    return None
+                values.append(moment)
+            elif tag == "v" and (isinstance(value, (str, int)) and not isinstance(value, bool)):
+                values.append(value)
+            else:
+                return None
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return None
+    return tuple(values) if len(values) == size else None
+
+
+def _fetch(query, sort: Sort, after: tuple | None, limit: int, reverse: bool, scalars):
+    descending = sort.descending != reverse
+    if after is not None:
+        # Each value bound with its column's type, so timestamps compare as the database stores them.
+        here = tuple_(*sort.columns)
+        there = tuple_(*(literal(value, type_=column.type) for column, value in zip(sort.columns, after)))
+        query = query.where(here < there if descending else here > there)
+    query = query.order_by(*(c.desc() if descending else c.asc() for c in sort.columns)).limit(limit)
+    return scalars(query)
+
+
+def page(query, sort: Sort, after: str | None, size: int, scalars) -> Page:
+    """One page of `query` (a select of the rows to list) in `sort` order, starting past the cursor `after`.
+    `scalars(statement)` runs a statement and returns its rows as a list."""
+    position = decode(after, len(sort.columns))
+    rows = _fetch(query, sort, position, size + 1, False, scalars)
+    next_after = encode(sort.key(rows[size - 1])) if len(rows) > size else None
+    rows = rows[:size]
+    if position is None:
+        return Page(rows, next_after, False, None)
+    if not rows:
+        return Page(rows, None, True, None)
+    earlier = _fetch(query, sort, sort.key(rows[0]), size + 1, True, scalars)
+    previous = encode(sort.key(earlier[size])) if len(earlier) > size else None
+    return Page(rows, next_after, True, previous)

@@ -1,0 +1,155 @@
+"""Finding things on the caseload: MoJ filter, sortable headers (aria-sort), GOV.UK pagination, one search box
+(name in any order and without accents, PNC ID, reference), breach risk, and "N days overdue"."""
+from datetime import timedelta
+
+import pytest
+
+from diversion import clock
+from diversion.extensions import db
+from diversion.models import Contract
+from tests.web.test_intake_support import counting_statements  # noqa: F401
+
+
+@pytest.fixture
+def started(make_contract):
+    """started(days_ago, navigator=None, given=..., family=..., **referral overrides) -> contract id"""
+    def make(days_ago=0, navigator=None, given="Chloé", family="O'Sullivan-Nkemelu", **referral):
+        today = clock.today()
+        start = today - timedelta(days=days_ago)
+        offence_date = (start - timedelta(days=1)).isoformat()
+        overrides = {"referral_date": start.isoformat(), "offence.offence_date": offence_date,
+                     "person.given_name": given, "person.family_name": family, **referral}
+        return make_contract(navigator=navigator, referral_overrides=overrides, start_date=start.isoformat())
+    return make
+
+
+def _ids(page) -> list[int]:
+    return [int(row.select_one("td a")["href"].rsplit("/", 1)[1]) for row in page.select("tbody tr")]
+
+
+def test_the_caseload_is_an_moj_filter_with_a_get_form(signed_in):
+    client, _ = signed_in("navigator")
+    page = client.get_page("/contracts")
+    form = page.select_one(".moj-filter-layout__filter .moj-filter form")
+    assert form["method"] == "get"
+    assert {e["name"] for e in form.select("input[name], select[name]")} >= {"q", "status", "due", "sort"}
+    assert page.select_one("#navigator") is None  # a navigator's caseload is their own
+
+
+def test_risk_is_a_tag_on_each_open_contract_and_overdue_reads_in_words(signed_in, started):
+    client, navigator = signed_in("navigator")
+    low = started(0, navigator)
+    medium = started(20, navigator)
+    high = started(110, navigator)  # no contact, hours behind, conditions open near the deadline
+    overdue = started(130, navigator)
+    page = client.get_page("/contracts?sort=risk")
+    assert _ids(page) == [overdue, high, medium, low]  # highest risk first, then soonest deadline
+    tags = page.select("tbody .app-risk-tag")
+    assert [t.get_text(" ", strip=True) for t in tags] == ["High breach risk", "High breach risk",
+                                                         "Medium breach risk", "Low breach risk"]
+    assert [t["class"][1] for t in tags] == ["govuk-tag--red", "govuk-tag--red", "govuk-tag--orange",
+                                             "govuk-tag--grey"]
+    left = [span.get_text(strip=True) for span in page.select("tbody .app-time-left")]
+    with client.application.app_context():
+        late_by = (clock.today() - db.session.get(Contract, overdue).deadline).days
+    assert left[0] == f"{late_by} days overdue" and "−" not in " ".join(left) and "-" not in " ".join(left)
+    assert left[3].endswith("days left")
+    risk_header = [th for th in page.select("thead th") if th.get_text(strip=True).startswith("Risk")][0]
+    assert risk_header["aria-sort"] == "descending"
+
+
+def test_risk_filter_and_sort_are_offered_only_for_one_navigators_open_contracts(signed_in, started, make_user):
+    one = make_user("navigator")
+    started(0, one)
+    high = started(110, one)
+    client, _ = signed_in("manager")
+    everyone = client.get_page("/contracts?sort=risk&risk=high")
+    assert everyone.select_one("#risk") is None
+    assert "risk" not in [o["value"] for o in everyone.select("#sort option")]
+    assert everyone.select_one("#sort option[selected]")["value"] == "deadline"  # not sorted by risk
+    assert len(everyone.select("tbody tr")) == 2 and everyone.select("tbody .app-risk-tag")  # the column stays
+    chosen = client.get_page(f"/contracts?navigator={one.id}&risk=high")
+    assert _ids(chosen) == [high]
+    assert "risk" in [o["value"] for o in chosen.select("#sort option")]
+    assert client.get_page(f"/contracts?navigator={one.id}&status=all").select_one("#risk") is None
+
+
+def test_sorts_by_deadline_name_and_start_date_with_aria_sort(signed_in, started):
+    client, navigator = signed_in("navigator")
+    a = started(30, navigator, given="Zara", family="Adams")
+    b = started(10, navigator, given="Amir", family="Brown")
+    c = started(50, navigator, given="Bo", family="Cole")
+    page = client.get_page("/contracts")
+    assert _ids(page) == [c, a, b]  # soonest deadline first
+    deadline = [th for th in page.select("thead th") if th.get_text(strip=True).startswith("Deadline")][0]
+    assert deadline["aria-sort"] == "ascending"
+    assert _ids(client.get_page(deadline.a["href"])) == [b, a, c]  # the header's link reverses it
+    by_name = client.get_page("/contracts?sort=name")
+    assert _ids(by_name) == [a, b, c]
+    person = [th for th in by_name.select("thead th") if th.get_text(strip=True).startswith("Person")][0]
+    assert person["aria-sort"] == "ascending"
+    assert _ids(client.get_page("/contracts?sort=start")) == [b, a, c]
+    assert _ids(client.get_page("/contracts?sort=start_oldest")) == [c, a, b]
+
+
+def test_due_within_n_days(signed_in, started):
+    client, navigator = signed_in("navigator")
+    near = started(110, navigator)  # about 12 days left
+    started(0, navigator)
+    assert _ids(client.get_page("/contracts?due=14")) == [near]
+    assert len(client.get_page("/contracts?due=200").select("tbody tr")) == 2
+    page = client.get_page("/contracts?due=soon")
+    assert page.select_one("#due-error") and len(page.select("tbody tr")) == 2
+
+
+@pytest.mark.parametrize("q", ["lukasz wisniewski", "Wiśniewski Łukasz", "WISNIEWSKI", "2019/0123456A",
+                               " 2019/0123456a "])
+def test_one_search_box_finds_a_name_in_any_order_without_accents_or_a_pnc_id(signed_in, started, q):
+    client, navigator = signed_in("navigator")
+    wanted = started(0, navigator, given="Łukasz", family="Wiśniewski", **{"person.pnc_id": "2019/0123456A"})
+    started(0, navigator, given="Lukas", family="Podolski")
+    assert _ids(client.get_page("/contracts", query_string={"q": q})) == [wanted]
+
+
+def test_search_by_reference(signed_in, started, app):
+    client, navigator = signed_in("navigator")
+    wanted = started(0, navigator)
+    started(0, navigator)
+    with app.app_context():
+        reference = db.session.get(Contract, wanted).referral.reference
+    for q in (reference, reference.lower().replace("-", " ")):
+        assert _ids(client.get_page("/contracts", query_string={"q": q})) == [wanted]
+
+
+def test_a_navigator_finds_only_their_own_cases(signed_in, started, make_user):
+    client, navigator = signed_in("navigator")
+    mine = started(0, navigator, given="Amara", family="Okafor")
+    started(0, make_user("navigator"), given="Amara", family="Okafor")
+    assert _ids(client.get_page("/contracts?q=okafor&status=all")) == [mine]
+    assert _ids(client.get_page(f"/contracts?q=okafor&navigator=999")) == [mine]
+
+
+def test_pages_of_25_keep_the_filters_and_sort(signed_in, started):
+    client, navigator = signed_in("navigator")
+    made = [started(n, navigator, given=f"P{n:02d}") for n in range(27)]
+    first = client.get_page("/contracts?sort=name&due=200")
+    assert len(first.select("tbody tr")) == 25
+    next_href = first.select_one(".govuk-pagination__next a")["href"]
+    assert "sort=name" in next_href and "due=200" in next_href
+    second = client.get_page(next_href)
+    assert set(_ids(second)) == set(made) - set(_ids(first))
+    assert second.select_one(".govuk-pagination__item--current").get_text(strip=True) == "2"
+
+
+@pytest.mark.parametrize("url", ["/contracts", "/contracts?sort=risk", "/contracts?sort=name&risk=medium"])
+def test_a_caseload_page_is_the_same_number_of_statements_for_5_and_60_contracts(signed_in, started, app, url):
+    client, navigator = signed_in("navigator")
+    for n in range(5):
+        started(20 + n * 3, navigator)  # medium risk: no contact for 14 days, hours behind
+    with counting_statements(app) as few:
+        assert len(client.get_page(url).select("tbody tr")) == 5
+    for n in range(55):
+        started(20 + n, navigator)
+    with counting_statements(app) as more:
+        assert len(client.get_page(url).select("tbody tr")) == 25
+    assert len(few) == len(more)
