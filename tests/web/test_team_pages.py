@@ -282,7 +282,8 @@ def test_the_counts_cost_one_statement_whatever_the_numbers(app, client, world, 
 
 # --- No caseload stranded ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("change, data", [("role", {"role": "manager"}), ("deactivate", {})])
+@pytest.mark.parametrize("change, data", [("role", {"role": "manager"}), ("deactivate", {}),
+                                          ("deactivate", {"confirm": "yes"})])
 def test_an_admin_cannot_take_away_a_navigator_who_still_holds_work(app, client, world, make_user, change, data):
     nav = make_user("navigator", name="Ada Achebe")
     _contract(app, world.officer, nav)
@@ -311,7 +312,7 @@ def test_once_the_caseload_has_moved_the_navigator_can_be_deactivated(app, clien
                             actor=db.session.get(User, world.manager.id))
         db.session.commit()
     client.sign_in_as(make_user("admin"))
-    response = client.post_form(f"/admin/users/{ada.id}/deactivate", {"version": ada.version},
+    response = client.post_form(f"/admin/users/{ada.id}/deactivate", {"version": ada.version, "confirm": "yes"},
                                 form_page=f"/admin/users/{ada.id}")
     assert response.status_code == 302
     with app.app_context():
