@@ -69,8 +69,8 @@ def load(demo_navigator: User) -> int:
         since_start = (today - contract.start_date).days
         quiet = contract not in slipping and rng.random() < 0.2  # no appointments: soon due for contact
         if not quiet:
-            # fortnightly since the start, the latest a few days ago
-            for days_ago in range(since_start - 3, 2, -14):
+            # every ten days or so back to the start, the latest a few days ago
+            for days_ago in range(2 + rng.randrange(0, 6), since_start - 2, 10):
                 status = rng.choices([rules.ATTENDED, rules.MISSED, rules.CANCELLED], [0.82, 0.08, 0.10])[0]
                 _book(contract, today - timedelta(days=days_ago), rng, status)
                 made += 1

@@ -140,7 +140,14 @@ def _work(rng, contract, navigator, ending: str | None, today) -> None:
         contracts.add_note(contract, {"kind": kind, "body": body, "occurred_at": _at(day, 10 + i)}, actor=navigator)
     for condition in contract.conditions:
         if condition.community_kind == rules.UNPAID_WORK:
-            share = 1.0 if ending == "completed" else rng.choice([0.25, 0.5, 0.75])
+            if ending == "completed":
+                share = 1.0
+            elif ending is None:  # in progress: most keep pace with the deadline, a few fall behind
+                elapsed = min(1.0, (today - contract.start_date).days / max((contract.deadline
+                                                                              - contract.start_date).days, 1))
+                share = min(1.0, elapsed * rng.choice([0.4, 1.0, 1.0, 1.1, 1.25, 1.25]))
+            else:
+                share = rng.choice([0.25, 0.5, 0.75])
             hours = condition.target_hours * share
             shift = 0
             while hours > 0:
