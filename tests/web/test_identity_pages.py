@@ -361,7 +361,7 @@ def test_approvals_show_the_longest_waiting_first(signed_in, make_referral):
     clock.freeze(None)
     client, _ = signed_in("manager")
     page = client.get_page("/approvals")
-    assert "longest waiting first" in page.select_one("caption").get_text()
+    assert "waiting longest first" in page.select_one("caption").get_text()
     assert [a["href"] for a in page.select("tbody a")] == [
         f"/referrals/{made['early']}", f"/referrals/{made['noon']}", f"/referrals/{made['afternoon']}"]
 

@@ -108,7 +108,10 @@ def test_an_officer_sees_their_unfinished_drafts_to_continue_or_delete(signed_in
     assert row.select_one("a")["href"] == f"/referrals/new/{draft_id}/check"
     delete = row.select_one("form")
     assert delete["action"] == f"/referrals/new/{draft_id}/discard"
-    client.post_form(delete["action"], form_page="/referrals")
+    asked = client.post_page(delete["action"], form_page="/referrals")  # are you sure? nothing deleted yet
+    assert "Are you sure" in asked.select_one("h1").get_text()
+    assert client.get_page("/referrals").select("tr.app-draft") != []
+    client.post_form(delete["action"], {"confirm": "yes"}, form_page="/referrals")
     assert client.get_page("/referrals").select("tr.app-draft") == []
 
 
