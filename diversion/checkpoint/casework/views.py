@@ -8,6 +8,7 @@ from sqlalchemy import select
 from diversion import clock, confirming
 from diversion.access import roles_required
 from diversion.checkpoint.casework import caseload_page, forms, outcome_pages, queue_page
+from diversion.checkpoint.casework.contract_extras import contract_extras
 from diversion.domain import contracts as rules
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
@@ -118,8 +119,6 @@ def _contract_page(contract_id: int, errors: PageErrors | None = None, values=No
     contract = contracts.load_full(contract_id, current_user)
     categories = {c.code: c.title for c in reference.categories(include_inactive=True)}
     preset = request.args.get("breach")
-    from diversion.checkpoint.casework.timeline_views import contract_extras
-
     return render_template("casework/contract.html", **contract_extras(contract, current_user),
                            contract=contract, referral=contract.referral,
                            categories=categories, today=clock.today(), rules=rules, errors=errors or PageErrors(),
