@@ -1,15 +1,15 @@
 """The team page (managers, admins): one row per active navigator, ordered by name, 25 to a page, with their open
 contracts, how many are overdue or at high breach risk, and their booked appointments this week; below, the
 high-risk contracts of the navigators on the page. A fixed number of statements per page, whatever the number of
-navigators or contracts: the page of navigators and its total (2), the counts (2), the open contracts with their
-people (1) and their breach risk (services/risk.py, a fixed few)."""
+navigators or contracts: the page of navigators and its total (2), their open contracts with their people (1),
+the appointments this week of those contracts (1) and their breach risk (services/risk.py, a fixed few)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from diversion import audit, clock
@@ -68,23 +68,23 @@ def team_page(viewer: User, page: int = 1, per_page: int = PER_PAGE) -> TeamPage
     result = TeamPage(list(rows.values()), total, page, per_page, week=(start, end))
     if not ids:
         return result
-    for navigator_id, open_count, overdue in db.session.execute(
-            select(Contract.navigator_id, func.count(),
-                   func.sum(case((Contract.deadline < today, 1), else_=0)))
-            .where(Contract.navigator_id.in_(ids), Contract.status == contract_rules.ACTIVE)
-            .group_by(Contract.navigator_id)):
-        rows[navigator_id].open_contracts, rows[navigator_id].overdue = open_count, int(overdue or 0)
-    for navigator_id, booked in db.session.execute(
-            select(Contract.navigator_id, func.count(Appointment.id)).join(Appointment.contract)
-            .where(Contract.navigator_id.in_(ids), Contract.status == contract_rules.ACTIVE,
-                   Appointment.status == appointment_rules.BOOKED,
-                   Appointment.starts_at >= start, Appointment.starts_at < end)
-            .group_by(Contract.navigator_id)):
-        rows[navigator_id].appointments_this_week = booked
+    # The navigators' open contracts first (a caseload each, whatever the size of the force), then everything
+    # else from those ids: counted here, appointments by (contract_id, starts_at), risk by contract.
     open_contracts = list(db.session.scalars(
         select(Contract).where(Contract.navigator_id.in_(ids), Contract.status == contract_rules.ACTIVE)
         .options(joinedload(Contract.person), joinedload(Contract.referral))
         .order_by(Contract.deadline, Contract.id)))
+    for contract in open_contracts:
+        rows[contract.navigator_id].open_contracts += 1
+        rows[contract.navigator_id].overdue += contract.deadline < today
+    holder = {c.id: c.navigator_id for c in open_contracts}
+    if holder:
+        for contract_id, booked in db.session.execute(
+                select(Appointment.contract_id, func.count())
+                .where(Appointment.contract_id.in_(list(holder)), Appointment.status == appointment_rules.BOOKED,
+                       Appointment.starts_at >= start, Appointment.starts_at < end)
+                .group_by(Appointment.contract_id)):
+            rows[holder[contract_id]].appointments_this_week += booked
     risks = risk.for_contracts(open_contracts, today)
     for contract in open_contracts:
         if risks[contract.id].level == risk_rules.HIGH:

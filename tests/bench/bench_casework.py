@@ -12,7 +12,9 @@ signs in as a navigator, a provider and a manager and requests each page BENCH_R
 test client: the whole request, sessions, need to know, audit row and rendering, no network), alternating pages, and
 prints for each page the median time at both sizes, their ratio (goal: at most 1.3) and the SQL statements the page
 ran at each size (which must not grow).
-Environment: BENCH_CONTRACTS (1000000), BENCH_CONTRACTS_SMALL (1000), BENCH_RUNS (15), BENCH_POSTGRES_URL.
+Environment: BENCH_CONTRACTS (1000000), BENCH_CONTRACTS_SMALL (1000), BENCH_RUNS (15), BENCH_POSTGRES_URL;
+BENCH_KEEP=1 keeps the seeded databases (their names are printed) and BENCH_REUSE_<size>=<database name> measures
+an already seeded one, for looking at plans without seeding again.
 """
 from __future__ import annotations
 
@@ -189,6 +191,10 @@ def main() -> int:
 
 def _with_database(size: int):
     admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    reuse = os.environ.get(f"BENCH_REUSE_{size}")
+    if reuse:
+        return _measure(sa.make_url(SERVER).set(database=reuse).render_as_string(hide_password=False), size,
+                        seed=False)
     name = f"diversion_bench_{uuid.uuid4().hex[:8]}"
     try:
         with admin.connect() as connection:
@@ -200,12 +206,15 @@ def _with_database(size: int):
     try:
         return _measure(url, size)
     finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if os.environ.get("BENCH_KEEP"):
+            print(f"kept database {name} ({size:,} contracts)")
+        else:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def _measure(url: str, size: int) -> dict:
+def _measure(url: str, size: int, seed: bool = True) -> dict:
     from flask_migrate import upgrade
 
     from diversion import clock, create_app
@@ -221,11 +230,12 @@ def _measure(url: str, size: int) -> dict:
     app.test_client_class = PageClient
     navigators = max(1, size // CONTRACTS_PER_NAVIGATOR)
     with app.app_context():
-        upgrade()
         started = time.perf_counter()
+        if seed:
+            upgrade()
         with db.engine.begin() as connection:
             connection.execute(sa.text("SET LOCAL statement_timeout = 0"))  # seeding is not a request
-            for statement in SEED.split(";\n"):
+            for statement in SEED.split(";\n") if seed else ():
                 if statement.strip():
                     connection.execute(sa.text(statement), {"count": size, "navigators": navigators})
             connection.execute(sa.text("ANALYZE"))
