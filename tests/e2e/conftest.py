@@ -73,6 +73,9 @@ class Watched:
         self.page, self.base_url, self.problems = page, base_url, []
         page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda error: self.problems.append(str(error)))
+        # which address a "Failed to load resource" message is about (the console does not say)
+        page.on("response", lambda r: self.problems.append(f"{r.status} {r.request.method} {r.url}")
+                if r.status == 404 else None)
 
     def goto(self, path: str):
         response = self.page.goto(self.base_url + path)
