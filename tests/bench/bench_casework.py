@@ -245,7 +245,7 @@ def _measure(url: str, size: int, seed: bool = True) -> dict:
                 "SELECT count(*) FROM contracts WHERE navigator_id = 1 AND status = 'active'"))
             contract_id = connection.scalar(sa.text(
                 "SELECT min(id) FROM contracts WHERE navigator_id = 1 AND status = 'active'"))
-        print(f"seeded {', '.join(f'{n:,} {t}' for t, n in counts.items())}, {navigators:,} navigators "
+        print(f"{'seeded' if seed else 'reused a database of'} {', '.join(f'{n:,} {t}' for t, n in counts.items())}, {navigators:,} navigators "
               f"({open_for_one} open contracts for navigator 1) in {time.perf_counter() - started:.0f} s")
         users = {role: db.session.scalar(sa.select(User).where(User.role == role).order_by(User.id).limit(1))
                  for role in ("navigator", "provider", "manager")}
