@@ -8,7 +8,9 @@ privileges on the schema to exactly:
 - SELECT, INSERT, UPDATE, DELETE on ordinary tables;
 - SELECT, INSERT on append-only tables (their rows are never changed or removed, by anyone);
 - SELECT on alembic_version (the app may read the schema's revision, never set it);
-- USAGE, SELECT on sequences (nextval for new ids; no setval).
+- USAGE, SELECT on sequences (nextval for new ids; no setval);
+- EXECUTE on the erasure function (migration 0008), the one way the append-only tables' free text is destroyed:
+  it runs as the owner, scrubs only one person's rows, and cannot delete any row.
 
 No TRUNCATE, REFERENCES or TRIGGER anywhere. Privileges are revoked and granted afresh on every upgrade, not
 set with ALTER DEFAULT PRIVILEGES: a default cannot tell an append-only table from an ordinary one, and
@@ -34,6 +36,7 @@ READ_ONLY = ("SELECT",)
 SEQUENCE = ("USAGE", "SELECT")
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 SEQUENCE_PRIVILEGES = ("USAGE", "SELECT", "UPDATE")
+ERASURE_FUNCTION = "erase_append_only_text(integer)"
 IN_SCHEMA = "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema"
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,9 @@ def grant_runtime_privileges(connection: sa.Connection, role: str) -> dict[str, 
     quote = connection.dialect.identifier_preparer.quote_identifier
     for statement in _statements(quote, role, schema, wanted):
         connection.execute(sa.text(statement))
+    if connection.scalar(sa.text("SELECT to_regprocedure(:name)"), {"name": f"{schema}.{ERASURE_FUNCTION}"}):
+        connection.execute(sa.text(f"GRANT EXECUTE ON FUNCTION {quote(schema)}.{ERASURE_FUNCTION} "
+                                   f"TO {quote(role)}"))
     _verify(connection, role, schema, wanted)
     log.info("database role %s: %d tables read and written, append-only: %s; schema %s without CREATE", role,
              sum(p == ORDINARY for p in wanted.values()),

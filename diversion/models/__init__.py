@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models. Import every module here so Alembic sees the whole schema."""
 from diversion.models.audit import AuditEvent
 from diversion.models.base import Base
+from diversion.models.data_protection import Erasure, ErasureInProgress, RetentionDecision, SubjectAccessRequest
 from diversion.models.divert import DivertEvent, DivertReferral
 from diversion.models.drafts import ReferralDraft
 from diversion.models.casework import Appointment, NavigatorChange
@@ -11,6 +12,7 @@ from diversion.models.idempotency import IdempotentResponse
 from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
 
 __all__ = ["ApiToken", "Appointment", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
-           "DivertEvent", "DivertReferral", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
+           "DivertEvent", "DivertReferral", "Erasure", "ErasureInProgress", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
            "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
+           "RetentionDecision", "SubjectAccessRequest",
            "User", "UserSession"]

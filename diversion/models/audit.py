@@ -18,6 +18,8 @@ class AuditEvent(Base):
         Index("ix_audit_events_object", "object_type", "object_id"),
         Index("ix_audit_events_actor_id", "actor_id"),
         Index("ix_audit_events_occurred_at", "occurred_at"),
+        # "Who has looked at this person's record": the events about one person, newest first, by an index.
+        Index("ix_audit_events_person_id_id", "person_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -27,6 +29,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64), nullable=False)
     object_type: Mapped[str | None] = mapped_column(String(64))
     object_id: Mapped[str | None] = mapped_column(String(64))
+    # The person the event is about (a person, or one of their referrals or contracts), when it is one person.
+    person_id: Mapped[int | None] = mapped_column(Integer)
     justification: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(8), nullable=False)
     ip_address: Mapped[str | None] = mapped_column(String(45))

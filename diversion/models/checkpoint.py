@@ -57,6 +57,8 @@ class CheckpointReferral(Timestamped, Versioned, Base):
     late_entry_reason: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str | None] = mapped_column(String(16))  # approve | refuse | decline: the last decision
     decision_reason: Mapped[str | None] = mapped_column(Text)  # approval, refusal or decline reason
+    # The person's age band on the referral date, kept when the person is erased (their date of birth is not).
+    age_band: Mapped[str | None] = mapped_column(String(16))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A manager may reserve a referral awaiting a navigator for one of them (revision 2, allocation).

@@ -33,6 +33,8 @@ class DivertReferral(Timestamped, Versioned, Base):
     suspected_supply: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     referring_officer: Mapped[str] = mapped_column(String(120), nullable=False)
     location: Mapped[str | None] = mapped_column(String(200))
+    # The person's age band on the referral date, kept when the person is erased (their date of birth is not).
+    age_band: Mapped[str | None] = mapped_column(String(16))
     referral_number: Mapped[int] = mapped_column(Integer, nullable=False)
     ever_assessed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     possible_duplicates: Mapped[list] = mapped_column(JSON, nullable=False, default=list)

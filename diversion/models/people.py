@@ -31,6 +31,9 @@ class Person(Timestamped, Versioned, Base):
               sqlite_where=text("merged_into_id IS NULL")),
         Index("ix_people_family_name", "family_name"),
         Index("ix_people_merged_into_id", "merged_into_id"),
+        # The retention list: people not yet erased, by the day their record is due for review.
+        Index("ix_people_review_date_live", "review_date", "id", postgresql_where=text("erased_at IS NULL"),
+              sqlite_where=text("erased_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -38,7 +41,7 @@ class Person(Timestamped, Versioned, Base):
     family_name: Mapped[str] = mapped_column(String(100), nullable=False)
     # fold(given) + " " + fold(family): kept in step with the names by the listener below.
     name_key: Mapped[str] = mapped_column(Text, nullable=False)
-    date_of_birth: Mapped[date] = mapped_column(Date, nullable=False)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)  # NULL only once erased
     gender: Mapped[str | None] = mapped_column(String(16))
     ethnicity: Mapped[str | None] = mapped_column(String(48))
     pnc_id: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -49,6 +52,10 @@ class Person(Timestamped, Versioned, Base):
     address: Mapped[str | None] = mapped_column(String(500))
     # Set when an administrator merged this record into another: it then answers for nobody.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # MoPI review (DPA 2018 s.39): when the record must next be reviewed; NULL while a case is open or none ended.
+    review_date: Mapped[date | None] = mapped_column(Date)
+    # Set when the person was erased: identifying data and free text are gone, coded facts stay for figures.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def full_name(self) -> str:
