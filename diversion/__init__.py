@@ -39,6 +39,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.configure(app)
     templating.configure(app)
     _register_database_hooks(app)
+    from diversion import erased_records
+
+    erased_records.install()
 
     from diversion import admin, api, auth, divert, main, people, reference, reports, tokens
     from diversion.checkpoint import casework, intake

@@ -21,8 +21,11 @@ talisman = Talisman()
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record):
-    """SQLite enforces foreign keys only when asked, per connection."""
+    """SQLite enforces foreign keys only when asked, per connection; and with secure_delete it overwrites what
+    an UPDATE or DELETE frees with zeros, so an erased person's data does not linger in the file's free space
+    (where a copy of the file, a backup, would still hold it)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

@@ -19,11 +19,18 @@ from diversion.domain.divert import ASSESSED, COMPLETED as DIVERT_COMPLETED, CON
 from diversion.errors import ValidationFailed
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, User
+from diversion.erased_records import INCLUDE as INCLUDE_ERASED
 from diversion.services.report_sql import age_band, days_between
 
 CHECKPOINT_GROUPS = ("navigator", "ethnicity", "gender", "age_band", "offence_category")
 DIVERT_GROUPS = ("ethnicity", "gender", "age_band", "substance", "source")
 OVERALL = "__all__"
+# Erased people's cases still count: their coded facts stay so that figures do not change (diversion/erased_records).
+FIGURES = {INCLUDE_ERASED: True}
+
+
+def _execute(statement):
+    return db.session.execute(statement, execution_options=FIGURES)
 
 
 def _key(group_by: str | None, referral_date_col, referral_cols: dict):
@@ -35,8 +42,15 @@ def _key(group_by: str | None, referral_date_col, referral_cols: dict):
     if group_by == "gender":
         return sa.func.coalesce(Person.gender, "not_stated")
     if group_by == "age_band":
-        return age_band(Person.date_of_birth, referral_date_col, kpis.AGE_BANDS, kpis.BAND_LOWER_BOUNDS)
+        return _kept_band(referral_date_col.class_)
     return referral_cols[group_by]
+
+
+def _kept_band(referral):
+    """The age band on the referral date: from the date of birth, or, once the person is erased (no date of
+    birth any more), the band the erasure kept on the referral."""
+    return sa.func.coalesce(referral.age_band, age_band(Person.date_of_birth, referral.referral_date, kpis.AGE_BANDS,
+                                                        kpis.BAND_LOWER_BOUNDS))
 
 
 def _rate_block(completed: int, breached: int) -> dict:
@@ -71,7 +85,7 @@ def checkpoint(start: date, end: date, group_by: str | None = None) -> dict:
 
 def _count_referrals(figures: dict, key, start: date, end: date) -> None:
     """Referrals and how many were eligible, by referral date."""
-    for k, count, eligible in db.session.execute(
+    for k, count, eligible in _execute(
             sa.select(key.label("k"), sa.func.count(), sa.func.sum(sa.case((CheckpointReferral.eligible, 1), else_=0)))
             .select_from(CheckpointReferral).join(Person, CheckpointReferral.person_id == Person.id)
             .where(CheckpointReferral.referral_date.between(start, end)).group_by("k")):
@@ -82,7 +96,7 @@ def _count_referrals(figures: dict, key, start: date, end: date) -> None:
 def _count_starts(figures: dict, contracts, start: date, end: date) -> None:
     """Contracts started, with the days from referral to contract as a histogram (for the median)."""
     days = days_between(CheckpointReferral.referral_date, Contract.start_date)
-    for k, waited, count in db.session.execute(
+    for k, waited, count in _execute(
             contracts.add_columns(days.label("d"), sa.func.count())
             .where(Contract.start_date.between(start, end)).group_by("k", "d")):
         figures[k]["contracts_started"] += count
@@ -91,7 +105,7 @@ def _count_starts(figures: dict, contracts, start: date, end: date) -> None:
 
 def _count_outcomes(figures: dict, contracts, start: date, end: date) -> None:
     """Outcomes and breach reasons, by outcome date."""
-    for k, status, reason, count in db.session.execute(
+    for k, status, reason, count in _execute(
             contracts.add_columns(Contract.status, Contract.outcome_reason, sa.func.count())
             .where(Contract.outcome_date.between(start, end)).group_by("k", Contract.status, Contract.outcome_reason)):
         figures[k]["ended"][status] += count
@@ -101,7 +115,7 @@ def _count_outcomes(figures: dict, contracts, start: date, end: date) -> None:
 
 def _count_open(figures: dict, contracts, today: date) -> None:
     """Contracts active now, and how many of them are past their deadline."""
-    for k, active, overdue in db.session.execute(
+    for k, active, overdue in _execute(
             contracts.add_columns(sa.func.count(), sa.func.sum(sa.case((Contract.deadline < today, 1), else_=0)))
             .where(Contract.status == ACTIVE).group_by("k")):
         figures[k]["active_now"] += active
@@ -161,7 +175,7 @@ def _navigator_names(figures: dict) -> dict:
     ids = [int(k) for k in figures if k not in (None, OVERALL) and str(k).isdigit()]
     if not ids:
         return {}
-    return {str(i): name for i, name in db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids)))}
+    return {str(i): name for i, name in _execute(sa.select(User.id, User.name).where(User.id.in_(ids)))}
 
 
 def divert(start: date, end: date, group_by: str | None = None) -> dict:
@@ -173,7 +187,7 @@ def divert(start: date, end: date, group_by: str | None = None) -> dict:
     cohort = (sa.select().select_from(DivertReferral).join(Person, DivertReferral.person_id == Person.id)
               .where(DivertReferral.referral_date.between(start, end)))
     figures: dict[str, dict] = defaultdict(_empty_divert)
-    for k, count, repeats, reached, assessed, completed in db.session.execute(cohort.add_columns(
+    for k, count, repeats, reached, assessed, completed in _execute(cohort.add_columns(
             key.label("k"), sa.func.count(),
             sa.func.sum(sa.case((DivertReferral.referral_number > 1, 1), else_=0)),
             sa.func.sum(sa.case((contacted, 1), else_=0)),
@@ -188,7 +202,7 @@ def divert(start: date, end: date, group_by: str | None = None) -> dict:
     first_assessed = (sa.select(DivertEvent.referral_id, sa.func.min(DivertEvent.date).label("on"))
                       .where(DivertEvent.event == ASSESSED).group_by(DivertEvent.referral_id).subquery())
     waited = days_between(DivertReferral.referral_date, first_assessed.c.on)
-    for k, days, count in db.session.execute(
+    for k, days, count in _execute(
             cohort.join(first_assessed, first_assessed.c.referral_id == DivertReferral.id)
             .add_columns(key.label("k"), waited.label("d"), sa.func.count()).group_by("k", "d")):
         figures[k]["_days"].append((days, count))
@@ -257,15 +271,15 @@ def monthly_checkpoint(start: date, end: date) -> list[dict]:
                                      "breached": 0, "discontinued": 0}
         cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
     month = year_month(CheckpointReferral.referral_date).label("m")
-    for m, count in db.session.execute(sa.select(month, sa.func.count()).where(
+    for m, count in _execute(sa.select(month, sa.func.count()).where(
             CheckpointReferral.referral_date.between(start, end)).group_by("m")):
         months[m]["referrals"] = count
     month = year_month(Contract.start_date).label("m")
-    for m, count in db.session.execute(sa.select(month, sa.func.count()).where(
+    for m, count in _execute(sa.select(month, sa.func.count()).where(
             Contract.start_date.between(start, end)).group_by("m")):
         months[m]["started"] = count
     month = year_month(Contract.outcome_date).label("m")
-    for m, status, count in db.session.execute(sa.select(month, Contract.status, sa.func.count()).where(
+    for m, status, count in _execute(sa.select(month, Contract.status, sa.func.count()).where(
             Contract.outcome_date.between(start, end)).group_by("m", Contract.status)):
         months[m][status] = count
     return list(months.values())
@@ -290,7 +304,7 @@ def case_rows(start: date, end: date, today: date | None = None):
     titles = {c.code: c.title for c in reference.categories(include_inactive=True)}
     reasons = {**contract_rules.DISCONTINUE_EXAMPLES, **contract_rules.BREACH_REASONS}
     bands = dict(zip(kpis.AGE_BANDS, kpis.AGE_BAND_LABELS))
-    band = age_band(Person.date_of_birth, CheckpointReferral.referral_date, kpis.AGE_BANDS, kpis.BAND_LOWER_BOUNDS)
+    band = _kept_band(CheckpointReferral)
     query = (sa.select(CheckpointReferral.reference, Contract.person_id,
                        CheckpointReferral.referral_date, Contract.start_date, Contract.deadline, Contract.status,
                        Contract.outcome_date, Contract.outcome_reason, CheckpointReferral.offence_category,
@@ -301,7 +315,7 @@ def case_rows(start: date, end: date, today: date | None = None):
              .where(Contract.start_date.between(start, end)).order_by(Contract.id)
              .execution_options(yield_per=1000))
     for (reference_number, person, referred, started, deadline, status, ended, reason, category, gender,
-         ethnicity, age, navigator) in db.session.execute(query):
+         ethnicity, age, navigator) in _execute(query):
         shown = contract_rules.status_on(status, deadline, today)
         yield (reference_number, person, referred, started, deadline, contract_rules.STATUS_LABELS.get(shown, shown),
                ended, reasons.get(reason, reason), titles.get(category, category),

@@ -35,7 +35,13 @@ BEGIN
   UPDATE contract_navigator_changes SET reason = '' WHERE reason <> ''
     AND contract_id IN (SELECT id FROM contracts WHERE person_id = p_person);
   GET DIAGNOSTICS changes = ROW_COUNT;
-  UPDATE audit_events SET justification = NULL WHERE person_id = p_person AND justification IS NOT NULL;
+  UPDATE audit_events SET justification = NULL WHERE justification IS NOT NULL AND (person_id = p_person
+    OR (object_type = 'person' AND object_id = CAST(p_person AS TEXT))
+    OR (object_type = 'contract' AND object_id IN (SELECT CAST(id AS TEXT) FROM contracts WHERE person_id = p_person))
+    OR (object_type = 'checkpoint_referral'
+        AND object_id IN (SELECT CAST(id AS TEXT) FROM checkpoint_referrals WHERE person_id = p_person))
+    OR (object_type = 'divert_referral'
+        AND object_id IN (SELECT CAST(id AS TEXT) FROM divert_referrals WHERE person_id = p_person)));
   GET DIAGNOSTICS audits = ROW_COUNT;
   DELETE FROM erasure_in_progress WHERE person_id = p_person;
   RETURN jsonb_build_object('contract_notes', notes, 'divert_events', events,
@@ -132,6 +138,8 @@ def upgrade():
         batch_op.alter_column('date_of_birth', existing_type=sa.Date(), nullable=True)
     op.create_index('ix_people_review_date_live', 'people', ['review_date', 'id'], unique=False,
                     postgresql_where=sa.text('erased_at IS NULL'), sqlite_where=sa.text('erased_at IS NULL'))
+    op.create_index('ix_people_erased', 'people', ['id'], unique=False,
+                    postgresql_where=sa.text('erased_at IS NOT NULL'), sqlite_where=sa.text('erased_at IS NOT NULL'))
     # Plain ADD COLUMN (not batch mode): on SQLite a rebuild would drop the tables' triggers.
     op.add_column('checkpoint_referrals', sa.Column('age_band', sa.String(length=16), nullable=True))
     op.add_column('divert_referrals', sa.Column('age_band', sa.String(length=16), nullable=True))
@@ -163,6 +171,8 @@ def downgrade():
         op.drop_column('audit_events', 'person_id')
         op.drop_column('divert_referrals', 'age_band')
         op.drop_column('checkpoint_referrals', 'age_band')
+    op.drop_index('ix_people_erased', table_name='people',
+                  postgresql_where=sa.text('erased_at IS NOT NULL'), sqlite_where=sa.text('erased_at IS NOT NULL'))
     op.drop_index('ix_people_review_date_live', table_name='people',
                   postgresql_where=sa.text('erased_at IS NULL'), sqlite_where=sa.text('erased_at IS NULL'))
     if op.get_bind().scalar(sa.text("SELECT count(*) FROM people WHERE erased_at IS NOT NULL")):

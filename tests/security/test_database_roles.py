@@ -294,3 +294,38 @@ def test_on_sqlite_the_runtime_role_setting_changes_nothing(tmp_path):
     with engine.connect() as connection:
         assert connection.scalar(sa.text("SELECT count(*) FROM audit_events")) == 0
     engine.dispose()
+
+
+@on_postgresql
+def test_the_runtime_role_erases_a_person_through_the_erasure_function_and_nothing_else(roles, owner_engine):
+    """The one change the append-only tables take: an erasure's, through `erase_append_only_text` (run as the
+    owner). The runtime role still cannot UPDATE those tables itself, nor call the function's statements."""
+    from datetime import date
+    from diversion.models import User
+    from diversion.services import contracts, erasure
+    from tests import factories
+
+    app = make_app(roles["runtime_url"])
+    with app.app_context():
+        try:
+            officer, navigator, admin = (factories.user(r) for r in ("custody_officer", "navigator", "admin"))
+            referral = factories.referral(officer, **{"person.family_name": "Runtimeerasure"})
+            contract = factories.contract(referral, navigator)
+            contracts.add_note(contract, {"kind": "phone", "body": "Rang about the Sandpiper group"}, actor=navigator)
+            contracts.record_outcome(contract, {"outcome": "discontinued", "date": date.today().isoformat(),
+                                                "reason": "moved_away", "details": "Gone to Skegness",
+                                                "version": contract.version}, actor=navigator)
+            db.session.commit()
+            person_id, contract_id = referral.person_id, contract.id
+            erasure.erase(referral.person, actor=db.session.get(User, admin.id), reason="Review: no purpose")
+            db.session.commit()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    with owner_engine.connect() as connection:
+        bodies = connection.scalars(sa.text("SELECT body FROM contract_notes WHERE contract_id = :c"),
+                                    {"c": contract_id}).all()
+        name = connection.scalar(sa.text("SELECT family_name FROM people WHERE id = :p"), {"p": person_id})
+    assert bodies == [""] and name == ""
+    _refused(sa.create_engine(roles["runtime_url"]), "UPDATE contract_notes SET body = 'x'",
+             _denied("table contract_notes"))
