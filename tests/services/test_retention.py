@@ -244,3 +244,17 @@ def test_erase_without_the_erasure_service_changes_nothing_or_erases(staff):
         with pytest.raises(Conflict) as conflict:
             retention.decide(person.id, body, actor=staff.admin)
         assert conflict.value.code == "erasure_unavailable"
+
+
+def test_the_recompute_command_fills_review_dates_in_batches(app, make_user):
+    officer, provider = make_user("custody_officer"), make_user("provider")
+    with app.app_context():
+        from diversion.models import User
+
+        referral = divert_ended(db.session.get(User, officer.id), db.session.get(User, provider.id), date(2018, 4, 1))
+        db.session.execute(Person.__table__.update().values(review_date=None))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["retention", "recompute", "--batch", "1"])
+    assert result.exit_code == 0 and "Review dates recomputed for 1 people: 1 changed." in result.output
+    with app.app_context():
+        assert db.session.get(Person, referral.person_id).review_date == date(2024, 4, 1)
