@@ -252,4 +252,6 @@ def _erase(person: Person, actor, reason: str) -> None:
     try:
         erasure.erase(person, actor=actor, reason=reason)
     except erasure.ErasureRefused as refused:
-        raise Conflict(getattr(refused, "message", None) or str(refused), code="open_case") from refused
+        code = getattr(refused, "code", None)
+        raise Conflict(getattr(refused, "message", None) or str(refused),
+                       code=code if code not in (None, Conflict.code) else "open_case") from refused
