@@ -93,3 +93,6 @@ def demo() -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo)
+    from diversion.cli_retention import retention_cli
+
+    app.cli.add_command(retention_cli)

@@ -24,6 +24,8 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Users", "admin.users", frozenset({ADMIN})),
     ("API tokens", "tokens.everyone", frozenset({ADMIN})),
     ("Audit trail", "admin.audit", frozenset({ADMIN, MANAGER})),
+    ("Retention review", "admin.retention_list", frozenset({ADMIN})),
+    ("Data protection", "admin.data_protection_page", frozenset({ADMIN})),
 ]
 
 

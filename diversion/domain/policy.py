@@ -26,4 +26,9 @@ OFFENCE_AGE_LIMIT = Policy("offence_age_limit_months", "How many months old an o
 DIVERT_MINIMUM_AGE = Policy("divert_minimum_age", "The youngest age at which someone can be referred to DIVERT",
                             default=18, minimum=10, maximum=25, unit="years")
 
-POLICIES = {policy.key: policy for policy in (OFFENCE_AGE_LIMIT, DIVERT_MINIMUM_AGE)}
+# MoPI (DPA 2018 s.39): a record is reviewed about six years after the person's last case ended.
+RETENTION_REVIEW_YEARS = Policy("retention_review_years",
+                                "How many years after a person's last case ended their record is reviewed",
+                                default=6, minimum=1, maximum=25, unit="years")
+
+POLICIES = {policy.key: policy for policy in (OFFENCE_AGE_LIMIT, DIVERT_MINIMUM_AGE, RETENTION_REVIEW_YEARS)}

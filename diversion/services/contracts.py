@@ -16,6 +16,7 @@ from diversion.ids import valid_id
 from diversion.models import CheckpointReferral, Condition, Contract, ContractAlert, Note, ProgressEntry, User
 from diversion.services import identity, live_cases, need_to_know, parse, writes
 from diversion.services.parse import Problems
+from diversion.services.retention import refresh_review_date
 
 OPEN = "open"  # a caseload filter: active or overdue (no outcome yet)
 
@@ -95,6 +96,7 @@ def agree(referral: CheckpointReferral, data: dict, *, actor: User) -> Contract:
     writes.flush("referral")
     audit.record("contract.create", actor=actor, object_type="contract", object_id=contract.id,
                  details={"referral_id": referral.id, "person_id": referral.person_id})
+    refresh_review_date([contract.person_id])
     return contract
 
 
@@ -241,6 +243,7 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
     writes.flush("contract")
     audit.record(f"contract.{outcome}", actor=actor, object_type="contract", object_id=contract.id,
                  justification=details, details={"reason": contract.outcome_reason})
+    refresh_review_date([contract.person_id])  # the case ended
     return contract
 
 

@@ -14,6 +14,8 @@ from diversion.extensions import db
 from diversion.models import DivertEvent, DivertReferral, User
 from diversion.services import identity, live_cases, need_to_know, parse, people, reference, references, writes
 from diversion.services.parse import Problems
+from diversion.domain import retention as retention_rules
+from diversion.services.retention import refresh_review_date
 
 def _parse(data: dict, today: date) -> tuple[dict, dict, Problems]:
     problems = Problems()
@@ -67,6 +69,7 @@ def create(data: dict, *, actor: User) -> DivertReferral:
                  details={"person_id": person.id, "identity": linked.match,
                           "possible_duplicates": linked.possible_duplicates})
     live_cases.alert_open_contracts(referral, open_contracts, actor=actor)
+    refresh_review_date([person.id])  # a case opened
     return referral
 
 
@@ -109,6 +112,7 @@ def record_event(referral: DivertReferral, data: dict, *, actor: User) -> Divert
     db.session.add(record)
     referral.next_appointment_at = rules.next_appointment(referral.next_appointment_at, event, target,
                                                           appointment_at)
+    before = referral.status
     referral.status_since = rules.status_since(referral.status_since, referral.status, target, on)
     referral.status = target
     if event == rules.ASSESSED:
@@ -117,6 +121,8 @@ def record_event(referral: DivertReferral, data: dict, *, actor: User) -> Divert
     writes.flush("referral")
     audit.record("divert_referral.event", actor=actor, object_type="divert_referral", object_id=referral.id,
                  details={"event": event, "status": target})
+    if retention_rules.moves_review(retention_rules.DIVERT_REFERRAL, before, target):  # the case ended
+        refresh_review_date([referral.person_id])
     return record
 
 

@@ -15,6 +15,7 @@ from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, PersonContact, PersonMerge, User
 from diversion.services import contacts, live_cases, parse, writes
 from diversion.services.parse import Problems
+from diversion.services.retention import refresh_review_date
 
 FILLED = ("pnc_id", "gender", "ethnicity", "custody_number")
 MOVED = {"checkpoint_referrals": CheckpointReferral, "contracts": Contract, "divert_referrals": DivertReferral,
@@ -53,6 +54,7 @@ def merge(kept_id: object, merged_id: object, data: dict, *, actor: User) -> Per
     writes.flush("person's record")
     audit.record("person.merge", actor=actor, object_type="person", object_id=kept.id, justification=reason,
                  details={"merged_id": merged.id, "moved": moved, "alerts": alerts})
+    refresh_review_date([kept.id, merged.id])  # the cases moved
     return record
 
 

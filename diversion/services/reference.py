@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from diversion import audit
 from diversion.domain.eligibility import CATEGORY_ELIGIBILITY
-from diversion.domain.policy import DIVERT_MINIMUM_AGE, OFFENCE_AGE_LIMIT, POLICIES, Policy
+from diversion.domain.policy import DIVERT_MINIMUM_AGE, OFFENCE_AGE_LIMIT, POLICIES, RETENTION_REVIEW_YEARS, Policy
 from diversion.errors import NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.models import OffenceCategory, PolicySetting
@@ -33,6 +33,10 @@ def offence_age_limit() -> int:
 
 def divert_minimum_age() -> int:
     return policy_value(DIVERT_MINIMUM_AGE)
+
+
+def retention_review_years() -> int:
+    return policy_value(RETENTION_REVIEW_YEARS)
 
 
 def policies() -> list[PolicySetting]:

@@ -11,6 +11,7 @@ from diversion.extensions import db
 from diversion.models import CheckpointReferral, User
 from diversion.services import identity, live_cases, need_to_know, parse, people, reference, references, writes
 from diversion.services.parse import Problems
+from diversion.services.retention import refresh_review_date
 FLAG_QUESTIONS = {
     "court_order": "whether they are subject to a court order, suspended sentence or conditional discharge",
     "on_bail": "whether they are on police or court bail",
@@ -128,6 +129,7 @@ def create(data: dict, *, actor: User) -> CheckpointReferral:
                                                  "possible_duplicates": linked.possible_duplicates,
                                                  "late_entry_days": _late_days(referral)})
     live_cases.alert_open_contracts(referral, open_contracts, actor=actor)
+    refresh_review_date([person.id])  # a case opened (or, ineligible, ended)
     return referral
 
 
@@ -164,6 +166,7 @@ def _decide(referral: CheckpointReferral, action: str, reason: object, version: 
     writes.flush("referral")
     audit.record(f"checkpoint_referral.{action}", actor=actor, object_type="checkpoint_referral",
                  object_id=referral.id, justification=text)
+    refresh_review_date([referral.person_id])  # refused or declined: the case ended
     return referral
 
 

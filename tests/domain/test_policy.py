@@ -4,12 +4,18 @@ from datetime import date
 import pytest
 
 from diversion.domain.divert import age_problem
-from diversion.domain.policy import DIVERT_MINIMUM_AGE, OFFENCE_AGE_LIMIT, POLICIES
+from diversion.domain.policy import DIVERT_MINIMUM_AGE, OFFENCE_AGE_LIMIT, POLICIES, RETENTION_REVIEW_YEARS
 
 
 def test_divert_serves_adults_by_default_and_is_never_below_the_age_of_criminal_responsibility():
     assert DIVERT_MINIMUM_AGE.default == 18 and DIVERT_MINIMUM_AGE.minimum == 10
-    assert POLICIES == {"offence_age_limit_months": OFFENCE_AGE_LIMIT, "divert_minimum_age": DIVERT_MINIMUM_AGE}
+    assert POLICIES == {"offence_age_limit_months": OFFENCE_AGE_LIMIT, "divert_minimum_age": DIVERT_MINIMUM_AGE,
+                        "retention_review_years": RETENTION_REVIEW_YEARS}
+
+
+def test_records_are_reviewed_six_years_after_the_last_case_by_default():
+    assert RETENTION_REVIEW_YEARS.default == 6
+    assert RETENTION_REVIEW_YEARS.problem(0) and RETENTION_REVIEW_YEARS.problem(6) is None
 
 
 @pytest.mark.parametrize("value, ok", [(10, True), (18, True), (25, True), (9, False), (26, False), (True, False),

@@ -244,6 +244,23 @@ def _on_appointment(make_body: Callable) -> Callable:
     return make
 
 
+def _retention(app, world):
+    """A retain decision on someone whose only case ended seven years ago (made once per world)."""
+    if "due" not in world.ids:
+        from tests.retention_helpers import divert_ended
+
+        with app.app_context():
+            ended = divert_ended(db.session.get(User, world.user_ids["custody_officer"]),
+                                 db.session.get(User, world.user_ids["provider"]),
+                                 clock.today() - timedelta(days=7 * 365), given_name="Wyn")
+            db.session.commit()
+            world.ids["due"] = ended.person_id
+    person_id = world.ids["due"]
+    return {"person_id": person_id}, {"decision": "retain", "reason": "Linked to a live investigation",
+                                      "review_date": (clock.today() + timedelta(days=365)).isoformat(),
+                                      "version": version(app, Person, person_id)}
+
+
 BODIES: dict[str, Callable] = {
     "POST /checkpoint/referrals": _referral,
     "POST /checkpoint/referrals/{referral_id}/approve": _decision("approval"),
@@ -275,6 +292,7 @@ BODIES: dict[str, Callable] = {
     "POST /divert/referrals/{referral_id}/events": _divert_event,
     "POST /people/{person_id}/contact": _contact,
     "POST /people/{person_id}/merge": _merge,
+    "POST /people/{person_id}/retention": _retention,
     "POST /contracts/{contract_id}/appointments": _on_contract(lambda v, w: {
         "starts_at": (clock.now() + timedelta(days=2)).replace(microsecond=0).isoformat(), "kind": "unpaid_work",
         "location": "Food bank, Gilesgate", "condition_id": w.ids["unpaid_work"]}),
