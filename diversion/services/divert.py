@@ -12,7 +12,8 @@ from diversion.domain import need_to_know as access
 from diversion.errors import Conflict
 from diversion.extensions import db
 from diversion.models import DivertEvent, DivertReferral, User
-from diversion.services import identity, live_cases, need_to_know, parse, people, reference, references, writes
+from diversion.services import (identity, live_cases, need_to_know, officer_outcomes, parse, people, reference,
+                                references, writes)
 from diversion.services.parse import Problems
 
 def _parse(data: dict, today: date) -> tuple[dict, dict, Problems]:
@@ -110,6 +111,8 @@ def record_event(referral: DivertReferral, data: dict, *, actor: User) -> Divert
     referral.next_appointment_at = rules.next_appointment(referral.next_appointment_at, event, target,
                                                           appointment_at)
     referral.status_since = rules.status_since(referral.status_since, referral.status, target, on)
+    if target != referral.status:  # assessed or ended: the referring officer is told
+        officer_outcomes.divert(referral, target, on)
     referral.status = target
     if event == rules.ASSESSED:
         referral.ever_assessed = True
