@@ -129,3 +129,21 @@ def test_a_note_from_another_contract_cannot_be_chosen(app):
     with pytest.raises(ValidationFailed) as failed:
         _sign(app, world, note_ids=[other.secret_note_id])
     assert str(other.secret_note_id) in failed.value.fields["note_ids"][0]
+
+
+def test_erasing_the_person_destroys_what_their_signed_pack_held(app):
+    from diversion.services import erasure
+
+    world = breached_contract(app)
+    pack_id = _sign(app, world, note_ids=[world.secret_note_id])
+    with app.app_context():
+        erasure.erase(db.session.get(Person, world.person_id), actor=factories_admin(), reason="Retention review")
+        db.session.commit()
+    pack = _pack(app, pack_id)
+    assert pack.snapshot == {} and SECRET_NOTE not in str(pack.snapshot) and "Officer" not in pack.disclosed_to
+
+
+def factories_admin():
+    from tests import factories
+
+    return factories.user(role="admin")
