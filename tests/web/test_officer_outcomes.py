@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from diversion import clock
 from diversion.extensions import db
-from diversion.models import CheckpointReferral, ReferralOutcome, User
+from diversion.models import CheckpointReferral, User
 from diversion.services import contracts, divert, referrals
 from tests import factories
 from tests.breach_pack_world import SECRET_NOTE, breached_contract

@@ -95,7 +95,7 @@ def sign_breach_pack(contract_id: int):
             return _check_page(contract, proposal)
         if request.form.get(ACCURATE) != "yes":
             return _check_page(contract, proposal, PageErrors(
-                {ACCURATE: [f"Confirm that this is an accurate account, or go back and change the pack"]}), 422)
+                {ACCURATE: ["Confirm that this is an accurate account, or go back and change the pack"]}), 422)
         pack = breach_packs.sign(contract, data, actor=current_user)
     except ValidationFailed as failure:
         return _prepare(contract, PageErrors(failure.fields, ["note_ids", "disclosed_to", "version"]), data, 422)
