@@ -5,5 +5,6 @@ from diversion.api import timeline  # noqa: F401,E402  (a contract's timeline)
 from diversion.api import appointments  # noqa: F401,E402  (revision 2: appointments)
 from diversion.api import allocation  # noqa: F401,E402  (revision 2: allocation)
 from diversion.api import retention  # noqa: F401,E402  (revision 2: retention review)
+from diversion.api import breach_packs  # noqa: F401,E402  (issue 12: breach evidence packs)
 
 __all__ = ["bp"]

@@ -10,12 +10,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from diversion import database_roles
 from diversion.access import public, signed_in
-from diversion.domain.roles import MANAGER, NAVIGATOR
+from diversion.domain.roles import CUSTODY_OFFICER, MANAGER, NAVIGATOR
 from diversion.extensions import db
 from diversion.services import live_cases
 
 bp = Blueprint("main", __name__)
 HOME_ALERTS = 50
+HOME_OUTCOMES = 10
 log = logging.getLogger(__name__)
 
 
@@ -31,6 +32,10 @@ def home():
         from diversion.services import today
 
         context.update(today.for_navigator(current_user))
+    if current_user.role == CUSTODY_OFFICER:  # what became of their referrals, and what is new since they looked
+        from diversion.services import officer_outcomes
+
+        context.update(officer_outcomes.for_officer(current_user, size=HOME_OUTCOMES))
     return render_template(f"main/home_{current_user.role}.html", **context)
 
 

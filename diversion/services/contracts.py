@@ -14,7 +14,7 @@ from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.models import CheckpointReferral, Condition, Contract, ContractAlert, Note, ProgressEntry, User
-from diversion.services import identity, live_cases, need_to_know, parse, writes
+from diversion.services import identity, live_cases, need_to_know, officer_outcomes, parse, writes
 from diversion.services.parse import Problems
 from diversion.services.retention import refresh_review_date
 
@@ -240,6 +240,7 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
             offending.status = rules.FAILED
             _mark(offending, actor)
     live_cases.resolve_on_outcome(contract, outcome, actor)
+    officer_outcomes.checkpoint(contract.referral, outcome, on, reason=reason)  # the referring officer is told
     writes.flush("contract")
     audit.record(f"contract.{outcome}", actor=actor, object_type="contract", object_id=contract.id,
                  justification=details, details={"reason": contract.outcome_reason})

@@ -12,7 +12,8 @@ from diversion.domain import need_to_know as access
 from diversion.errors import Conflict
 from diversion.extensions import db
 from diversion.models import DivertEvent, DivertReferral, User
-from diversion.services import identity, live_cases, need_to_know, parse, people, reference, references, writes
+from diversion.services import (identity, live_cases, need_to_know, officer_outcomes, parse, people, reference,
+                                references, writes)
 from diversion.services.parse import Problems
 from diversion.domain import retention as retention_rules
 from diversion.services.retention import refresh_review_date
@@ -114,6 +115,8 @@ def record_event(referral: DivertReferral, data: dict, *, actor: User) -> Divert
                                                           appointment_at)
     before = referral.status
     referral.status_since = rules.status_since(referral.status_since, referral.status, target, on)
+    if target != referral.status:  # assessed or ended: the referring officer is told
+        officer_outcomes.divert(referral, target, on)
     referral.status = target
     if event == rules.ASSESSED:
         referral.ever_assessed = True

@@ -20,7 +20,7 @@ from diversion.domain.contracts import ACTIVE
 from diversion.erased_records import INCLUDE
 from diversion.errors import Conflict, NotFound
 from diversion.extensions import db
-from diversion.models import (Appointment, CheckpointReferral, Condition, Contract, ContractAlert, DivertReferral,
+from diversion.models import (Appointment, BreachPack, CheckpointReferral, Condition, Contract, ContractAlert, DivertReferral,
                               Erasure, ErasureInProgress, IdempotentResponse, Note, Person, PersonContact,
                               PersonMerge, ProgressEntry, ReferralDraft, RetentionDecision, SubjectAccessRequest)
 from diversion.services.report_sql import age_band
@@ -100,6 +100,8 @@ def _scrub_cases(ids: list[int]) -> dict[str, int]:
         "contract_alerts": _update(ContractAlert, ContractAlert.contract_id.in_(contracts), resolution_reason=None),
         "appointments": _update(Appointment, Appointment.contract_id.in_(contracts), location=blank, note=None,
                                 cancel_reason=None),
+        # A signed breach evidence pack holds the person and the notes as they were disclosed (issue 12).
+        "breach_packs": _update(BreachPack, BreachPack.contract_id.in_(contracts), snapshot={}, disclosed_to=blank),
         # A draft sent as one of their referrals holds the person as it was typed.
         "referral_drafts": db.session.execute(
             sa.delete(ReferralDraft).where(ReferralDraft.submitted_referral_id.in_(referrals))

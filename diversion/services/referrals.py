@@ -9,7 +9,8 @@ from diversion.domain.eligibility import INTERVIEW_ANSWERS, Screening
 from diversion.errors import Conflict
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, User
-from diversion.services import identity, live_cases, need_to_know, parse, people, reference, references, writes
+from diversion.services import (identity, live_cases, need_to_know, officer_outcomes, parse, people, reference,
+                                references, writes)
 from diversion.services.parse import Problems
 from diversion.services.retention import refresh_review_date
 FLAG_QUESTIONS = {
@@ -130,6 +131,7 @@ def create(data: dict, *, actor: User) -> CheckpointReferral:
                                                  "late_entry_days": _late_days(referral)})
     live_cases.alert_open_contracts(referral, open_contracts, actor=actor)
     refresh_review_date([person.id])  # a case opened (or, ineligible, ended)
+    officer_outcomes.checkpoint(referral, referral.status, referral.referral_date)  # ineligible: an outcome
     return referral
 
 
@@ -163,6 +165,7 @@ def _decide(referral: CheckpointReferral, action: str, reason: object, version: 
     referral.decision_reason = text
     referral.decided_by_id = actor.id
     referral.decided_at = clock.now()
+    officer_outcomes.checkpoint(referral, target, clock.today())  # declined or not approved: an outcome
     writes.flush("referral")
     audit.record(f"checkpoint_referral.{action}", actor=actor, object_type="checkpoint_referral",
                  object_id=referral.id, justification=text)

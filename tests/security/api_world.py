@@ -261,6 +261,23 @@ def _retention(app, world):
                                       "version": version(app, Person, person_id)}
 
 
+def _breach_pack(app, world):
+    """The world's contract breached (once per world), and a first pack signed from it."""
+    if "breached" not in world.ids:
+        from diversion.services import contracts
+
+        with app.app_context():
+            contract = db.session.get(Contract, world.ids["contract"])
+            contracts.record_outcome(contract, {"outcome": "breached", "date": clock.today().isoformat(),
+                                                "reason": "reoffended", "details": "Charged with a new theft",
+                                                "version": contract.version},
+                                     actor=db.session.get(User, world.user_ids["navigator"]))
+            db.session.commit()
+        world.ids["breached"] = world.ids["contract"]
+    return {"contract_id": world.ids["contract"]}, {"note_ids": [], "disclosed_to": "Officer in the case and CPS",
+                                                    "version": 0}
+
+
 BODIES: dict[str, Callable] = {
     "POST /checkpoint/referrals": _referral,
     "POST /checkpoint/referrals/{referral_id}/approve": _decision("approval"),
@@ -300,6 +317,7 @@ BODIES: dict[str, Callable] = {
         "attended": False, "note": "No answer at the door; phoned twice", "version": v}),
     "POST /contracts/{contract_id}/appointments/{appointment_id}/cancel": _on_appointment(lambda v: {
         "reason": "The hub is closed for a burst pipe", "version": v}),
+    "POST /contracts/{contract_id}/breach-pack": _breach_pack,
 }
 
 

@@ -3,5 +3,6 @@ from diversion.checkpoint.casework.views import bp
 from diversion.checkpoint.casework import timeline_views  # noqa: F401,E402  (timeline, breach risk)
 from diversion.checkpoint.casework import appointment_views  # noqa: F401,E402  (appointments: registers routes)
 from diversion.checkpoint.casework import allocation_views  # noqa: F401,E402  (managers' allocation pages)
+from diversion.checkpoint.casework import breach_pack_views  # noqa: F401,E402  (issue 12: breach evidence packs)
 
 __all__ = ["bp"]
