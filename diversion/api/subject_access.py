@@ -31,6 +31,14 @@ def export_person(person_id: int):
     ---
     get:
       summary: Export everything held about a person (subject access)
+      description: >-
+        Administrators only. Each call is a recorded disclosure: a subject access request answered now, and an
+        audit event person.subject_access naming the person, with the purpose. received_on defaults to today (send
+        the day the request really arrived, so that the statutory deadline, one calendar month later, is right);
+        purpose defaults to "subject access request" (send the recipient when it is anyone but the subject). Free
+        text is given whole; a record whose text may name a third party carries redaction_review (field,
+        characters, reason) for review before release. A record merged into another is 404 (export the record
+        kept, which holds both), as is an erased person.
       tags: [Data protection]
       parameters:
         - {name: person_id, in: path, required: true, schema: {type: integer}}

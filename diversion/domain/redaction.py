@@ -81,6 +81,7 @@ met meeting meet spoke speak took take gave give went go came come got get saw s
 brought bring sent send rang ring kept keep found find thought felt says told tells seems seemed
 needs need wants want volunteer volunteers enrol enrols register registers write writes wear wears apologise
 pay pays repair return returns stay stays avoid avoids engage engages join joins take takes keep keeps
+landline mobile number address postcode co-defendant defendant suspect accused
 work works help helps remain remains report reports reported explain use uses stop stops tell reduce
  phoned phone called call rang texted text emailed email wrote letter visited
 visit attended attend attendance missed cancelled cancel booked book arranged discussed agreed advised told
