@@ -33,16 +33,38 @@ def label(kind: str, code) -> str:
 
 
 def when(value: str | None) -> str:
-    """An ISO timestamp as UK local time; "" for none."""
-    return _format_datetime(datetime.fromisoformat(value)) if value else ""
+    """An ISO timestamp as UK local time; "" for none (and the text itself if it is not one)."""
+    try:
+        return _format_datetime(datetime.fromisoformat(value)) if value else ""
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def day(value: str | None) -> str:
-    return _format_date(date.fromisoformat(value)) if value else ""
+    try:
+        return _format_date(date.fromisoformat(value)) if value else ""
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def staff(value: dict | None) -> str:
     return value["name"] or f"User {value['id']}" if value else ""
+
+
+RECORDED = (("given_name", "first name"), ("family_name", "last name"), ("date_of_birth", "date of birth"),
+            ("gender", "gender"), ("ethnicity", "ethnic group"), ("pnc_id", "PNC ID"),
+            ("custody_number", "custody number"), ("phone", "phone"), ("email", "email"), ("postcode", "postcode"),
+            ("address", "address"))
+
+
+def as_recorded(typed: dict | None) -> str:
+    """The person as an officer typed them on a referral, in words ("first name Jade; date of birth 26 August
+    1999; ...")."""
+    typed = typed if isinstance(typed, dict) else {}
+    words = {"date_of_birth": day,
+             "gender": lambda v: label("gender", v).lower(), "ethnicity": lambda v: label("ethnicity", v)}
+    shown = [f"{name} {words.get(key, str)(typed[key])}" for key, name in RECORDED if typed.get(key)]
+    return "; ".join(shown)[:1].upper() + "; ".join(shown)[1:] if shown else "Not recorded (a known person was chosen)"
 
 
 def free_text(record: dict, name: str) -> Markup:
@@ -68,7 +90,7 @@ def free_text(record: dict, name: str) -> Markup:
 
 
 def helpers() -> dict:
-    return {"label": label, "when": when, "day": day, "staff": staff, "free_text": free_text}
+    return {"label": label, "when": when, "day": day, "staff": staff, "free_text": free_text, "as_recorded": as_recorded}
 
 
 def standalone_file(bundle: dict, person_name: str) -> str:
