@@ -90,7 +90,8 @@ def free_text(record: dict, name: str) -> Markup:
 
 
 def helpers() -> dict:
-    return {"label": label, "when": when, "day": day, "staff": staff, "free_text": free_text, "as_recorded": as_recorded}
+    return {"label": label, "when": when, "day": day, "staff": staff, "free_text": free_text,
+            "as_recorded": as_recorded}
 
 
 def standalone_file(bundle: dict, person_name: str) -> str:

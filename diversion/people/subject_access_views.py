@@ -28,7 +28,8 @@ def subject_access_request(person_id: int):
         problems: dict[str, list[str]] = {}
         values = {"received_on": date_from_form("received_on", "The date the request was received", problems,
                                                 "received_on"),
-                  "purpose": request.form.get("purpose", ""), "identity_checked": request.form.get("identity_checked") == "yes"}
+                  "purpose": request.form.get("purpose", ""),
+                  "identity_checked": request.form.get("identity_checked") == "yes"}
         try:
             received_on, purpose = subject_access.parse_request(values)
         except ValidationFailed as failure:
@@ -46,7 +47,8 @@ def subject_access_request(person_id: int):
         errors, status = PageErrors(problems, FIELDS, dates=("received_on",)), 422
     earlier = [subject_access.describe(r, "") for r in subject_access.requests_for(person)]
     return render_template("people/subject_access.html", person=person, errors=errors, values=values,
-                           received={part: request.form.get(f"received_on-{part}", "") for part in ("day", "month", "year")},
+                           received={part: request.form.get(f"received_on-{part}", "")
+                                     for part in ("day", "month", "year")},
                            earlier=earlier,
                            purpose_max=rules.PURPOSE_MAX, **helpers()), status
 

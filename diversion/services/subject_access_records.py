@@ -7,10 +7,6 @@ from __future__ import annotations
 from diversion.domain import contracts as contract_rules
 from diversion.services.subject_access_bundle import CONTACT, IDENTITY, Shaper, iso
 
-SECTIONS = ("subject", "merged_records", "contact_history", "merges", "checkpoint_referrals", "contracts",
-            "notes", "appointments", "alerts", "navigator_changes", "outcomes", "divert_referrals",
-            "retention_decisions", "subject_access_requests", "disclosure_log")
-
 
 def identity(p) -> dict:
     fields = {key: getattr(p, key) for key in IDENTITY}
@@ -32,6 +28,12 @@ def sections(person, rows: dict[str, list], shape: Shaper, today) -> dict:
     rows = {**rows, "conditions_by_contract": _grouped(rows["conditions"], "contract_id"),
             "progress_by_condition": _grouped(rows["progress"], "condition_id"),
             "events_by_referral": _grouped(rows["divert_events"], "referral_id")}
+    return {**_who(person, rows, shape), **_casework(rows, contracts, conditions, shape, today),
+            **_records_about_the_record(rows, shape)}
+
+
+def _who(person, rows, shape: Shaper) -> dict:
+    """Identity, records merged in, contact history, merges."""
     return {
         "subject": {**identity(person), "review_date": iso(person.review_date)},
         "merged_records": [{**identity(p), "merged_into_id": p.merged_into_id} for p in rows["merged_people"]],
@@ -41,9 +43,16 @@ def sections(person, rows: dict[str, list], shape: Shaper, today) -> dict:
         "merges": [shape.review({"kept_id": m.kept_id, "merged_id": m.merged_id, "reason": m.reason,
                                  "moved": m.moved, "merged_by": shape.staff(m.merged_by_id),
                                  "merged_at": iso(m.merged_at)}, "reason") for m in rows["merges"]],
+    }
+
+
+def _casework(rows, contracts: dict, conditions: dict, shape: Shaper, today) -> dict:
+    """Referrals, contracts and everything on them, DIVERT referrals and their events."""
+    return {
         "checkpoint_referrals": [_referral(r, shape) for r in rows["checkpoint"]],
         "contracts": [_contract(c, contracts[c.id], rows, shape, today) for c in rows["contracts"]],
-        "notes": [shape.review({"id": n.id, "contract_id": n.contract_id, "contract_reference": contracts.get(n.contract_id),
+        "notes": [shape.review({"id": n.id, "contract_id": n.contract_id,
+                                "contract_reference": contracts.get(n.contract_id),
                                 "kind": n.kind, "body": n.body, "author": shape.staff(n.author_id),
                                 "occurred_at": iso(n.occurred_at), "recorded_at": iso(n.created_at)}, "body")
                   for n in rows["notes"]],
@@ -64,6 +73,12 @@ def sections(person, rows: dict[str, list], shape: Shaper, today) -> dict:
                               for c in rows["navigator_changes"]],
         "outcomes": [_outcome(c, contracts[c.id], shape) for c in rows["contracts"] if c.outcome_date is not None],
         "divert_referrals": [_divert(r, rows, shape) for r in rows["divert"]],
+    }
+
+
+def _records_about_the_record(rows, shape: Shaper) -> dict:
+    """Retention reviews, subject access requests, and the disclosure log (who saw, changed or exported it)."""
+    return {
         "retention_decisions": [shape.review({"id": d.id, "person_id": d.person_id, "decision": d.decision,
                                               "reason": d.reason, "review_date_was": iso(d.review_date_was),
                                               "next_review_date": iso(d.next_review_date),

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from diversion import clock
 from diversion.extensions import db
-from diversion.models import AuditEvent, Person, SubjectAccessRequest
+from diversion.models import AuditEvent, Contract, Person, SubjectAccessRequest, User
+from diversion.services import contracts, divert, erasure, merges
 from tests.api.conftest import bearer
-from tests.factories import contract_payload, referral_payload
+from tests.factories import contract_payload, divert_payload, referral_payload
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def world(client, issue_token):
                                   headers=bearer(tokens[who][0]))
             assert response.status_code == expected, response.get_json()
             return response.get_json()
-    World.admin = tokens["admin"][1]
+    World.admin, World.contract = tokens["admin"][1], contract
     return World()
 
 
@@ -92,14 +93,32 @@ def test_only_administrators_may_export(world, app, role):
     assert _requests(app) == [] and _events(app) == []
 
 
-def test_an_unknown_merged_or_erased_person_is_404(world, app, client):
+def test_an_unknown_or_erased_person_is_404(world, app):
     assert world.export(person_id=999_999, expected=404)["error"]["code"] == "not_found"
     with app.app_context():
-        person = db.session.get(Person, world.person_id)
-        person.erased_at = clock.now()
+        contract = db.session.get(Contract, world.contract["id"])
+        contracts.record_outcome(contract, {"outcome": "discontinued", "date": clock.today().isoformat(),
+                                            "reason": "moved_away", "version": contract.version},
+                                 actor=db.session.get(User, contract.navigator_id))
+        erasure.erase(db.session.get(Person, world.person_id), actor=db.session.get(User, world.admin.id),
+                      reason="Retention review: no policing purpose")
         db.session.commit()
-    world.export(expected=404)
+    assert world.export(expected=404)["error"]["code"] == "not_found"
     assert _requests(app) == []
+
+
+def test_a_record_merged_into_another_is_404_and_the_record_kept_holds_both(world, app, client):
+    with app.app_context():
+        admin = db.session.get(User, world.admin.id)
+        other = divert.create(divert_payload(), actor=admin)
+        kept, merged_id = db.session.get(Person, world.person_id), other.person_id
+        merges.merge(kept.id, merged_id, {"reason": "The same person", "version": kept.version,
+                                          "other_version": other.person.version}, actor=admin)
+        db.session.commit()
+    world.export(person_id=merged_id, expected=404)
+    bundle = world.export()
+    assert [p["id"] for p in bundle["merged_records"]] == [merged_id]
+    assert [r["person_id"] for r in bundle["divert_referrals"]] == [world.person_id]
 
 
 def test_no_token_is_401(world, client):

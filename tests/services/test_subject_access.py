@@ -33,9 +33,9 @@ def case(app_context):
     decision; and people who looked at both records."""
     clock.freeze(START)
     c = Case()
-    c.officer, c.navigator, c.other, c.manager, c.admin, c.provider = (factories.user(role, name=name) for role, name in (
-        ("custody_officer", "Sgt Aisha Rahman"), ("navigator", "Kwame Boateng"), ("navigator", "Nia Evans"),
-        ("manager", "Tomasz Nowak"), ("admin", "Priya Shah"), ("provider", "Sam Hollis")))
+    staff = (("custody_officer", "Sgt Aisha Rahman"), ("navigator", "Kwame Boateng"), ("navigator", "Nia Evans"),
+             ("manager", "Tomasz Nowak"), ("admin", "Priya Shah"), ("provider", "Sam Hollis"))
+    c.officer, c.navigator, c.other, c.manager, c.admin, c.provider = (factories.user(r, name=n) for r, n in staff)
     c.referral = factories.referral(c.officer)
     c.contract = factories.contract(c.referral, c.navigator)
     c.person = c.contract.person
@@ -67,9 +67,9 @@ def case(app_context):
     contracts.set_condition_status(c.contract, c.pathway.id, {"status": "met", "version": c.contract.version},
                                    actor=c.other)
     clock.freeze(at(6))
-    contracts.record_outcome(c.contract, {"outcome": "breached", "reason": "reoffended", "date": at(6).date().isoformat(),
-                                          "details": "Arrested with Darren Cole", "version": c.contract.version},
-                             actor=c.other)
+    contracts.record_outcome(c.contract, {"outcome": "breached", "reason": "reoffended",
+                                          "date": at(6).date().isoformat(), "details": "Arrested with Darren Cole",
+                                          "version": c.contract.version}, actor=c.other)
     audit.record("contract.view", actor=c.navigator, object_type="contract", object_id=c.contract.id,
                  person_id=c.person.id, justification="Checking the outcome")
     db.session.flush()
@@ -164,7 +164,8 @@ def test_answering_records_the_request_and_the_disclosure_with_its_purpose(case)
                                             actor=case.admin)
     db.session.flush()
     stored = db.session.get(SubjectAccessRequest, request.id)
-    assert (stored.person_id, stored.received_on, stored.answered_by_id) == (case.person.id, at(3).date(), case.admin.id)
+    assert (stored.person_id, stored.received_on, stored.answered_by_id) == (
+        case.person.id, at(3).date(), case.admin.id)
     assert stored.bundle_bytes == len(subject_access.encode(bundle))
     assert bundle["request"]["deadline"] == "2026-04-05" and bundle["request"]["in_time"] is True
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.subject_access"))

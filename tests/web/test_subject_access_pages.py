@@ -154,15 +154,16 @@ def test_an_answer_is_reached_only_through_its_own_person(signed_in, person_id, 
     request_id = answer_url.rsplit("/", 1)[1]
     with app.app_context():
         other = db.session.get(Contract, make_contract()).person_id
-    for url in (f"/people/{other}/subject-access/{request_id}", f"/people/{other}/subject-access/{request_id}/bundle.json",
+    for url in (f"/people/{other}/subject-access/{request_id}",
+                f"/people/{other}/subject-access/{request_id}/bundle.json",
                 f"/people/{person_id}/subject-access/{int(request_id) + 1}/bundle.html"):
         assert client.get(url).status_code == 404, url
 
 
 def test_earlier_requests_are_listed_on_the_form_with_their_deadlines(signed_in, person_id):
     client, _ = signed_in("admin")
-    client.post_form(f"/people/{person_id}/subject-access",
-                     {**_received(clock.today() - timedelta(days=40)), "purpose": "Late one", "identity_checked": "yes"})
+    client.post_form(f"/people/{person_id}/subject-access", {**_received(clock.today() - timedelta(days=40)),
+                                                            "purpose": "Late one", "identity_checked": "yes"})
     page = client.get_page(f"/people/{person_id}/subject-access")
     row = page.select_one("table.govuk-table tbody tr").get_text(" ", strip=True)
     assert "Late one" in row and "Late" in row
