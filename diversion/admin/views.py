@@ -160,3 +160,9 @@ def user_two_step_reset(user_id: int):
 @roles_required(ADMIN, MANAGER)
 def audit():
     return audit_page.render()
+
+
+@bp.route("/audit/export", methods=["GET", "POST"])
+@roles_required(ADMIN, MANAGER)
+def audit_export():
+    return audit_page.render_export()

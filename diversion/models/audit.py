@@ -16,7 +16,9 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_object", "object_type", "object_id"),
-        Index("ix_audit_events_actor_id", "actor_id"),
+        # The trail is paged by id: each filter has an index ending in the id (0009).
+        Index("ix_audit_events_actor_id_id", "actor_id", "id"),
+        Index("ix_audit_events_action_id", "action", "id"),
         Index("ix_audit_events_occurred_at", "occurred_at"),
         # "Who has looked at this person's record": the events about one person, newest first, by an index.
         Index("ix_audit_events_person_id_id", "person_id", "id"),

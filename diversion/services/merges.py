@@ -51,7 +51,8 @@ def merge(kept_id: object, merged_id: object, data: dict, *, actor: User) -> Per
     db.session.add(record)
     alerts = _alert_open_contracts(kept.id, actor)
     writes.flush("person's record")
-    audit.record("person.merge", actor=actor, object_type="person", object_id=kept.id, justification=reason,
+    audit.record("person.merge", actor=actor, object_type="person", object_id=kept.id, person_id=kept.id,
+                 justification=reason,
                  details={"merged_id": merged.id, "moved": moved, "alerts": alerts})
     return record
 
