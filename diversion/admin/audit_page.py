@@ -8,20 +8,17 @@ from datetime import date
 
 from flask import Response, render_template, request, stream_with_context
 from flask_login import current_user
-from sqlalchemy import select
 
 from diversion import clock, csv_safe
 from diversion.errors import ValidationFailed
-from diversion.extensions import db
-from diversion.ids import valid_id
 from diversion.lists import ListPage
-from diversion.models import User
 from diversion.pages import PageErrors, date_from_form
 from diversion.services import audit_descriptions, audit_trail
 
 ACTION = re.compile(r"^[a-z][a-z_.]{0,63}$")
 SORTS = {"newest": "Newest first", "oldest": "Oldest first"}
 DATE_PARTS = ("day", "month", "year")
+ORDER = ["person", "action", "who", "from", "to"]  # the filter's questions, in the order the page asks them
 
 
 def _day(args, prefix: str, label: str, problems: dict) -> date | None:
@@ -35,7 +32,22 @@ def _day(args, prefix: str, label: str, problems: dict) -> date | None:
         return None
 
 
-def read_filters(args, people: list[User]) -> tuple[audit_trail.Filters, dict, dict]:
+def _who(args, problems: dict) -> tuple[int | None, str | None]:
+    """The user chosen: typed by name or email (`who`), or by id from a link (`user`)."""
+    typed = (args.get("who") or "").strip()[:254]
+    if typed:
+        found = audit_descriptions.find_user(typed)
+        if not found:
+            problems["who"] = ["Several people have that name: enter their email address" if found is False else
+                               "Enter the name or email address of someone who uses the service"]
+            return None, None
+        return found
+    chosen = args.get("user", type=int)
+    name = audit_descriptions.user_named(chosen)
+    return (chosen, name) if name is not None else (None, None)
+
+
+def read_filters(args) -> tuple[audit_trail.Filters, dict, dict]:
     """(the filters, what to show for them, problems) from the address; a bad filter is left out and explained."""
     problems: dict = {}
     action = (args.get("action") or "").strip().lower()
@@ -46,8 +58,7 @@ def read_filters(args, people: list[User]) -> tuple[audit_trail.Filters, dict, d
     person = audit_descriptions.find_person(typed_person) if typed_person else None
     if typed_person and person is None:
         problems["person"] = ["Enter the record number of a person, or a case reference like CP-2026-00123"]
-    chosen = args.get("user", type=int)
-    actor_id = chosen if valid_id(chosen) and any(u.id == chosen for u in people) else None
+    actor_id, actor_name = _who(args, problems)
     since, until = _day(args, "from", "The from date", problems), _day(args, "to", "The to date", problems)
     if since and until and until < since:
         problems["to"] = ["The to date must be the same as or after the from date"]
@@ -55,14 +66,10 @@ def read_filters(args, people: list[User]) -> tuple[audit_trail.Filters, dict, d
     filters = audit_trail.Filters(person_id=person[0] if person else None, actor_id=actor_id,
                                   action=action or None, since=since, until=until)
     shown = {"person": str(person[0]) if person else typed_person, "person_name": person[1] if person else "",
-             "action": action, "actor_id": actor_id,
+             "action": action, "actor_id": actor_id, "who": actor_name or (args.get("who") or "").strip()[:254],
              "dates": {f"{name}-{part}": args.get(f"{name}-{part}") for name in ("from", "to")
                        for part in DATE_PARTS if args.get(f"{name}-{part}")}}
     return filters, shown, problems
-
-
-def _users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.name, User.id)))
 
 
 def _listing(filters: audit_trail.Filters, shown: dict, sort: str, endpoint: str = "admin.audit") -> ListPage:
@@ -71,22 +78,20 @@ def _listing(filters: audit_trail.Filters, shown: dict, sort: str, endpoint: str
 
 
 def render():
-    people = _users()
-    filters, shown, problems = read_filters(request.args, people)
+    filters, shown, problems = read_filters(request.args)
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
     listing = _listing(filters, shown, sort)
     found, lines = audit_trail.search(current_user, filters, sort=sort, after=request.args.get("after"))
-    names = {u.id: u.name for u in people}
     selected = listing.selected({"person": ("Person", shown["person_name"]), "action": ("Action", shown["action"]),
-                                 "user": ("Who", names.get(filters.actor_id, ""))})
+                                 "user": ("Who", shown["who"])})
     for name, label, day in (("from", "From", filters.since), ("to", "To", filters.until)):
         if day:
             selected.append({"heading": label, "text": f"{day.day} {day:%B %Y}",
                              "href": listing.url(**{f"{name}-{p}": None for p in DATE_PARTS}, after=None)})
     export = _listing(filters, shown, "newest", "admin.audit_export").url()
     return render_template("admin/audit.html", lines=lines, page=found, listing=listing, selected=selected,
-                           people=people, shown=shown, export_url=export,
-                           errors=PageErrors(problems, ["person", "action", "from", "to"], dates=("from", "to")),
+                           shown=shown, export_url=export,
+                           errors=PageErrors(problems, ORDER, dates=("from", "to")),
                            pagination=listing.pagination(found))
 
 
@@ -123,11 +128,10 @@ def _csv(filters: audit_trail.Filters) -> Response:
 
 def render_export():
     """GET: the filters chosen and a purpose to give; POST: record the disclosure, then stream the CSV."""
-    people = _users()
     source = request.form if request.method == "POST" else request.args
-    filters, shown, problems = read_filters(source, people)
+    filters, shown, problems = read_filters(source)
     # A bad filter here came from an edited address (the trail's link gives good ones): said, never exported.
-    errors = PageErrors(problems, ["person", "action", "from", "to"], dates=("from", "to"))
+    errors = PageErrors(problems, ORDER, dates=("from", "to"))
     status = 422 if problems and request.method == "POST" else 200
     if request.method == "POST" and not problems:
         try:
@@ -137,9 +141,8 @@ def render_export():
         else:
             # The request's one commit (after_request) lands the disclosure before the first row is streamed.
             return _csv(filters)
-    names = {u.id: u.name for u in people}
     chosen = [(label, text) for label, text in (
-        ("Person", shown["person_name"]), ("Action", shown["action"]), ("Who", names.get(filters.actor_id, "")),
+        ("Person", shown["person_name"]), ("Action", shown["action"]), ("Who", shown["who"]),
         ("From", filters.since and f"{filters.since.day} {filters.since:%B %Y}"),
         ("To", filters.until and f"{filters.until.day} {filters.until:%B %Y}")) if text]
     back = _listing(filters, shown, "newest").url()

@@ -123,3 +123,22 @@ def find_person(typed: str) -> tuple[int, str] | None:
         return None
     named = people_named([person_id])
     return (person_id, person_phrase(person_id, named)) if person_id in named else None
+
+
+def find_user(typed: str) -> tuple[int, str] | None | bool:
+    """The user a filter names by their email address or whole name (case ignored), as (id, name); None when
+    nobody has it, False when several people share that name (their email address tells them apart). One query,
+    whatever the number of users (the page offers no list of every user)."""
+    from sqlalchemy import func, or_
+
+    wanted = (typed or "").strip().lower()
+    rows = db.session.execute(select(User.id, User.name).where(or_(func.lower(User.email) == wanted,
+                                                                   func.lower(User.name) == wanted))
+                              .order_by(User.id).limit(2)).all()
+    if not rows:
+        return None
+    return (rows[0].id, rows[0].name) if len(rows) == 1 else False
+
+
+def user_named(user_id: int | None) -> str | None:
+    return db.session.scalar(select(User.name).where(User.id == user_id)) if valid_id(user_id) else None

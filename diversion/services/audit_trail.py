@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from diversion import audit
@@ -59,8 +59,11 @@ def where(query, filters: Filters):
     return query
 
 
-NEWEST = Sort("Newest first", (AuditEvent.id,), True, lambda row: (row[0].id,))
-OLDEST = Sort("Oldest first", (AuditEvent.id,), False, lambda row: (row[0].id,))
+# In time order, the id breaking ties: every filter's index ends in (occurred_at, id) (migration 0009).
+NEWEST = Sort("Newest first", (AuditEvent.occurred_at, AuditEvent.id), True,
+              lambda row: (row[0].occurred_at, row[0].id))
+OLDEST = Sort("Oldest first", (AuditEvent.occurred_at, AuditEvent.id), False,
+              lambda row: (row[0].occurred_at, row[0].id))
 SORTS = {"newest": NEWEST, "oldest": OLDEST}
 
 
@@ -89,11 +92,12 @@ def about_person(person_id: int, limit: int = 10) -> list[audit_descriptions.Lin
 
 
 def after(last_id: int | None, limit: int, filters: Filters = Filters()) -> list[AuditEvent]:
-    """Events with id greater than `last_id` that match the filters, oldest first (the API pages through
-    everything this way)."""
-    query = where(select(AuditEvent), filters).order_by(AuditEvent.id).limit(limit)
+    """Events after the event `last_id` that match the filters, oldest first (the API pages through everything
+    this way: its cursor is the last event's id, and the page goes on from that event's time)."""
+    query = where(select(AuditEvent), filters).order_by(AuditEvent.occurred_at, AuditEvent.id).limit(limit)
     if last_id is not None:
-        query = query.where(AuditEvent.id > last_id)
+        seen = select(AuditEvent.occurred_at).where(AuditEvent.id == last_id).scalar_subquery()
+        query = query.where(tuple_(AuditEvent.occurred_at, AuditEvent.id) > tuple_(seen, last_id))
     return list(db.session.scalars(query))
 
 
@@ -111,16 +115,18 @@ def disclose(filters: Filters, purpose: object, *, actor) -> str:
 def export_lines(filters: Filters, batch: int = EXPORT_BATCH) -> Iterator[audit_descriptions.Line]:
     """Every matching event, newest first, told in plain English: read in keyset batches of `batch` (a few
     statements each), so that memory stays flat however long the trail is."""
-    last_id = None
+    position = None
+    key = tuple_(AuditEvent.occurred_at, AuditEvent.id)
     while True:
         # Plain rows, not ORM objects: nothing of an earlier batch is kept by the session.
-        query = where(select(*AuditEvent.__table__.columns), filters).order_by(AuditEvent.id.desc()).limit(batch)
-        if last_id is not None:
-            query = query.where(AuditEvent.id < last_id)
+        query = where(select(*AuditEvent.__table__.columns), filters).order_by(
+            AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(batch)
+        if position is not None:
+            query = query.where(key < tuple_(literal(position[0], type_=AuditEvent.occurred_at.type), position[1]))
         events = db.session.execute(query).all()
         if not events:
             return
         yield from audit_descriptions.describe(events)
-        last_id = events[-1].id
+        position = (events[-1].occurred_at, events[-1].id)
         if len(events) < batch:
             return
