@@ -206,3 +206,10 @@ def test_other_roles_are_not_shown_who_has_looked_at_the_record(signed_in, app, 
     page = client.get_page(f"/people/{person_id}")
     assert page.find("h1") is not None and page.find(id="disclosure-log") is None
     assert "Who has looked at this record" not in page.get_text()
+
+
+def test_only_administrators_download_the_trail(signed_in):
+    client, _ = signed_in("manager")
+    page = client.get_page("/admin/audit")
+    assert page.find("a", string=lambda s: s and "Download these events" in s) is None
+    assert client.get("/admin/audit/export").status_code == 403
