@@ -138,7 +138,7 @@ def main() -> int:
 
 
 def _seed(connection) -> None:
-    """The seed, with audit_events' primary key and indexes dropped for the load and built again after it (as the
+    """The seed, with audit_events' keys and indexes dropped for the load and built again after it (as the
     migrations define them: read back from the catalogue), and the table unlogged."""
     connection.execute(sa.text("SET LOCAL statement_timeout = 0"))  # seeding is not a request
     connection.execute(sa.text("SET LOCAL maintenance_work_mem = '512MB'"))
@@ -146,18 +146,23 @@ def _seed(connection) -> None:
     indexes = connection.execute(sa.text(
         "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_events' "
         "AND indexname <> 'pk_audit_events'")).all()
-    primary_key = connection.scalar(sa.text(
-        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'pk_audit_events'"))
+    # The primary key and the foreign key (actor_id -> users: a per-row check trigger) go too, and come back
+    # checked in one pass each.
+    constraints = connection.execute(sa.text(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'audit_events'::regclass "
+        "AND contype IN ('p', 'f') ORDER BY contype DESC")).all()
     for index, _definition in indexes:
         connection.execute(sa.text(f'DROP INDEX "{index}"'))
-    connection.execute(sa.text("ALTER TABLE audit_events DROP CONSTRAINT pk_audit_events"))
+    for constraint, _definition in constraints:
+        connection.execute(sa.text(f'ALTER TABLE audit_events DROP CONSTRAINT "{constraint}"'))
     # A benchmark's database is thrown away: its trail need not survive a crash, so the load and the index builds
     # skip the write-ahead log (reads are the same on an unlogged table).
     connection.execute(sa.text("ALTER TABLE audit_events SET UNLOGGED"))
     for statement in SEED.split(";\n"):
         if statement.strip():
             connection.execute(sa.text(statement), {"users": USERS, "people": PEOPLE, "events": EVENTS})
-    connection.execute(sa.text(f"ALTER TABLE audit_events ADD CONSTRAINT pk_audit_events {primary_key}"))
+    for constraint, definition in constraints:
+        connection.execute(sa.text(f'ALTER TABLE audit_events ADD CONSTRAINT "{constraint}" {definition}'))
     for _index, definition in indexes:
         connection.execute(sa.text(definition))
 
