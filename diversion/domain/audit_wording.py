@@ -119,6 +119,18 @@ def _actor(f: Facts) -> str:
     return f.actor or SOMEONE
 
 
+def _retention_decision(f: Facts) -> str:
+    if (f.details or {}).get("decision") == "erase":
+        return f"{_actor(f)} decided at review that the record of {_person(f)} is to be erased"
+    return f"{_actor(f)} decided at review to keep the record of {_person(f)}"
+
+
+def _recompute(f: Facts) -> str:
+    count = (f.details or {}).get("people")
+    return "Review dates were recomputed" + (f" for {count} people" if isinstance(count, int) else "") + \
+        ("" if f.actor is None else f" by {f.actor}")
+
+
 # action -> a template (str.format with actor, person, of, case, user, purpose, object_id) or a function of Facts.
 WORDING: dict[str, str | Callable[[Facts], str]] = {
     # signing in
@@ -150,6 +162,17 @@ WORDING: dict[str, str | Callable[[Facts], str]] = {
     "person.identity_check": _identity_check,
     "person.contact": "{actor} changed the contact details of {person}",
     "person.merge": "{actor} merged a second record of the same human into the record of {person}",
+    # data protection (the record of an erasure never names whom: their name is gone)
+    "person.erase": "{actor} erased a person's identifying details and free text (record {object_id})",
+    "person.retention_decision": _retention_decision,
+    "person.subject_access": "{actor} answered a subject access request of {person}",
+    "person.subject_access.view": "{actor} viewed the subject access bundle of {person}",
+    "person.subject_access.download": "{actor} downloaded the subject access bundle of {person}",
+    "retention.list": "{actor} viewed the records due for retention review",
+    "retention.view": "{actor} viewed the retention review of {person}",
+    "retention.recompute": _recompute,
+    "data_protection.view": "{actor} viewed the data protection page",
+    "erasure_log.view": "{actor} viewed the erasure log",
     # Checkpoint referrals
     "checkpoint_referral.create": "{actor} made {case}{of}",
     "checkpoint_referral.view": "{actor} viewed {case}{of}",
@@ -174,6 +197,10 @@ WORDING: dict[str, str | Callable[[Facts], str]] = {
     "contract.alert": "A new referral by {actor} raised an alert on {case}{of}",
     "contract.alert_dismissed": "{actor} dismissed an alert on {case}{of}",
     "contract.reassign": "{actor} handed {case}{of} to another navigator",
+    "contract.breach_pack": "{actor} signed a breach evidence pack for {case}{of}",
+    "contract.breach_pack.view": "{actor} viewed the breach evidence pack of {case}{of}",
+    "contract.breach_pack.download": "{actor} downloaded the breach evidence pack of {case}{of}",
+    "referral_outcome.list": "{actor} viewed the outcomes of referrals they made",
     "appointment.book": "{actor} booked an appointment on {case}{of}",
     "appointment.attended": "{actor} recorded an attended appointment on {case}{of}",
     "appointment.missed": "{actor} recorded a missed appointment on {case}{of}",
