@@ -49,3 +49,39 @@ def test_failed_sign_ins_record_no_password_and_no_email(client, make_user, app)
         stored = " ".join(str(e.details) + str(e.justification) for e in events)
     assert "Secret-guess-4455" not in stored and "stranger@police.example" not in stored
 
+
+
+# --- issue 11: each event about one person names that person, so "who has looked at them" is one index lookup -----
+
+def test_every_event_about_a_case_names_the_person_whose_case_it_is(app_context):
+    from datetime import timedelta
+
+    from diversion import clock
+    from diversion.models import CheckpointReferral, Contract, DivertReferral
+    from diversion.services import appointments, contracts, divert, people, referrals
+    from tests import factories
+
+    officer, navigator = factories.user("custody_officer"), factories.user("navigator")
+    provider, manager = factories.user("provider"), factories.user("manager")
+    referral = factories.referral(officer)
+    referrals.load(referral.id, manager)
+    contract = factories.contract(referral, navigator)
+    contracts.load(contract.id, navigator)
+    contracts.add_note(contract, {"kind": "phone", "body": "Spoke about the alcohol sessions"}, actor=navigator)
+    appointments.book(contract, {"starts_at": (clock.now() + timedelta(days=2)).isoformat(), "kind": "other",
+                                 "location": "Custody suite"}, actor=navigator)
+    case = divert.create(factories.divert_payload(), actor=officer)
+    divert.load(case.id, provider)
+    divert.record_event(case, {"event": "contacted", "date": clock.today().isoformat()}, actor=provider)
+    people.history(case.person_id, manager)
+    db.session.flush()
+    owners = {"contract": Contract, "checkpoint_referral": CheckpointReferral, "divert_referral": DivertReferral}
+    about_a_case = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.object_type.in_([*owners, "person"]), AuditEvent.object_id.is_not(None))).all()
+    assert len(about_a_case) >= 9
+    for event in about_a_case:
+        owner = int(event.object_id) if event.object_type == "person" else \
+            db.session.get(owners[event.object_type], int(event.object_id)).person_id
+        assert event.person_id == owner, event.action
+    lists = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action.endswith(".list"))).all()
+    assert all(event.person_id is None for event in lists)  # a list is about no one person

@@ -160,3 +160,9 @@ def user_two_step_reset(user_id: int):
 @roles_required(ADMIN, MANAGER)
 def audit():
     return audit_page.render()
+
+
+@bp.route("/audit/export", methods=["GET", "POST"])
+@roles_required(ADMIN)  # a disclosure of the trail: administrators only (managers read it on the page)
+def audit_export():
+    return audit_page.render_export()

@@ -16,8 +16,10 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_object", "object_type", "object_id"),
-        Index("ix_audit_events_actor_id", "actor_id"),
-        Index("ix_audit_events_occurred_at", "occurred_at"),
+        # The trail is read in time order: each filter has an index ending in (occurred_at, id) (0009).
+        Index("ix_audit_events_actor_id_occurred_at", "actor_id", "occurred_at", "id"),
+        Index("ix_audit_events_action_occurred_at", "action", "occurred_at", "id"),
+        Index("ix_audit_events_occurred_at_id", "occurred_at", "id"),
         # "Who has looked at this person's record": the events about one person, newest first, by an index.
         Index("ix_audit_events_person_id_id", "person_id", "id"),
     )

@@ -18,7 +18,7 @@ from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.models import PersonMerge
 from diversion.pages import PageErrors
-from diversion.services import contacts, identity, merges, people
+from diversion.services import audit_trail, contacts, identity, merges, people
 from diversion.services.parse import whole_number
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -57,7 +57,8 @@ def person(person_id: int):
         referral_labels=referral_rules.LABELS, divert_rules=divert_rules,
         contract_status=lambda c: contract_rules.status_on(c.status, c.deadline, clock.today()),
         contract_labels=contract_rules.STATUS_LABELS, genders=people_rules.GENDERS,
-        ethnicities=people_rules.ETHNICITIES)
+        ethnicities=people_rules.ETHNICITIES,
+        disclosures=audit_trail.about_person(record.id) if current_user.role in (MANAGER, ADMIN) else None)
 
 
 def _may_edit(person_id: int) -> bool:

@@ -73,7 +73,7 @@ def allocate(referral: CheckpointReferral, data: dict, *, actor: User) -> Checkp
     referral.allocated_by_id = actor.id if navigator else None
     writes.flush("referral")
     audit.record("checkpoint_referral.allocate" if navigator else "checkpoint_referral.unallocate", actor=actor,
-                 object_type="checkpoint_referral", object_id=referral.id,
+                 object_type="checkpoint_referral", object_id=referral.id, person_id=referral.person_id,
                  details={"person_id": referral.person_id, "from": before,
                           "to": navigator.id if navigator else None})
     return referral
@@ -122,8 +122,8 @@ def reassign(contract: Contract, data: dict, *, actor: User) -> Contract:
     change = _hand_over(contract, navigator, reason, actor)
     writes.flush("contract")
     audit.record("contract.reassign", actor=actor, object_type="contract", object_id=contract.id,
-                 justification=reason, details={"person_id": contract.person_id, "from": before, "to": navigator.id,
-                                                "change_id": change.id})
+                 person_id=contract.person_id, justification=reason,
+                 details={"person_id": contract.person_id, "from": before, "to": navigator.id, "change_id": change.id})
     return contract
 
 
@@ -221,12 +221,14 @@ def reassign_caseload(data: dict, *, actor: User) -> CaseloadMove:
     writes.flush("caseload")
     for contract, change in zip(move.contracts, changes):
         audit.record("contract.reassign", actor=actor, object_type="contract", object_id=contract.id,
-                     justification=move.reason, details={"person_id": contract.person_id, "from": move.leaver.id,
-                                                         "to": move.navigator.id, "change_id": change.id, "bulk": True})
+                     person_id=contract.person_id, justification=move.reason,
+                     details={"person_id": contract.person_id, "from": move.leaver.id, "to": move.navigator.id,
+                              "change_id": change.id, "bulk": True})
     for referral in move.referrals:
         audit.record("checkpoint_referral.allocate", actor=actor, object_type="checkpoint_referral",
-                     object_id=referral.id, details={"person_id": referral.person_id, "from": move.leaver.id,
-                                                     "to": move.navigator.id, "bulk": True})
+                     object_id=referral.id, person_id=referral.person_id,
+                     details={"person_id": referral.person_id, "from": move.leaver.id,
+                              "to": move.navigator.id, "bulk": True})
     return move
 
 

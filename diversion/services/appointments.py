@@ -45,6 +45,7 @@ def book(contract: Contract, data: dict, *, actor: User) -> Appointment:
     db.session.add(appointment)
     writes.flush("contract")
     audit.record("appointment.book", actor=actor, object_type="contract", object_id=contract.id,
+                 person_id=contract.person_id,
                  details={"appointment_id": appointment.id, "kind": appointment.kind})
     return appointment
 
@@ -78,6 +79,7 @@ def record_attendance(contract: Contract, appointment_id: object, data: dict, *,
     appointment.recorded_by_id, appointment.recorded_at = actor.id, clock.now()
     writes.flush("appointment")
     audit.record(f"appointment.{appointment.status}", actor=actor, object_type="contract", object_id=contract.id,
+                 person_id=contract.person_id,
                  details={"appointment_id": appointment.id})
     return appointment
 
@@ -98,6 +100,7 @@ def cancel(contract: Contract, appointment_id: object, data: dict, *, actor: Use
     appointment.recorded_by_id, appointment.recorded_at = actor.id, clock.now()
     writes.flush("appointment")
     audit.record("appointment.cancel", actor=actor, object_type="contract", object_id=contract.id,
+                 person_id=contract.person_id,
                  details={"appointment_id": appointment.id})
     return appointment
 

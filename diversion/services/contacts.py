@@ -74,7 +74,7 @@ def update(person: Person, data: dict, *, actor: User) -> Person:
     if take(person, values, source="edit", actor=actor, clear=True) is not None:
         person.updated_at = clock.now()  # a new version of the person
     writes.flush("person's record")
-    audit.record("person.contact", actor=actor, object_type="person", object_id=person.id,
+    audit.record("person.contact", actor=actor, object_type="person", object_id=person.id, person_id=person.id,
                  details={"changed": [key for key in FIELDS if getattr(person, key) != before[key]]})
     return person
 

@@ -95,6 +95,7 @@ def agree(referral: CheckpointReferral, data: dict, *, actor: User) -> Contract:
     db.session.add(contract)
     writes.flush("referral")
     audit.record("contract.create", actor=actor, object_type="contract", object_id=contract.id,
+                 person_id=contract.person_id,
                  details={"referral_id": referral.id, "person_id": referral.person_id})
     refresh_review_date([contract.person_id])
     return contract
@@ -118,6 +119,7 @@ def load(contract_id: object, user: User, *, action: str = "view") -> Contract:
     contract = need_to_know.load(access.CONTRACT, contract_id, user, not_found="No such contract.")
     if action == "view":
         audit.record("contract.view", actor=user, object_type="contract", object_id=contract.id,
+                     person_id=contract.person_id,
                      details={"person_id": contract.person_id})
     return contract
 
@@ -144,6 +146,7 @@ def add_note(contract: Contract, data: dict, *, actor: User) -> Note:
     db.session.add(note)
     db.session.flush()
     audit.record("contract.note", actor=actor, object_type="contract", object_id=contract.id,
+                 person_id=contract.person_id,
                  details={"note_id": note.id, "kind": kind})
     return note
 
@@ -182,6 +185,7 @@ def record_progress(contract: Contract, condition_id: object, data: dict, *, act
     contract.updated_at = clock.now()  # a change to a condition is a change to the contract (new version)
     writes.flush("contract")
     audit.record("contract.progress", actor=actor, object_type="contract", object_id=contract.id,
+                 person_id=contract.person_id,
                  details={"condition_id": condition.id, "hours": hours})
     return entry
 
@@ -193,6 +197,7 @@ def set_condition_status(contract: Contract, condition_id: object, data: dict, *
     contract.updated_at = clock.now()
     writes.flush("contract")
     audit.record("contract.condition_status", actor=actor, object_type="contract", object_id=contract.id,
+                 person_id=contract.person_id,
                  details={"condition_id": condition.id, "status": condition.status})
     return contract
 
@@ -243,6 +248,7 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
     officer_outcomes.checkpoint(contract.referral, outcome, on, reason=reason)  # the referring officer is told
     writes.flush("contract")
     audit.record(f"contract.{outcome}", actor=actor, object_type="contract", object_id=contract.id,
+                 person_id=contract.person_id,
                  justification=details, details={"reason": contract.outcome_reason})
     refresh_review_date([contract.person_id])  # the case ended
     return contract

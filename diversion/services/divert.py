@@ -67,6 +67,7 @@ def create(data: dict, *, actor: User) -> DivertReferral:
     db.session.add(referral)
     writes.flush("person's record")
     audit.record("divert_referral.create", actor=actor, object_type="divert_referral", object_id=referral.id,
+                 person_id=person.id,
                  details={"person_id": person.id, "identity": linked.match,
                           "possible_duplicates": linked.possible_duplicates})
     live_cases.alert_open_contracts(referral, open_contracts, actor=actor)
@@ -87,6 +88,7 @@ def load(referral_id: object, user: User, *, action: str = "view") -> DivertRefe
         db.session.scalars(select(DivertEvent).where(DivertEvent.referral_id == referral.id)
                            .options(joinedload(DivertEvent.recorded_by))).all()  # recorders in one query
         audit.record("divert_referral.view", actor=user, object_type="divert_referral", object_id=referral.id,
+                     person_id=referral.person_id,
                      details={"person_id": referral.person_id})
     return referral
 
@@ -123,6 +125,7 @@ def record_event(referral: DivertReferral, data: dict, *, actor: User) -> Divert
     referral.updated_at = clock.now()  # every event is a change to the referral (a new version)
     writes.flush("referral")
     audit.record("divert_referral.event", actor=actor, object_type="divert_referral", object_id=referral.id,
+                 person_id=referral.person_id,
                  details={"event": event, "status": target})
     if retention_rules.moves_review(retention_rules.DIVERT_REFERRAL, before, target):  # the case ended
         refresh_review_date([referral.person_id])

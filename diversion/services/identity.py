@@ -108,6 +108,7 @@ def check(fields: dict, viewer) -> Check:
     shown = ([person.id] if person else []) + [c.id for c in candidates]
     if shown:
         audit.record("person.identity_check", actor=viewer, object_type="person",
+                     person_id=shown[0] if len(shown) == 1 else None,  # about one person only when one was shown
                      details={"ids": shown, "kind": resolution.kind})
     return Check(resolution.kind, person, candidates)
 

@@ -56,6 +56,7 @@ def alert_open_contracts(referral: CheckpointReferral | DivertReferral, open_con
         writes.flush("contract")
         for alert in alerts:
             audit.record("contract.alert", actor=actor, object_type="contract", object_id=alert.contract_id,
+                         person_id=referral.person_id,
                          details={"alert_id": alert.id, "scheme": scheme, "referral_id": referral.id})
     return alerts
 
@@ -89,6 +90,7 @@ def dismiss(contract: Contract, alert_id: object, data: dict, *, actor: User) ->
     contract.updated_at = clock.now()
     writes.flush("contract")
     audit.record("contract.alert_dismissed", actor=actor, object_type="contract", object_id=contract.id,
+                 person_id=contract.person_id,
                  justification=reason, details={"alert_id": alert.id})
     return alert
 

@@ -52,7 +52,8 @@ def merge(kept_id: object, merged_id: object, data: dict, *, actor: User) -> Per
     db.session.add(record)
     alerts = _alert_open_contracts(kept.id, actor)
     writes.flush("person's record")
-    audit.record("person.merge", actor=actor, object_type="person", object_id=kept.id, justification=reason,
+    audit.record("person.merge", actor=actor, object_type="person", object_id=kept.id, person_id=kept.id,
+                 justification=reason,
                  details={"merged_id": merged.id, "moved": moved, "alerts": alerts})
     refresh_review_date([kept.id, merged.id])  # the cases moved
     return record

@@ -106,6 +106,7 @@ def _look_up(q: str, date_of_birth: date | None, viewer) -> list[Person]:
     found = [p for p in identity.born_on(date_of_birth)
              if identity_rules.likely_same(given, family, p.given_name, p.family_name)][:SEARCH_LIMIT]
     audit.record("person.identity_check", actor=viewer, object_type="person",
+                 person_id=found[0].id if len(found) == 1 else None,  # about one person only when one was shown
                  details={"ids": [p.id for p in found], "kind": "look_up"})
     return found
 
@@ -151,7 +152,7 @@ def history(person_id: object, viewer) -> tuple[Person, list, list]:
     person = load(person_id, viewer)
     checkpoint = _readable(access.CHECKPOINT_REFERRAL, person, viewer, selectinload(CheckpointReferral.contract))
     divert = _readable(access.DIVERT_REFERRAL, person, viewer, selectinload(DivertReferral.events))
-    audit.record("person.view", actor=viewer, object_type="person", object_id=person.id)
+    audit.record("person.view", actor=viewer, object_type="person", object_id=person.id, person_id=person.id)
     return person, checkpoint, divert
 
 
@@ -185,5 +186,6 @@ def shown(ids, viewer, reason: str) -> list[Person]:
         .order_by(Person.family_name, Person.given_name, Person.id)))
     if found:
         audit.record("person.view", actor=viewer, object_type="person",
+                     person_id=found[0].id if len(found) == 1 else None,
                      details={"ids": [p.id for p in found], "reason": reason})
     return found

@@ -125,7 +125,8 @@ def create(data: dict, *, actor: User) -> CheckpointReferral:
     db.session.add(referral)
     writes.flush("person's record")
     audit.record("checkpoint_referral.create", actor=actor, object_type="checkpoint_referral",
-                 object_id=referral.id, details={"person_id": person.id, "status": referral.status,
+                 object_id=referral.id, person_id=person.id,
+                 details={"person_id": person.id, "status": referral.status,
                                                  "identity": linked.match,
                                                  "possible_duplicates": linked.possible_duplicates,
                                                  "late_entry_days": _late_days(referral)})
@@ -146,7 +147,7 @@ def load(referral_id: object, user: User, *, action: str = "view") -> Checkpoint
     referral = need_to_know.load(access.CHECKPOINT_REFERRAL, referral_id, user, not_found="No such referral.")
     if action == "view":
         audit.record("checkpoint_referral.view", actor=user, object_type="checkpoint_referral",
-                     object_id=referral.id, details={"person_id": referral.person_id})
+                     object_id=referral.id, person_id=referral.person_id, details={"person_id": referral.person_id})
     return referral
 
 
@@ -168,7 +169,7 @@ def _decide(referral: CheckpointReferral, action: str, reason: object, version: 
     officer_outcomes.checkpoint(referral, target, clock.today())  # declined or not approved: an outcome
     writes.flush("referral")
     audit.record(f"checkpoint_referral.{action}", actor=actor, object_type="checkpoint_referral",
-                 object_id=referral.id, justification=text)
+                 object_id=referral.id, person_id=referral.person_id, justification=text)
     refresh_review_date([referral.person_id])  # refused or declined: the case ended
     return referral
 

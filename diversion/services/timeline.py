@@ -88,6 +88,7 @@ def for_contract(contract: Contract, user: User, kinds: set[str] | None = None, 
     _name_people(items)
     if audited:
         audit.record("contract.timeline.view", actor=user, object_type="contract", object_id=contract.id,
+                     person_id=contract.person_id,
                      details={"person_id": contract.person_id, "kinds": sorted(wanted)})
     return sorted(items, key=lambda item: item.key, reverse=True)
 

@@ -3,7 +3,7 @@ six years after the person's last case ended). Review dates themselves are compu
 (`flask --app wsgi retention recompute` after upgrading a database that already holds cases).
 
 Revision ID: 0009r
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-27
 """
 from datetime import datetime, timezone
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0009r'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -22,6 +22,7 @@ OUTCOME_WORDS = {rules.COMPLETED: "completed: no further action (Home Office out
 
 def _shown(contract) -> None:
     audit.record("contract.view", actor=current_user, object_type="contract", object_id=contract.id,
+                 person_id=contract.person_id,
                  details={"person_id": contract.person_id})
 
 
