@@ -52,7 +52,8 @@ def load_demo() -> list[str]:
     lines.append(_allocation(by_email["manager@example.org"], navigators))
     from diversion.demo import retention
 
-    made = retention.load(by_email["custody@example.org"], by_email["provider@example.org"])
+    made = retention.load(by_email["custody@example.org"], by_email["provider@example.org"],
+                          by_email["admin@example.org"])
     lines.append(f"Retention review: {made} old cases created" if made else "Retention review: demo cases already loaded")
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines

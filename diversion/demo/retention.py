@@ -11,17 +11,20 @@ from diversion import clock
 from diversion.domain.retention import add_years
 from diversion.extensions import db
 from diversion.models import DivertReferral, User
-from diversion.services import divert
+from diversion.services import divert, retention, subject_access
 
 OFFICER = "PC 0412 Lowther"
 # (given name, family name, ethnicity, days from today to the review date the story gives them)
 PEOPLE = [("Darren", "Hepple", "white_british", -400), ("Shannon", "Collingwood", "white_british", -250),
           ("Arif", "Chowdhury", "asian_bangladeshi", -90), ("Marta", "Kowalska", "white_other", -12),
-          ("Tyrone", "Baptiste", "black_caribbean", 20)]
+          ("Tyrone", "Baptiste", "black_caribbean", 20), ("Gavin", "Ord", "white_british", -700)]
+# The administrator's year so far: Gavin Ord's record reviewed and erased, and Darren Hepple's subject access
+# request (received nine days ago) answered.
+ERASED, ASKED = ("Gavin", "Ord"), ("Darren", "Hepple")
 REVIEW_YEARS = 6  # the policy's default: the stories are dated by it
 
 
-def load(officer: User, provider: User) -> int:
+def load(officer: User, provider: User, admin: User) -> int:
     if db.session.scalar(select(func.count()).select_from(DivertReferral)
                          .where(DivertReferral.referring_officer == OFFICER)):
         return 0
@@ -38,4 +41,10 @@ def load(officer: User, provider: User) -> int:
         for event, on in (("contacted", referred + timedelta(days=3)), ("assessed", referred + timedelta(days=12)),
                           ("completed", completed)):
             divert.record_event(referral, {"event": event, "date": on.isoformat()}, actor=provider)
+        if (given, family) == ASKED:
+            subject_access.answer(referral.person, today - timedelta(days=9),
+                                  "Request from the data subject, by letter (identity checked)", actor=admin)
+        if (given, family) == ERASED:
+            retention.decide(referral.person_id, {"decision": "erase", "version": referral.person.version,
+                                                  "reason": "No policing purpose remains (MoPI review)"}, actor=admin)
     return len(PEOPLE)

@@ -245,13 +245,9 @@ def decide(person_id: object, data: dict, *, actor) -> tuple[RetentionDecision, 
 
 
 def _erase(person: Person, actor, reason: str) -> None:
-    try:
-        from diversion.services import erasure
-    except ImportError as missing:
-        raise Conflict("Erasure is not available on this system yet.", code="erasure_unavailable") from missing
+    from diversion.services import erasure
+
     try:
         erasure.erase(person, actor=actor, reason=reason)
     except erasure.ErasureRefused as refused:
-        code = getattr(refused, "code", None)
-        raise Conflict(getattr(refused, "message", None) or str(refused),
-                       code=code if code not in (None, Conflict.code) else "open_case") from refused
+        raise Conflict(refused.message, code=refused.code) from refused

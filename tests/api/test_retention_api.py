@@ -1,5 +1,4 @@
 """GET /api/v1/retention/due and POST /api/v1/people/{id}/retention (api-contract "Revision 2: data protection")."""
-import importlib.util
 from datetime import date, timedelta
 
 import pytest
@@ -96,8 +95,6 @@ def test_an_open_case_is_409_open_case_and_an_unknown_person_404(client, issue_t
     assert client.post("/api/v1/people/999999/retention", json=body, headers=bearer(token)).status_code == 404
 
 
-@pytest.mark.skipif(not importlib.util.find_spec("diversion.services.erasure"),
-                    reason="erasure service not merged yet")
 def test_erase_removes_the_person_from_the_list_and_from_view(client, issue_token, people):
     token, _ = issue_token("admin")
     body = {"decision": "erase", "reason": "No policing purpose remains",

@@ -1,6 +1,5 @@
 """Review dates kept right by every write that opens or ends a case, the recompute that agrees with them, the due
 list, and retain or erase decisions (services/retention.py)."""
-import importlib.util
 from datetime import date, timedelta
 
 import pytest
@@ -14,8 +13,6 @@ from diversion.services import contracts, divert, merges, referrals, retention
 from tests import factories
 from tests.retention_helpers import divert_ended, divert_open, on
 
-erasure_merged = pytest.mark.skipif(not importlib.util.find_spec("diversion.services.erasure"),
-                                    reason="erasure service not merged yet")
 
 
 @pytest.fixture
@@ -224,7 +221,6 @@ def test_erased_merged_and_unknown_people_are_not_found(staff):
             retention.load(person_id)
 
 
-@erasure_merged
 def test_erasing_records_the_decision_and_erases_the_person(staff):
     person = _due_person(staff)
     record, erased = retention.decide(person.id, {"decision": "erase", "reason": "No policing purpose remains",
@@ -233,17 +229,11 @@ def test_erasing_records_the_decision_and_erases_the_person(staff):
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "person.retention_decision")).one()
 
 
-def test_erase_without_the_erasure_service_changes_nothing_or_erases(staff):
-    """Until the erasure service is merged an erase decision is refused (409); once it is, it erases."""
+def test_an_erase_decision_erases_the_record(staff):
     person = _due_person(staff)
     body = {"decision": "erase", "reason": "No policing purpose remains", "version": person.version}
-    if importlib.util.find_spec("diversion.services.erasure"):
-        _record, erased = retention.decide(person.id, body, actor=staff.admin)
-        assert erased.erased_at is not None
-    else:
-        with pytest.raises(Conflict) as conflict:
-            retention.decide(person.id, body, actor=staff.admin)
-        assert conflict.value.code == "erasure_unavailable"
+    _record, erased = retention.decide(person.id, body, actor=staff.admin)
+    assert erased.erased_at is not None and erased.family_name == ""
 
 
 def test_the_recompute_command_fills_review_dates_in_batches(app, make_user):

@@ -1,6 +1,5 @@
 """The retention review pages (administrators): the due list, one person's review, retain with a reason and the
 next review date, erase after an "Are you sure?", and "already decided" when someone else decided first."""
-import importlib.util
 from datetime import timedelta
 
 import pytest
@@ -127,8 +126,6 @@ def test_erasing_asks_first_and_changes_nothing_until_confirmed(signed_in, due, 
         assert db.session.query(RetentionDecision).count() == 0
 
 
-@pytest.mark.skipif(not importlib.util.find_spec("diversion.services.erasure"),
-                    reason="erasure service not merged yet")
 def test_confirming_the_erasure_erases_the_record(signed_in, due, app):
     client, _ = signed_in("admin")
     with app.app_context():
@@ -138,3 +135,12 @@ def test_confirming_the_erasure_erases_the_record(signed_in, due, app):
     assert response.status_code == 302
     assert "has been erased" in client.get_page("/admin/retention").select_one(".govuk-notification-banner").get_text()
     assert client.get(f"/admin/retention/{due['Ann']}").status_code == 404
+
+
+def test_an_administrator_reaches_the_review_from_the_persons_page_and_a_manager_does_not(signed_in, due):
+    client, _ = signed_in("admin")
+    page = client.get_page(f"/people/{due['Ann']}")
+    assert page.select_one(f"a[href='/admin/retention/{due['Ann']}']")
+    assert "Retention review due" in page.get_text()
+    manager, _ = signed_in("manager")
+    assert not manager.get_page(f"/people/{due['Ann']}").select_one(f"a[href='/admin/retention/{due['Ann']}']")
