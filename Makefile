@@ -45,8 +45,11 @@ test: install chromium
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# Two pytest-xdist worker processes (this machine's two cores), each with its own database; a browser-test module
+# stays on one worker (--dist loadgroup, tests/e2e/conftest.py). PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= 2
 # pytest exits 5 when it collected no test: for this project that means a broken selection, so it fails loudly.
-PYTEST = $(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests: failing" >&2; exit $$rc; }
+PYTEST = $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || { rc=$$?; [ $$rc -ne 5 ] || echo "pytest collected no tests: failing" >&2; exit $$rc; }
 
 test-sqlite:
 	@echo "== tests on SQLite =="

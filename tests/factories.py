@@ -3,20 +3,23 @@ from __future__ import annotations
 
 import itertools
 
+from diversion import hashing
 from diversion.extensions import db
 from diversion.hashing import hash_password
 from diversion.models import User
 
 PASSWORD = "Blue-kettle-orbit-71"
-_hash_cache: dict[str, str] = {}
+_hash_cache: dict[tuple, str] = {}
 _numbers = itertools.count(1)
 
 
 def password_hash(password: str = PASSWORD) -> str:
-    """argon2 is slow on purpose; hash the shared test password once per run."""
-    if password not in _hash_cache:
-        _hash_cache[password] = hash_password(password)
-    return _hash_cache[password]
+    """argon2 is slow on purpose; hash the shared test password once per run (and per cost: see
+    tests/conftest.py's production_password_hashing)."""
+    key = (password, id(hashing._hasher))
+    if key not in _hash_cache:
+        _hash_cache[key] = hash_password(password)
+    return _hash_cache[key]
 
 
 def user(role: str = "navigator", **fields) -> User:

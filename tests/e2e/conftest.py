@@ -5,7 +5,6 @@ Playwright never downloads a browser here: it launches /usr/bin/chromium (instal
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -13,20 +12,24 @@ import pytest
 from werkzeug.serving import make_server
 
 from diversion.extensions import db
-from tests.conftest import _reset_database, make_app
+from tests.conftest import make_app
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"  # cleared at the start of a run: tests/conftest.py
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            # A module's tests share one server and its data, in order: under `-n 2 --dist loadgroup`
+            # (make test) they all run on one worker.
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 def _require(path: Path | str, what: str) -> None:
@@ -38,20 +41,19 @@ def _require(path: Path | str, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_server(database_url, _migrated):
+def live_server(demo_template):
+    """The app on a fresh copy of the demo data set (loaded once per run), one per test module."""
     _require(ROOT / "static" / "dist" / "app.css", "the built front-end assets")
-    app = make_app(database_url)
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    _reset_database(app, _migrated)
+    with demo_template.copy() as url:
+        app = make_app(url)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_port}"
+        server.shutdown()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -103,9 +105,3 @@ def watched(browser, live_server):
     page.set_default_timeout(10_000)
     yield Watched(page, live_server)
     context.close()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _clear_artifacts():
-    if ARTIFACTS.exists():
-        shutil.rmtree(ARTIFACTS)

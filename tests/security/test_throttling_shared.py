@@ -57,7 +57,8 @@ def test_made_up_accounts_from_one_address_do_not_lock_out_a_colleague_who_signe
 
 def _guess_at_once(app_for, email: str, how_many: int, url="/sign-in", signed_in_as=None, form=None) -> list[int]:
     """`how_many` requests sent at the same moment, each from a browser of its own (its CSRF token fetched
-    first), through three app instances sharing the store (three workers)."""
+    first), through three app instances sharing the store (three workers). Callers ask for production's
+    argon2 cost (production_password_hashing): the slow check is the window a judge-then-count race needs."""
     workers = [app_for(), app_for(), app_for()]
     browsers = []
     for n in range(how_many):
@@ -78,13 +79,16 @@ def _guess_at_once(app_for, email: str, how_many: int, url="/sign-in", signed_in
         return list(pool.map(send, browsers))
 
 
-def test_forty_guesses_sent_at_once_are_counted_before_any_is_judged(shared, make_user):
+def test_forty_guesses_sent_at_once_are_counted_before_any_is_judged(shared, production_password_hashing,
+                                                                      make_user):
     user = make_user("navigator")
     answers = _guess_at_once(shared, user.email, 40)
     assert answers.count(429) == 35 and 500 not in answers
 
 
-def test_forty_current_passwords_sent_at_once_are_counted_before_any_is_judged(shared, make_user):
+def test_forty_current_passwords_sent_at_once_are_counted_before_any_is_judged(shared,
+                                                                               production_password_hashing,
+                                                                               make_user):
     user = make_user("navigator")
     form = {"current_password": "not-my-password-1", "new_password": "Amber-quartz-window-93",
             "confirm_password": "Amber-quartz-window-93"}

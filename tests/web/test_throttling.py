@@ -55,7 +55,9 @@ def test_the_lockout_ends_when_the_window_passes(database_url, _migrated, make_u
 
 
 def _redis_url():
-    url = "redis://127.0.0.1:6379/15"
+    # database 15, or 14, 13... for pytest-xdist's workers gw1, gw2...: each worker flushes only its own
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    url = f"redis://127.0.0.1:6379/{15 - worker}"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
