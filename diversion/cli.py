@@ -93,3 +93,5 @@ def demo() -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo)
+    from diversion.reoffending_cli import reoffending_cli  # noqa: E402  (issue 12: reoffending follow-up)
+    app.cli.add_command(reoffending_cli)

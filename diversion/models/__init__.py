@@ -9,10 +9,11 @@ from diversion.models.checkpoint import CheckpointReferral, Condition, Contract,
 from diversion.models.people import Person, PersonContact, PersonMerge
 from diversion.models.reference import OffenceCategory, PolicySetting, ReferenceCounter
 from diversion.models.idempotency import IdempotentResponse
+from diversion.models.reoffending import Reoffence, ReoffenceImport
 from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
 
 __all__ = ["ApiToken", "Appointment", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
            "DivertEvent", "DivertReferral", "Erasure", "ErasureInProgress", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
            "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
-           "RetentionDecision", "SubjectAccessRequest",
+           "Reoffence", "ReoffenceImport", "RetentionDecision", "SubjectAccessRequest",
            "User", "UserSession"]
