@@ -2,6 +2,7 @@
 outcomes) with a progress bar. Bad rows anywhere and nothing is imported; the first problems are listed by line."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -27,7 +28,7 @@ def import_extract(file: Path) -> None:
 
     try:
         with click.progressbar(length=max(_lines(file) - 1, 1), label=f"Reading {file.name}",
-                               show_pos=True, file=click.get_text_stream("stderr")) as bar:
+                               show_pos=True, file=sys.stderr) as bar:
             counts = reoffending_import.import_file(file, progress=bar.update)
         click.echo("Matching people and saving...", err=True)
         db.session.commit()

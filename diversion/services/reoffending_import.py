@@ -94,8 +94,8 @@ def _header(header: list[str] | None) -> tuple[int, int, int]:
     missing = [column for column in COLUMNS if column not in names]
     if missing:
         raise ValidationFailed("The file's first line must name its columns.",
-                               fields={"header": [f"Missing the column {', '.join(missing)} (the columns are "
-                                                  f"{', '.join(COLUMNS)})"]})
+                               fields={"header": [f"Missing the column{'s' if len(missing) > 1 else ''} "
+                                                  f"{', '.join(missing)} (the columns are {', '.join(COLUMNS)})"]})
     return tuple(names.index(column) for column in COLUMNS)
 
 
