@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import VARCHAR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from diversion import clock
@@ -35,25 +36,31 @@ class Reoffence(Base):
     """A proven reoffence: an offence on `offence_date` proven by a conviction or caution on `disposal_date`.
 
     One row per (PNC id, offence date, disposal date): importing the same extract again adds nothing. Once the
-    person is erased their PNC id here is blanked too; person and dates stay, as coded facts for the figures."""
+    person is erased their PNC id here is blanked too; person and dates stay, as coded facts for the figures.
+
+    A bulk table, written only by the set-based import (services/reoffending_staging.py), so it carries what the
+    import and the report need and no more: no foreign-key constraints (a check per row, with a row lock on the
+    person and on the import: most of the time of a large import), since `person_id` is set by a join with
+    `people` in the same statement and `import_id` is the import made in the same transaction, and neither people
+    nor imports are ever deleted; who imported a record is on its import; the person index holds matched rows only.
+    """
 
     __tablename__ = "reoffences"
     __table_args__ = (
-        # The duplicate check of every import; its leading column also answers look-ups by PNC id.
+        # The duplicate check of every import; its leading column also answers look-ups by PNC id (matching
+        # records no one held when they were imported).
         UniqueConstraint("pnc_id", "offence_date", "disposal_date", name="uq_reoffences_pnc_id_dates"),
         # The cohort report: a person's reoffences in a date window.
-        Index("ix_reoffences_person_id_offence_date", "person_id", "offence_date"),
-        # Records no person matched yet, matched again when a later import finds their PNC id held.
-        Index("ix_reoffences_unmatched_pnc_id", "pnc_id", postgresql_where=text("person_id IS NULL"),
-              sqlite_where=text("person_id IS NULL")),
-        Index("ix_reoffences_import_id", "import_id"),
+        Index("ix_reoffences_person_id_offence_date", "person_id", "offence_date",
+              postgresql_where=text("person_id IS NOT NULL"), sqlite_where=text("person_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    pnc_id: Mapped[str | None] = mapped_column(String(20))  # NULL only once the person is erased
+    # Compared byte by byte on PostgreSQL (PNC ids are ASCII): the duplicate check's index and the import's sort
+    # do not pay for a linguistic collation. NULL only once the person is erased.
+    pnc_id: Mapped[str | None] = mapped_column(String(20).with_variant(VARCHAR(20, collation="C"), "postgresql"))
     offence_date: Mapped[date] = mapped_column(Date, nullable=False)
     disposal_date: Mapped[date] = mapped_column(Date, nullable=False)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    import_id: Mapped[int] = mapped_column(ForeignKey("reoffence_imports.id"), nullable=False)
+    person_id: Mapped[int | None] = mapped_column(Integer)  # people.id (see above)
+    import_id: Mapped[int] = mapped_column(Integer, nullable=False)  # reoffence_imports.id (see above)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)
-    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

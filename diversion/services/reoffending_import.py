@@ -102,7 +102,7 @@ def _header(header: list[str] | None) -> tuple[int, int, int]:
 def _file_rows(reader, positions: tuple[int, int, int], problems: FileProblems,
                progress: Callable[[int], None] | None) -> Iterator[tuple[str, str, str]]:
     """The checked rows of the file; bad ones are noted in `problems` and left out (nothing is saved then)."""
-    today, seen = clock.today(), {}
+    check = rules.RecordChecker(clock.today())
     p, o, d = positions
     width = max(positions) + 1
     line = 1
@@ -113,12 +113,12 @@ def _file_rows(reader, positions: tuple[int, int, int], problems: FileProblems,
             if any(cell.strip() for cell in row):
                 problems.add(line, "row", f"Expected {width} columns, found {len(row)}")
             continue  # a blank line is skipped
-        checked, found = rules.check_record(row[p], row[o], row[d], today, seen)
+        pnc, found = check(row[p], row[o], row[d])
         if found:
             for name, problem in found.items():
                 problems.add(line, name, problem)
             continue
-        yield checked[0], row[o], row[d]
+        yield pnc, row[o], row[d]
     if progress:
         progress(line % 10_000)
 
@@ -132,7 +132,7 @@ def _start(source: str, file_name: str | None, actor) -> ReoffenceImport:
 
 
 def _finish(batch: ReoffenceImport, actor) -> dict:
-    outcome = staging.merge(batch.id, batch.imported_by_id)
+    outcome = staging.merge(batch.id)
     batch.received, batch.matched, batch.unmatched, batch.added = (outcome.received, outcome.matched,
                                                                    outcome.unmatched, outcome.added)
     # Counts only: an extract names people by PNC id, and the audit trail does not repeat them.

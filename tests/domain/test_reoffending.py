@@ -118,3 +118,14 @@ def test_remembering_dates_read_gives_the_same_answers(pnc, offence, disposal):
     first = rules.check_record(pnc, offence, disposal, TODAY, seen)
     assert rules.check_record(pnc, offence, disposal, TODAY, seen) == first == rules.check_record(
         pnc, offence, disposal, TODAY)
+
+
+@given(st.one_of(st.none(), st.integers(), st.text(max_size=14),
+                 st.from_regex(r"\A ?(\d{2}|\d{4})/\d{1,7}[A-Za-z]\n?\Z")),
+       st.one_of(st.text(max_size=11), st.dates().map(date.isoformat), st.lists(st.integers(), max_size=1)),
+       st.one_of(st.text(max_size=11), st.dates().map(date.isoformat)))
+def test_the_checker_for_large_extracts_gives_check_records_verdicts(pnc, offence, disposal):
+    check = rules.RecordChecker(TODAY)
+    checked, problems = rules.check_record(pnc, offence, disposal, TODAY)
+    for _ in range(2):  # again, from what it remembers
+        assert check(pnc, offence, disposal) == ((checked[0] if checked else None), problems)
