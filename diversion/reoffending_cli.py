@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError
 
 from diversion.errors import ValidationFailed
 from diversion.extensions import db
@@ -36,6 +37,10 @@ def import_extract(file: Path) -> None:
         db.session.rollback()
         details = "\n".join(f"  {field}: {' '.join(problems)}" for field, problems in failure.fields.items())
         raise click.ClickException(f"{failure.message}\n{details}") from None
+    except OperationalError as error:
+        db.session.rollback()
+        raise click.ClickException(f"The database stopped the import ({type(error.orig).__name__}); nothing was "
+                                   "imported.") from None
     except (UnicodeDecodeError, OSError) as error:
         db.session.rollback()
         raise click.ClickException(f"Could not read {file.name}: {type(error).__name__}") from None

@@ -50,6 +50,8 @@ def load_demo() -> list[str]:
     made = appointments.load(by_email["navigator@example.org"])
     lines.append(f"Appointments: {made} booked" if made else "Appointments: demo appointments already loaded")
     lines.append(_allocation(by_email["manager@example.org"], navigators))
+    from diversion.demo import reoffending  # issue 12: an earlier cohort and its proven reoffending extract
+    lines.append(reoffending.summary(by_email, navigators))
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines
 

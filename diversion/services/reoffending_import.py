@@ -61,6 +61,7 @@ def import_file(path: str | Path, *, progress: Callable[[int], None] | None = No
     line, in any order; other columns ignored). `progress(n)` is told of every n lines read."""
     path = Path(path)
     batch = _start("cli", path.name[:255], None)
+    staging.no_statement_timeout()  # an operator's long import, not a web request
     staging.open_staging()
     problems = FileProblems()
     with path.open(newline="", encoding="utf-8-sig") as handle:

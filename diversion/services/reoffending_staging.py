@@ -36,6 +36,13 @@ def is_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
+def no_statement_timeout() -> None:
+    """Lift the web requests' statement timeout (config.py) for this transaction: a command-line import of a large
+    extract runs longer than any page should, and its operator can stop it."""
+    if is_postgresql():
+        db.session.connection().execute(sa.text("SET LOCAL statement_timeout = 0"))
+
+
 def open_staging() -> None:
     """An empty temporary staging table on the session's own connection (gone at the end of the session)."""
     connection = db.session.connection()

@@ -105,7 +105,7 @@ def _import(app, engine, path: Path) -> tuple[float, str]:
     result = runner.invoke(args=["reoffending", "import", str(path)])
     elapsed = time.perf_counter() - started
     if result.exit_code != 0:
-        raise RuntimeError(result.output)
+        raise RuntimeError(result.output) from result.exception
     return elapsed, result.output.strip().splitlines()[-1]
 
 
