@@ -122,15 +122,19 @@ def _public(figures: dict) -> dict:
 
 
 def _reoffended(person_id, after, up_to, proven_by=None):
-    """EXISTS a reoffence by this person (or a record merged into them) committed after `after` and on or before
-    `up_to`, proven on or before `proven_by` when given. Answered by the (person_id, offence_date) index."""
+    """A reoffence by this person, or by a record merged into them, committed after `after` and on or before
+    `up_to`, proven on or before `proven_by` when given. Two EXISTS, each answered by an index: the person's own
+    records by (person_id, offence_date), merged records through people.merged_into_id (chains are never longer
+    than one: services/merges.py)."""
+    def window(*whose):
+        conditions = [*whose, Reoffence.offence_date > after, Reoffence.offence_date <= up_to]
+        if proven_by is not None:
+            conditions.append(Reoffence.disposal_date <= proven_by)
+        return sa.exists().where(*conditions)
+
     merged = aliased(Person)
-    whose = sa.or_(Reoffence.person_id == person_id,
-                   Reoffence.person_id.in_(sa.select(merged.id).where(merged.merged_into_id == person_id)))
-    conditions = [whose, Reoffence.offence_date > after, Reoffence.offence_date <= up_to]
-    if proven_by is not None:
-        conditions.append(Reoffence.disposal_date <= proven_by)
-    return sa.exists().where(*conditions)
+    return sa.or_(window(Reoffence.person_id == person_id),
+                  window(Reoffence.person_id == merged.id, merged.merged_into_id == person_id))
 
 
 def _group_key(grouped: str | None, referral):
