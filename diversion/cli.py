@@ -96,3 +96,5 @@ def register(app: Flask) -> None:
     from diversion.cli_retention import retention_cli
 
     app.cli.add_command(retention_cli)
+    from diversion.reoffending_cli import reoffending_cli  # noqa: E402  (issue 12: reoffending follow-up)
+    app.cli.add_command(reoffending_cli)

@@ -21,7 +21,7 @@ def test_demo_loads_300_referrals_and_200_contracts_in_every_status_once(app):
     assert runner.invoke(args=["demo"]).exit_code == 0  # idempotent: loaded already
     with app.app_context():
         count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
-        assert count(CheckpointReferral) == 302 and count(Contract) == 200  # 300, and 2 in the identity stories
+        assert count(CheckpointReferral) == 392 and count(Contract) == 282  # 300, 2 in the identity stories, 90 (82 contracted) in the reoffending cohort
         statuses = dict(db.session.execute(sa.select(CheckpointReferral.status, sa.func.count())
                                            .group_by(CheckpointReferral.status)).all())
         assert set(statuses) == {"ineligible", "declined", "awaiting_navigator", "awaiting_approval", "not_approved",

@@ -7,5 +7,6 @@ from diversion.api import allocation  # noqa: F401,E402  (revision 2: allocation
 from diversion.api import retention  # noqa: F401,E402  (revision 2: retention review)
 from diversion.api import breach_packs  # noqa: F401,E402  (issue 12: breach evidence packs)
 from diversion.api import subject_access  # noqa: F401,E402  (revision 2: subject access export)
+from diversion.api import reoffending  # noqa: F401,E402  (revision 2: outcomes, proven reoffending)
 
 __all__ = ["bp"]

@@ -55,6 +55,8 @@ def load_demo() -> list[str]:
     made = retention.load(by_email["custody@example.org"], by_email["provider@example.org"],
                           by_email["admin@example.org"])
     lines.append(f"Retention review: {made} old cases created" if made else "Retention review: demo cases already loaded")
+    from diversion.demo import reoffending  # issue 12: an earlier cohort and its proven reoffending extract
+    lines.append(reoffending.summary(by_email, navigators))
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines
 

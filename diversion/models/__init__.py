@@ -11,11 +11,12 @@ from diversion.models.reference import OffenceCategory, PolicySetting, Reference
 from diversion.models.idempotency import IdempotentResponse
 from diversion.models.breach_packs import BreachPack
 from diversion.models.officer_outcomes import OutcomesSeen, ReferralOutcome
+from diversion.models.reoffending import Reoffence, ReoffenceImport
 from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
 
 __all__ = ["ApiToken", "Appointment", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
            "DivertEvent", "DivertReferral", "Erasure", "ErasureInProgress", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
            "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
-           "RetentionDecision", "SubjectAccessRequest",
+           "RetentionDecision", "SubjectAccessRequest", "Reoffence", "ReoffenceImport",
            "BreachPack", "OutcomesSeen", "ReferralOutcome",
            "User", "UserSession"]

@@ -17,6 +17,7 @@ from diversion.domain.deadlines import add_calendar_months
 from diversion.domain.roles import ADMIN, MANAGER
 from diversion.errors import ValidationFailed
 from diversion.pages import PageErrors, date_from_form
+from diversion.reports import reoffending_section
 from diversion.services import contracts, reference, reports
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -77,7 +78,7 @@ def dashboard():
         checkpoint_groups=reports.CHECKPOINT_GROUPS, divert_groups=reports.DIVERT_GROUPS,
         reliability_text=kpis.RELIABILITY_TEXT, breach_reasons=contract_rules.BREACH_REASONS,
         due_soon=due_soon, due_total=due_total, overdue=overdue, overdue_total=overdue_total, today=today,
-        query=query, exports=reports.EXPORTS, form=request.args)
+        query=query, exports=reports.EXPORTS, form=request.args, reoffending=reoffending_section.section(request.args))
 
 
 @bp.route("/export/<what>", methods=["GET", "POST"])
@@ -171,6 +172,8 @@ def _rows(what: str, start: date, end: date, group_by: str | None):
             yield (_group_name(g, labels), g["referrals"], g["repeat_referrals"], g["contacted"], g["assessed"],
                    g["completed"], g["assessed_rate"], *interval, g["median_days_to_assessment"],
                    _reliability(g["reliability"]), DISPARITY.get(g["disparity"]))
+    elif what == "reoffending":
+        yield from reoffending_section.csv_rows(group_by)
     elif what == "checkpoint-cases":
         yield reports.CASE_COLUMNS
         yield from reports.case_rows(start, end)

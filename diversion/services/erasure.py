@@ -22,7 +22,8 @@ from diversion.errors import Conflict, NotFound
 from diversion.extensions import db
 from diversion.models import (Appointment, BreachPack, CheckpointReferral, Condition, Contract, ContractAlert, DivertReferral,
                               Erasure, ErasureInProgress, IdempotentResponse, Note, Person, PersonContact,
-                              PersonMerge, ProgressEntry, ReferralDraft, RetentionDecision, SubjectAccessRequest)
+                              PersonMerge, ProgressEntry, ReferralDraft, Reoffence, RetentionDecision,
+                              SubjectAccessRequest)
 from diversion.services.report_sql import age_band
 
 EVERYTHING = {INCLUDE: True}
@@ -169,6 +170,7 @@ def _scrub_people(ids: list[int]) -> dict[str, int]:
                                               .execution_options(synchronize_session=False)).rowcount,
         "person_merges": _update(PersonMerge, sa.or_(PersonMerge.kept_id.in_(ids), PersonMerge.merged_id.in_(ids)),
                                  reason=blank),
+        "reoffences": _update(Reoffence, Reoffence.person_id.in_(ids), pnc_id=None),  # issue 12: PNC ids go too
         "retention_decisions": _update(RetentionDecision, RetentionDecision.person_id.in_(ids), reason=blank),
         "subject_access_requests": _update(SubjectAccessRequest, SubjectAccessRequest.person_id.in_(ids),
                                            purpose=blank),

@@ -329,6 +329,7 @@ EXPORTS = {
     "checkpoint-monthly": "Checkpoint month by month",
     "divert-groups": "DIVERT figures by group",
     "checkpoint-cases": "Checkpoint contracts, one row each",
+    "reoffending": "Proven reoffending by outcome",
 }
 
 

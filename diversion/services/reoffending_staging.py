@@ -1,0 +1,132 @@
+"""Loading proven reoffences set-based: rows go into a temporary staging table (COPY on PostgreSQL, executemany
+in batches on SQLite), then one INSERT ... SELECT matches every PNC id to its person in SQL and adds the records
+not already held. Nothing here is committed: the request or command does that once.
+
+Duplicates: a record is the same record when its (PNC id, offence date, disposal date) are the same; the unique
+constraint on those three and ON CONFLICT DO NOTHING make an import of the same extract (or an overlapping one)
+add nothing, and a repeat inside one extract is added once.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from diversion import clock
+from diversion.extensions import db
+from diversion.models.base import UTCDateTime
+
+STAGING = "reoffence_staging"
+BATCH = 10_000
+
+
+@dataclass
+class Outcome:
+    received: int
+    matched: int
+    added: int
+
+    @property
+    def unmatched(self) -> int:
+        return self.received - self.matched
+
+
+def is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def no_statement_timeout() -> None:
+    """Lift the web requests' statement timeout (config.py) for this transaction: a command-line import of a large
+    extract runs longer than any page should, and its operator can stop it."""
+    if is_postgresql():
+        db.session.connection().execute(sa.text("SET LOCAL statement_timeout = 0"))
+
+
+def open_staging() -> None:
+    """An empty temporary staging table on the session's own connection (gone at the end of the session)."""
+    connection = db.session.connection()
+    if is_postgresql():
+        connection.execute(sa.text(f"DROP TABLE IF EXISTS pg_temp.{STAGING}"))
+        connection.execute(sa.text(f"CREATE TEMPORARY TABLE {STAGING} (pnc_id varchar(20) COLLATE \"C\" NOT NULL, "
+                                   "offence_date date NOT NULL, disposal_date date NOT NULL) ON COMMIT DROP"))
+    else:
+        connection.execute(sa.text(f"DROP TABLE IF EXISTS temp.{STAGING}"))
+        connection.execute(sa.text(f"CREATE TEMPORARY TABLE {STAGING} (pnc_id varchar(20) NOT NULL, "
+                                   "offence_date date NOT NULL, disposal_date date NOT NULL)"))
+
+
+def stage(rows: Iterable[tuple[str, str, str]]) -> None:
+    """Add checked rows (normalised PNC id, offence date and disposal date as YYYY-MM-DD) to the staging table."""
+    if is_postgresql():
+        _copy(rows)
+    else:
+        _insert_batches(rows)
+
+
+def stage_text(chunks: Iterable[str]) -> None:
+    """PostgreSQL only: rows written as COPY text lines."""
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY {STAGING} (pnc_id, offence_date, disposal_date) FROM STDIN") as copy:
+            for chunk in chunks:
+                copy.write(chunk)
+
+
+def _copy(rows: Iterable[tuple[str, str, str]]) -> None:
+    stage_text(_copy_lines(rows))
+
+
+def _copy_lines(rows: Iterable[tuple[str, str, str]]) -> Iterator[str]:
+    """COPY's text format, many rows to a chunk. Checked PNC ids and dates hold no tab, newline or backslash."""
+    batch = []
+    for pnc, offence, disposal in rows:
+        batch.append(f"{pnc}\t{offence}\t{disposal}\n")
+        if len(batch) == BATCH:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def _insert_batches(rows: Iterable[tuple[str, str, str]]) -> None:
+    raw = db.session.connection().connection.driver_connection
+    statement = f"INSERT INTO {STAGING} (pnc_id, offence_date, disposal_date) VALUES (?, ?, ?)"
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            raw.executemany(statement, batch)
+            batch = []
+    if batch:
+        raw.executemany(statement, batch)
+
+
+def merge(import_id: int) -> Outcome:
+    """Count, match and add the staged rows (three statements), then match earlier records no person held."""
+    connection = db.session.connection()
+    received, matched = connection.execute(sa.text(
+        f"SELECT count(*), count(p.id) FROM {STAGING} s LEFT JOIN people p ON p.pnc_id = s.pnc_id")).one()
+    if is_postgresql():  # the join and the sort below in memory, for this transaction only
+        connection.execute(sa.text("SET LOCAL work_mem = '256MB'"))
+    # In the duplicate check's index order: each index page is visited once rather than at random.
+    added = connection.execute(sa.text(
+        "INSERT INTO reoffences (pnc_id, offence_date, disposal_date, person_id, import_id, imported_at) "
+        f"SELECT s.pnc_id, s.offence_date, s.disposal_date, p.id, :import_id, :now FROM {STAGING} s "
+        "LEFT JOIN people p ON p.pnc_id = s.pnc_id WHERE true "
+        "ORDER BY s.pnc_id, s.offence_date, s.disposal_date "
+        "ON CONFLICT (pnc_id, offence_date, disposal_date) DO NOTHING").bindparams(
+            sa.bindparam("now", type_=UTCDateTime())),
+        {"import_id": import_id, "now": clock.now()}).rowcount
+    match_earlier()
+    connection.execute(sa.text(f"DROP TABLE {'pg_temp.' if is_postgresql() else 'temp.'}{STAGING}"))
+    return Outcome(received=received, matched=matched, added=added)
+
+
+def match_earlier() -> int:
+    """Records that matched nobody when imported, matched now that a person holds their PNC id (a person referred
+    after the extract, or given their PNC id later). Looked up by PNC id through the duplicate check's index."""
+    return db.session.connection().execute(sa.text(
+        "UPDATE reoffences SET person_id = (SELECT p.id FROM people p WHERE p.pnc_id = reoffences.pnc_id) "
+        "WHERE person_id IS NULL AND pnc_id IN (SELECT pnc_id FROM people WHERE pnc_id IS NOT NULL)")).rowcount
+
