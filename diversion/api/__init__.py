@@ -6,5 +6,6 @@ from diversion.api import appointments  # noqa: F401,E402  (revision 2: appointm
 from diversion.api import allocation  # noqa: F401,E402  (revision 2: allocation)
 from diversion.api import retention  # noqa: F401,E402  (revision 2: retention review)
 from diversion.api import breach_packs  # noqa: F401,E402  (issue 12: breach evidence packs)
+from diversion.api import needs  # noqa: F401,E402  (issue 12: suitability and needs)
 
 __all__ = ["bp"]
