@@ -100,3 +100,27 @@ def test_the_needs_pages_are_accessible_forms(signed_in, make_contract):
     assert len(page.find_all("h1")) == 1
     for field in page.select("input:not([type=hidden]), textarea"):
         assert page.select_one(f"label[for='{field['id']}']") is not None, field["id"]
+
+
+def test_the_reports_dashboard_counts_needs_and_reviews_by_pathway_erased_people_included(
+        signed_in, make_contract, make_user, app):
+    from diversion.models import Contract, User
+    from diversion.services import erasure, needs
+
+    navigator = make_user("navigator")
+    contract_id = make_contract(navigator=navigator)
+    with app.app_context():
+        contract = db.session.get(Contract, contract_id)
+        assessed = needs.record(contract, {"needs": [{"pathway": "drugs", "score": 3, "note": "Daily use"}]},
+                                actor=db.session.get(User, navigator.id))
+        needs.review(contract, {"reviews": [{"pathway": "drugs", "result": "reduced"}], "version": assessed.version},
+                     actor=db.session.get(User, navigator.id))
+        db.session.commit()
+        contract.status = "completed"  # an ended case may be erased
+        db.session.commit()
+        erasure.erase(contract.person, actor=db.session.get(User, make_user("admin").id), reason="No purpose")
+        db.session.commit()
+    client, _ = signed_in("manager")
+    row = client.get_page("/reports/").select_one("#needs-table tr[data-pathway=drugs]")
+    cells = [td.get_text(strip=True) for td in row.select("td")]
+    assert cells == ["0", "0", "0", "1", "0", "1", "0", "0"]  # high need, reduced: counted though erased
