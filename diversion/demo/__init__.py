@@ -54,6 +54,9 @@ def load_demo() -> list[str]:
 
     made = retention.load(by_email["custody@example.org"], by_email["provider@example.org"])
     lines.append(f"Retention review: {made} old cases created" if made else "Retention review: demo cases already loaded")
+    from diversion.demo import needs
+
+    lines.append(f"Needs: {needs.load()} assessments made")
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines
 
