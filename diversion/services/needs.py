@@ -48,6 +48,12 @@ def record(contract: Contract, data: dict, *, actor: User) -> NeedsAssessment:
             problems.add(name, message)
     read = _version(data, assessment, problems)
     problems.raise_if_any()
+    with db.session.no_autoflush:  # the version check happens at writes.flush (a 409), not at a lazy load
+        return _write(contract, assessment, data, read, actor)
+
+
+def _write(contract: Contract, assessment: NeedsAssessment | None, data: dict, read: int | None,
+           actor: User) -> NeedsAssessment:
     if assessment is None:
         if read is not None:
             raise Conflict("This contract has no needs assessment yet: someone may have removed it. Read it again.")
@@ -93,7 +99,8 @@ def review(contract: Contract, data: dict, *, actor: User) -> NeedsAssessment:
     problems.raise_if_any()
     writes.check(assessment, read, "needs assessment")
     results = {item["pathway"]: item["result"] for item in data["reviews"]}
-    for score in assessment.scores:
+    scores = list(assessment.scores)  # loaded before any change (no autoflush of a stale version here)
+    for score in scores:
         if score.pathway in results:
             score.review_result = results[score.pathway]
     assessment.reviewed_at = clock.now()
