@@ -43,6 +43,15 @@ def test_demo_loads_300_referrals_and_200_contracts_in_every_status_once(app):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckpointReferral)
                                  .where(CheckpointReferral.identity_match == "new_person")) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ContractAlert)) == 2
+        # Needs and suitability (issue 12): every contract assessed once, ended ones reviewed, officers' views.
+        from diversion.models import NeedScore, NeedsAssessment
+        assert count(NeedsAssessment) == count(Contract)  # every contract, the earlier cohort's too
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(NeedsAssessment).where(
+            NeedsAssessment.reviewed_at.is_not(None))) == ended["completed"] + ended["breached"] + ended["discontinued"]
+        assert {s for (s,) in db.session.execute(sa.select(NeedScore.review_result).distinct())} == {
+            None, "met", "reduced", "unchanged"}
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckpointReferral).where(
+            CheckpointReferral.suitability == "suitable")) >= 200
 
 
 def test_demo_appointments_show_every_status_a_slipping_contract_and_the_demo_navigators_day(app):

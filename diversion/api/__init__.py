@@ -8,5 +8,6 @@ from diversion.api import retention  # noqa: F401,E402  (revision 2: retention r
 from diversion.api import breach_packs  # noqa: F401,E402  (issue 12: breach evidence packs)
 from diversion.api import subject_access  # noqa: F401,E402  (revision 2: subject access export)
 from diversion.api import reoffending  # noqa: F401,E402  (revision 2: outcomes, proven reoffending)
+from diversion.api import needs  # noqa: F401,E402  (issue 12: suitability and needs)
 
 __all__ = ["bp"]

@@ -1,6 +1,7 @@
 """OpenAPI component schemas for the Checkpoint endpoints (the contract's shapes)."""
 from diversion.domain import contracts as c
 from diversion.domain import divert as d
+from diversion.domain import needs as n
 from diversion.domain import people
 from diversion.domain import risk as breach_risk
 from diversion.domain.eligibility import INTERVIEW_ANSWERS, REASONS
@@ -69,7 +70,31 @@ SCHEMAS = {
         "late_entry_reason": {"type": "string", "minLength": 1, "maxLength": LATE_ENTRY_REASON_MAX,
                               "description": f"Required when the referral date is more than {LATE_ENTRY_DAYS} days "
                                              "before today (late entry): why it is entered now. Not kept otherwise."},
+        "suitability": {"$ref": "#/components/schemas/Suitability"},
     }, ["person", "offence", "interview", "evidential_test_met", "has_victim"]),
+    # The custody officer's suitability decision (seriousness and propensity), optional; null on a referral without.
+    "Suitability": obj({
+        "decision": {"type": "string", "enum": list(n.SUITABILITY_DECISIONS)},
+        "reasons": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(n.ALL_SUITABILITY_REASONS)},
+                    "description": "Reasons for the decision given: " + "; ".join(
+                        f"{d}: {', '.join(r)}" for d, r in n.SUITABILITY_REASONS.items())},
+        "note": {"type": "string", "maxLength": n.SUITABILITY_NOTE_MAX, "nullable": True}}, ["decision", "reasons"]),
+    "NeedsInput": obj({"needs": {"type": "array", "minItems": 1, "items": obj({
+        "pathway": {"type": "string", "enum": list(c.PATHWAYS)},
+        "score": {"type": "integer", "enum": list(n.SCORES), "description": "0 none, 1 low, 2 medium, 3 high"},
+        "note": {"type": "string", "maxLength": n.NOTE_MAX, "nullable": True}}, ["pathway", "score"])},
+        "version": {"type": "integer", "description": "The version read; leave out for the first assessment"}},
+        ["needs"]),
+    "NeedsReviewInput": obj({"reviews": {"type": "array", "minItems": 1, "items": obj({
+        "pathway": {"type": "string", "enum": list(c.PATHWAYS)},
+        "result": {"type": "string", "enum": list(n.REVIEW_RESULTS)}}, ["pathway", "result"])}, "version": INT},
+        ["reviews", "version"]),
+    "NeedsAssessment": obj({"needs": {"type": "array", "items": obj({
+        "pathway": STRING, "score": INT, "level": {"type": "string", "enum": list(n.SCORES.values())},
+        "note": NULLABLE_STRING, "review": {"type": "string", "enum": list(n.REVIEW_RESULTS), "nullable": True}})},
+        "assessed_on": DATE, "assessed_by": INT, "reviewed_at": {**TIMESTAMP, "nullable": True},
+        "reviewed_by": {"type": "integer", "nullable": True},
+        "suggested_pathways": {"type": "array", "items": STRING}, "version": INT}),
     "Referral": obj({
         "id": INT, "reference": STRING, "status": STRING, "referral_date": DATE,
         "person": {"$ref": "#/components/schemas/Person"},
@@ -78,6 +103,7 @@ SCHEMAS = {
         "eligibility": obj({"eligible": BOOL, "reasons": {"type": "array", "items": {
             "type": "string", "enum": list(REASONS)}}}),
         "possible_duplicates": {"type": "array", "items": INT}, "late_entry_reason": NULLABLE_STRING,
+        "suitability": {"allOf": [{"$ref": "#/components/schemas/Suitability"}], "nullable": True},
         "created_at": TIMESTAMP, "version": INT}),
     "Decision": obj({"reason": STRING, "version": INT}, ["reason"]),
     "ConditionInput": obj({

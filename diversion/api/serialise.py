@@ -47,6 +47,8 @@ def referral(r) -> dict:
         "eligibility": {"eligible": r.eligible, "reasons": list(r.reasons)},
         "possible_duplicates": list(r.possible_duplicates),
         "decision_reason": r.decision_reason, "late_entry_reason": r.late_entry_reason,
+        "suitability": ({"decision": r.suitability, "reasons": list(r.suitability_reasons or []),
+                         "note": r.suitability_note} if r.suitability else None),
         "allocated_navigator_id": r.allocated_navigator_id,  # reserved for this navigator (revision 2, allocation)
         "created_at": r.created_at.isoformat(), "version": r.version,
     }

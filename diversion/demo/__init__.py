@@ -57,6 +57,9 @@ def load_demo() -> list[str]:
     lines.append(f"Retention review: {made} old cases created" if made else "Retention review: demo cases already loaded")
     from diversion.demo import reoffending  # issue 12: an earlier cohort and its proven reoffending extract
     lines.append(reoffending.summary(by_email, navigators))
+    from diversion.demo import needs
+
+    lines.append(f"Needs: {needs.load()} assessments made")
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines
 

@@ -10,6 +10,7 @@ from diversion.models.people import Person, PersonContact, PersonMerge
 from diversion.models.reference import OffenceCategory, PolicySetting, ReferenceCounter
 from diversion.models.idempotency import IdempotentResponse
 from diversion.models.breach_packs import BreachPack
+from diversion.models.needs import NeedScore, NeedsAssessment
 from diversion.models.officer_outcomes import OutcomesSeen, ReferralOutcome
 from diversion.models.reoffending import Reoffence, ReoffenceImport
 from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
@@ -18,5 +19,5 @@ __all__ = ["ApiToken", "Appointment", "AuditEvent", "Base", "CheckpointReferral"
            "DivertEvent", "DivertReferral", "Erasure", "ErasureInProgress", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
            "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
            "RetentionDecision", "SubjectAccessRequest", "Reoffence", "ReoffenceImport",
-           "BreachPack", "OutcomesSeen", "ReferralOutcome",
+           "BreachPack", "NeedScore", "NeedsAssessment", "OutcomesSeen", "ReferralOutcome",
            "User", "UserSession"]

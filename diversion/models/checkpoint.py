@@ -60,6 +60,10 @@ class CheckpointReferral(Timestamped, Versioned, Base):
     # The person's age band on the referral date, kept when the person is erased (their date of birth is not).
     age_band: Mapped[str | None] = mapped_column(String(16))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The officer's suitability decision (domain/needs.py: suitable | not_suitable), its coded reasons, a note.
+    suitability: Mapped[str | None] = mapped_column(String(16))
+    suitability_reasons: Mapped[list | None] = mapped_column(JSON)
+    suitability_note: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A manager may reserve a referral awaiting a navigator for one of them (revision 2, allocation).
     allocated_navigator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

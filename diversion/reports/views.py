@@ -18,7 +18,7 @@ from diversion.domain.roles import ADMIN, MANAGER
 from diversion.errors import ValidationFailed
 from diversion.pages import PageErrors, date_from_form
 from diversion.reports import reoffending_section
-from diversion.services import contracts, reference, reports
+from diversion.services import contracts, needs_report, reference, reports
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 PERIODS = {"this_month": "This month", "last_quarter": "Last quarter", "last_12_months": "Last 12 months",
@@ -78,7 +78,8 @@ def dashboard():
         checkpoint_groups=reports.CHECKPOINT_GROUPS, divert_groups=reports.DIVERT_GROUPS,
         reliability_text=kpis.RELIABILITY_TEXT, breach_reasons=contract_rules.BREACH_REASONS,
         due_soon=due_soon, due_total=due_total, overdue=overdue, overdue_total=overdue_total, today=today,
-        query=query, exports=reports.EXPORTS, form=request.args, reoffending=reoffending_section.section(request.args))
+        query=query, exports=reports.EXPORTS, form=request.args, reoffending=reoffending_section.section(request.args),
+        needs_figures=needs_report.by_pathway(start, end))
 
 
 @bp.route("/export/<what>", methods=["GET", "POST"])

@@ -229,6 +229,7 @@ def check_condition_status(contract: Contract, condition_id: object, data: dict)
 def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
     on, reason, details = check_outcome(contract, data)
     outcome = data["outcome"]
+    referral = contract.referral  # loaded before any change: a lazy load later would autoflush a stale version (500)
     contract.status = outcome
     contract.outcome_date = on
     contract.outcome_reason = reason if outcome != rules.COMPLETED else None
@@ -245,7 +246,7 @@ def record_outcome(contract: Contract, data: dict, *, actor: User) -> Contract:
             offending.status = rules.FAILED
             _mark(offending, actor)
     live_cases.resolve_on_outcome(contract, outcome, actor)
-    officer_outcomes.checkpoint(contract.referral, outcome, on, reason=reason)  # the referring officer is told
+    officer_outcomes.checkpoint(referral, outcome, on, reason=reason)  # the referring officer is told
     writes.flush("contract")
     audit.record(f"contract.{outcome}", actor=actor, object_type="contract", object_id=contract.id,
                  person_id=contract.person_id,

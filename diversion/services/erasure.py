@@ -21,9 +21,9 @@ from diversion.erased_records import INCLUDE
 from diversion.errors import Conflict, NotFound
 from diversion.extensions import db
 from diversion.models import (Appointment, BreachPack, CheckpointReferral, Condition, Contract, ContractAlert, DivertReferral,
-                              Erasure, ErasureInProgress, IdempotentResponse, Note, Person, PersonContact,
-                              PersonMerge, ProgressEntry, ReferralDraft, Reoffence, RetentionDecision,
-                              SubjectAccessRequest)
+                              Erasure, ErasureInProgress, IdempotentResponse, NeedScore, NeedsAssessment, Note,
+                              Person, PersonContact, PersonMerge, ProgressEntry, ReferralDraft, Reoffence,
+                              RetentionDecision, SubjectAccessRequest)
 from diversion.services.report_sql import age_band
 
 EVERYTHING = {INCLUDE: True}
@@ -91,7 +91,8 @@ def _scrub_cases(ids: list[int]) -> dict[str, int]:
     return {
         "checkpoint_referrals": _update(
             CheckpointReferral, CheckpointReferral.person_id.in_(ids), age_band=_kept_band(CheckpointReferral),
-            person_as_recorded={}, offence_description=blank, late_entry_reason=None, decision_reason=None),
+            person_as_recorded={}, offence_description=blank, late_entry_reason=None, decision_reason=None,
+            suitability_note=None),
         "divert_referrals": _update(
             DivertReferral, DivertReferral.person_id.in_(ids), age_band=_kept_band(DivertReferral),
             person_as_recorded={}, location=None),
@@ -103,6 +104,9 @@ def _scrub_cases(ids: list[int]) -> dict[str, int]:
                                 cancel_reason=None),
         # A signed breach evidence pack holds the person and the notes as they were disclosed (issue 12).
         "breach_packs": _update(BreachPack, BreachPack.contract_id.in_(contracts), snapshot={}, disclosed_to=blank),
+        # The needs assessment's notes (the coded scores and reviews stay for the figures).
+        "need_scores": _update(NeedScore, NeedScore.assessment_id.in_(
+            sa.select(NeedsAssessment.id).where(NeedsAssessment.contract_id.in_(contracts))), note=None),
         # A draft sent as one of their referrals holds the person as it was typed.
         "referral_drafts": db.session.execute(
             sa.delete(ReferralDraft).where(ReferralDraft.submitted_referral_id.in_(referrals))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from diversion import audit, clock
-from diversion.domain import eligibility, need_to_know as access, referrals as rules
+from diversion.domain import eligibility, need_to_know as access, needs as needs_rules, referrals as rules
 from diversion.domain.eligibility import INTERVIEW_ANSWERS, Screening
 from diversion.errors import Conflict
 from diversion.extensions import db
@@ -69,6 +69,7 @@ def _parse(data: dict, today) -> tuple[dict, dict, Problems]:
     flags = parse.obj(data.get("flags"), "flags", problems)
     for flag, label in FLAG_QUESTIONS.items():
         fields[flag] = parse.boolean(flags, flag, problems, name=f"flags.{flag}", label=label)
+    fields.update(_suitability(data.get("suitability"), problems))
     _check_dates(fields, problems)
     if fields["victim_wishes_restorative"] and not fields["has_victim"]:
         problems.add("victim_wishes_restorative", "Only a victim can ask for a restorative approach")
@@ -84,6 +85,24 @@ def _late_entry_reason(data: dict, referral_date, today, problems: Problems) -> 
     reason = parse.text(data, "late_entry_reason", problems, required=late, max_length=rules.LATE_ENTRY_REASON_MAX,
                         label=label)
     return reason if late else None
+
+
+def _suitability(value: object, problems: Problems) -> dict:
+    """The officer's suitability decision (optional: absent, null or all blank is none given)."""
+    none = {"suitability": None, "suitability_reasons": None, "suitability_note": None}
+    if not needs_rules.suitability_given(value):
+        return none
+    if not isinstance(value, dict):
+        problems.add("suitability", "Must be an object")
+        return none
+    found = needs_rules.suitability_problems(value.get("decision"), value.get("reasons"), value.get("note"))
+    for name, messages in found.items():
+        for message in messages:
+            problems.add(name, message)
+    if found:
+        return none
+    note = (value.get("note") or "").strip() or None
+    return {"suitability": value["decision"], "suitability_reasons": list(value["reasons"]), "suitability_note": note}
 
 
 def _check_dates(fields: dict, problems: Problems) -> None:

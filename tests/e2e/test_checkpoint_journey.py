@@ -38,6 +38,9 @@ def test_refer_agree_work_and_end_a_contract_by_keyboard(watched):
     kb.check("input[name=has_victim][value=yes]")
     kb.check("input[name=victim_wishes_restorative][value=no]")
     kb.press("Continue")
+    kb.check("input[name=suitability-decision][value=suitable]")  # the officer's view of seriousness and propensity
+    kb.check("input[name=suitability-reasons][value=low_propensity]")
+    kb.press("Continue")
     assert page.locator("h1").inner_text().startswith("Check your answers")
     kb.press("Send referral")
     assert "eligible" in page.locator("main").inner_text().lower()

@@ -47,13 +47,13 @@ def resolve(schema: dict, document: dict) -> dict:
 
 
 def json_writes(document: dict) -> dict[str, dict]:
-    """{"POST /path": request schema} for every POST operation with a JSON request body."""
+    """{"POST /path": request schema} for every POST (or PUT) operation with a JSON request body."""
     found = {}
     for path, operations in document["paths"].items():
-        post = operations.get("post")
-        content = (post or {}).get("requestBody", {}).get("content", {})
-        if "application/json" in content:
-            found[f"POST {path}"] = resolve(content["application/json"]["schema"], document)
+        for method in ("post", "put"):
+            content = (operations.get(method) or {}).get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                found[f"{method.upper()} {path}"] = resolve(content["application/json"]["schema"], document)
     return found
 
 
@@ -278,6 +278,40 @@ def _breach_pack(app, world):
                                                     "version": 0}
 
 
+def _needs_version(app, world) -> int | None:
+    from diversion.models import NeedsAssessment
+
+    with app.app_context():
+        found = db.session.scalars(sa.select(NeedsAssessment).where(
+            NeedsAssessment.contract_id == world.ids["contract"])).first()
+        return found.version if found else None
+
+
+NEEDS = {"needs": [{"pathway": "alcohol", "score": 3, "note": "Drinks most days; wants to cut down"},
+                   {"pathway": "accommodation", "score": 1}]}
+
+
+def _assessed(app, world) -> int:
+    """The version of the world's contract's needs assessment (made once per world: a change sends its version)."""
+    if _needs_version(app, world) is None:
+        from diversion.services import needs
+
+        with app.app_context():
+            contract = db.session.get(Contract, world.ids["contract"])
+            needs.record(contract, NEEDS, actor=db.session.get(User, world.user_ids["navigator"]))
+            db.session.commit()
+    return _needs_version(app, world)
+
+
+def _needs(app, world):
+    return {"contract_id": world.ids["contract"]}, {**NEEDS, "version": _assessed(app, world)}
+
+
+def _needs_review(app, world):
+    return {"contract_id": world.ids["contract"]}, {"reviews": [{"pathway": "alcohol", "result": "reduced"}],
+                                                    "version": _assessed(app, world)}
+
+
 BODIES: dict[str, Callable] = {
     "POST /checkpoint/referrals": _referral,
     "POST /checkpoint/referrals/{referral_id}/approve": _decision("approval"),
@@ -310,6 +344,9 @@ BODIES: dict[str, Callable] = {
     "POST /people/{person_id}/contact": _contact,
     "POST /people/{person_id}/merge": _merge,
     "POST /people/{person_id}/retention": _retention,
+    "POST /reoffending/records": lambda app, world: ({}, {"records": [
+        {"pnc_id": "2011/0004321K", "offence_date": (clock.today() - timedelta(days=60)).isoformat(),
+         "disposal_date": (clock.today() - timedelta(days=20)).isoformat()}]}),
     "POST /contracts/{contract_id}/appointments": _on_contract(lambda v, w: {
         "starts_at": (clock.now() + timedelta(days=2)).replace(microsecond=0).isoformat(), "kind": "unpaid_work",
         "location": "Food bank, Gilesgate", "condition_id": w.ids["unpaid_work"]}),
@@ -318,6 +355,8 @@ BODIES: dict[str, Callable] = {
     "POST /contracts/{contract_id}/appointments/{appointment_id}/cancel": _on_appointment(lambda v: {
         "reason": "The hub is closed for a burst pipe", "version": v}),
     "POST /contracts/{contract_id}/breach-pack": _breach_pack,
+    "PUT /contracts/{contract_id}/needs": _needs,
+    "POST /contracts/{contract_id}/needs/review": _needs_review,
 }
 
 
@@ -339,7 +378,7 @@ def role_for(app, operation: str) -> str:
         converted = rule.rule
         for argument in rule.arguments:
             converted = converted.replace(f"<int:{argument}>", "{%s}" % argument)
-        if converted == path and "POST" in rule.methods:
+        if converted == path and operation.split(" ", 1)[0] in rule.methods:
             allowed = app.view_functions[rule.endpoint].allowed_roles
             return "admin" if "admin" in allowed else next(r for r in ROLES if r in allowed)
     raise AssertionError(f"no route for {operation}")

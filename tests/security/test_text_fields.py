@@ -49,7 +49,8 @@ def test_the_document_walked_is_the_one_the_api_serves(app):
 
 def post(app, world, operation: str, url: str, body: dict):
     token = world.tokens[role_for(app, operation)]
-    return app.test_client().post(url, json=body, headers={"Authorization": f"Bearer {token}"})
+    return app.test_client().open(url, method=operation.split(" ", 1)[0], json=body,
+                                 headers={"Authorization": f"Bearer {token}"})
 
 
 @pytest.mark.parametrize("operation", sorted(WRITES))

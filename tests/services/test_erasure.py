@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from diversion import clock
 from diversion.errors import NotFound
 from diversion.extensions import db
-from diversion.models import (Base, CheckpointReferral, Contract, DivertReferral, Erasure, Note, Person,
+from diversion.models import (Base, NeedScore, CheckpointReferral, Contract, DivertReferral, Erasure, Note, Person,
                               PersonContact)
-from diversion.services import allocation, appointments, contacts, contracts, divert, erasure, people
+from diversion.services import allocation, appointments, contacts, contracts, divert, erasure, needs, people
 from tests import factories
 
 # Words that occur nowhere but in this person's record, so that finding any of them anywhere is a leak.
@@ -20,6 +20,7 @@ SECRETS = {
     "note": "Talked about his sister Persephone", "progress": "Painted the Lighthouse Hall",
     "condition": "Attend the Kittiwake course", "appointment": "Seen at Gannet House", "divert": "Met at Puffin Row",
     "reassign": "Ottoline is on leave", "outcome": "Arrested again at Heron Quay", "location": "Cormorant Park",
+    "needs": "Sofa-surfing at Guillemot Terrace", "suitability": "Remorseful about the Plover incident",
 }
 
 
@@ -32,11 +33,15 @@ def world(app_context):
                      "person.date_of_birth": SECRETS["date_of_birth"], "person.pnc_id": SECRETS["pnc_id"],
                      "person.phone": SECRETS["phone"], "person.email": SECRETS["email"],
                      "person.gender": "male", "person.ethnicity": "white_irish"}
-    referral = factories.referral(officer, **person_fields, **{"offence.description": SECRETS["offence"]})
+    referral = factories.referral(officer, **person_fields, **{"offence.description": SECRETS["offence"]},
+                                  suitability={"decision": "suitable", "reasons": ["motivated"],
+                                               "note": SECRETS["suitability"]})
     contract = factories.contract(referral, navigator, conditions=[
         {"type": "pathway", "pathway": "alcohol", "description": SECRETS["condition"]},
         {"type": "community", "community_kind": "unpaid_work", "target_hours": 24, "description": "Unpaid work"}])
     contracts.add_note(contract, {"kind": "phone", "body": SECRETS["note"]}, actor=navigator)
+    needs.record(contract, {"needs": [{"pathway": "accommodation", "score": 3, "note": SECRETS["needs"]}]},
+                 actor=navigator)
     hours = next(c for c in contract.conditions if c.type == "community")
     contracts.record_progress(contract, hours.id, {"hours": 3, "note": SECRETS["progress"],
                                                    "occurred_on": "2026-03-02"}, actor=navigator)
@@ -114,6 +119,10 @@ def test_erasure_keeps_the_coded_facts_figures_are_made_of(world):
     assert referral.age_band == dv.age_band == "45_54"  # 54 on 2 March 2026 (born 17 March 1971)
     assert (contract.status, contract.outcome_reason, contract.outcome_date) == ("breached", "reoffended",
                                                                                  date(2026, 3, 2))
+    assert (referral.suitability, referral.suitability_reasons, referral.suitability_note) == (
+        "suitable", ["motivated"], None)
+    assert db.session.execute(sa.select(NeedScore.pathway, NeedScore.score, NeedScore.note)).all() == [
+        ("accommodation", 3, None)]
     assert (dv.status, dv.substance) == ("completed", "cannabis")
     notes = db.session.scalars(sa.select(Note).where(Note.contract_id == world.contract_id)).all()
     assert notes and all(note.body == "" and note.kind for note in notes)

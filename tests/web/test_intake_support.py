@@ -41,6 +41,8 @@ def eligible_answers(**changes) -> dict[str, dict]:
         "flags": {"flags-court_order": "no", "flags-on_bail": "no", "flags-co_accused": "no",
                   "flags-detained_mental_health": "no"},
         "victim": {"has_victim": "yes", "victim_wishes_restorative": "yes"},
+        "suitability": {"suitability-decision": "suitable", "suitability-reasons": "low_propensity",
+                        "suitability-note": ""},
     }
     for step, fields in changes.items():
         answers[step] = {**answers[step], **fields}

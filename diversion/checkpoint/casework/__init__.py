@@ -4,5 +4,6 @@ from diversion.checkpoint.casework import timeline_views  # noqa: F401,E402  (ti
 from diversion.checkpoint.casework import appointment_views  # noqa: F401,E402  (appointments: registers routes)
 from diversion.checkpoint.casework import allocation_views  # noqa: F401,E402  (managers' allocation pages)
 from diversion.checkpoint.casework import breach_pack_views  # noqa: F401,E402  (issue 12: breach evidence packs)
+from diversion.checkpoint.casework import needs_views  # noqa: F401,E402  (issue 12: needs assessment)
 
 __all__ = ["bp"]

@@ -7,7 +7,8 @@ from flask import request
 from diversion.domain import appointments as appointment_rules
 from diversion.domain import risk as risk_rules
 from diversion.domain import timeline as timeline_rules
-from diversion.services import risk, timeline
+from diversion.domain import needs as need_rules
+from diversion.services import needs, risk, timeline
 
 
 def contract_extras(contract, user) -> dict:
@@ -15,4 +16,9 @@ def contract_extras(contract, user) -> dict:
     items = timeline.for_contract(contract, user, set(chosen) or None, audited=False)  # the page's view is audited
     return {"timeline": items, "timeline_kinds": chosen,
             "timeline_labels": timeline_rules.KINDS, "appointment_rules": appointment_rules,
-            "risk": risk.for_contract(contract), "risk_rules": risk_rules}
+            "risk": risk.for_contract(contract), "risk_rules": risk_rules, **_needs(contract)}
+
+
+def _needs(contract) -> dict:
+    assessment = needs.of(contract)
+    return {"needs": assessment, "needs_suggested": needs.suggestions(contract, assessment), "need_rules": need_rules}

@@ -80,8 +80,10 @@ def _lower_first(text: str) -> str:
 
 
 def display(question: Question, value, labels: dict[str, str]) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return question.unanswered
+    if isinstance(value, list):
+        return "; ".join(labels.get(v, str(v)) for v in value)
     if question.kind == "yes_no":
         return "Yes" if value is True else "No" if value is False else str(value)
     if question.kind == "date":

@@ -2,6 +2,7 @@
 duplicates, the decision so far, and the actions the reader's role may take."""
 from __future__ import annotations
 
+from diversion.domain.needs import ALL_SUITABILITY_REASONS, SUITABILITY_DECISIONS
 from diversion.domain import eligibility, referrals as rules
 from diversion.domain.people import ETHNICITIES, GENDERS
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR
@@ -132,4 +133,17 @@ def offence_rows(referral, category_title: str, referred_by: str | None) -> list
         _row("Custody suite", referral.custody_suite),
         _row("Referring officer", referral.referring_officer),
         _row("Recorded by", referred_by),
+        *suitability_rows(referral),
     ]
+
+
+def suitability_rows(referral) -> list[dict]:
+    """The officer's suitability decision, its reasons and note (rows shown only when one was recorded)."""
+    if not referral.suitability:
+        return [_row("Suitability", "Not recorded")]
+    rows = [_row("Suitability", SUITABILITY_DECISIONS.get(referral.suitability, referral.suitability)),
+            _row("Reasons for the decision", "; ".join(ALL_SUITABILITY_REASONS.get(code, code)
+                                                      for code in referral.suitability_reasons or []))]
+    if referral.suitability_note:
+        rows.append(_row("Notes on suitability", referral.suitability_note))
+    return rows

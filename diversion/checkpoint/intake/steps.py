@@ -12,6 +12,7 @@ from datetime import date
 
 from diversion.domain import referrals as referral_rules
 from diversion.domain.eligibility import INTERVIEW_ANSWERS
+from diversion.domain.needs import ALL_SUITABILITY_REASONS, SUITABILITY_DECISIONS
 from diversion.domain.people import ETHNICITIES, GENDERS
 from diversion.pages import PageErrors, date_from_form, date_parts, field_id, yes_no
 
@@ -26,7 +27,7 @@ NOT_GIVEN = "Not given"
 class Question:
     name: str                  # the service's dotted name: "person.given_name", "interview"
     label: str                 # the question, and the key on the check-answers page
-    kind: str                  # text | textarea | date | yes_no | choice | number
+    kind: str                  # text | textarea | date | yes_no | choice | number | checkboxes
     unanswered: str = NOT_GIVEN  # what check answers says when there is no answer
 
     @property
@@ -83,6 +84,8 @@ class Step:
                                           for part in ("day", "month", "year")}
             elif question.kind == "yes_no":
                 answers[question.name] = yes_no(form.get(question.id))
+            elif question.kind == "checkboxes":
+                answers[question.name] = form.getlist(question.id)
             else:
                 answers[question.name] = form.get(question.id, "")
         return answers
@@ -112,6 +115,8 @@ def _read(question: Question, form, problems: dict[str, list[str]]):
     if question.kind == "date":
         return date_from_form(question.id, question.label, problems, question.name,
                               form=form)
+    if question.kind == "checkboxes":
+        return [value for value in form.getlist(question.id) if value] or None
     raw = form.get(question.id)
     if question.kind == "yes_no":
         return yes_no(raw)
@@ -131,6 +136,8 @@ def _shown(question: Question, value):
         return date_parts(value)
     if question.kind == "yes_no":
         return value if isinstance(value, bool) else None
+    if question.kind == "checkboxes":
+        return list(value) if isinstance(value, list) else []
     return "" if value is None else str(value)
 
 
@@ -185,6 +192,12 @@ STEPS: dict[str, Step] = {step.slug: step for step in (
         _q("victim_wishes_restorative", "Victim wants a restorative approach", "yes_no",
            unanswered="No"),
     )),
+    # Optional: the officer's view of seriousness and propensity (domain/needs.py).
+    Step("suitability", "Suitability", (
+        _q("suitability.decision", "Suitability", "choice", unanswered="Not recorded"),
+        _q("suitability.reasons", "Reasons", "checkboxes", unanswered="None given"),
+        _q("suitability.note", "Notes on suitability", "textarea", unanswered="None"),
+    ), owns=("suitability",), missing="Answer the questions about suitability"),
 )}
 
 ORDER = list(STEPS)
@@ -231,4 +244,6 @@ def options(category_choices: list[tuple[str, str]]) -> dict[str, list[tuple[str
         "person.ethnicity": list(ETHNICITIES.items()),
         "offence.category": category_choices,
         "interview": list(INTERVIEW_LABELS.items()),
+        "suitability.decision": list(SUITABILITY_DECISIONS.items()),
+        "suitability.reasons": list(ALL_SUITABILITY_REASONS.items()),
     }

@@ -71,6 +71,8 @@ def step(draft_id: int, step: str):
     if mine:  # 422: the request rolls back, so the draft keeps its last good answers
         return _step_page(draft, page, page.answers_from_form(request.form), page.errors(mine)), 422
     following = steps.next_step(step, draft.data, clock.today())
+    if following == "suitability" and "suitability" not in draft.data:  # optional, but asked once on the way
+        return redirect(url_for("intake.step", draft_id=draft.id, step=following))
     if not remaining or following is None:  # everything answered (or changed from check answers)
         return redirect(url_for("intake.check", draft_id=draft.id))
     return redirect(url_for("intake.step", draft_id=draft.id, step=following))
