@@ -52,3 +52,16 @@ def test_the_language_for_letters_is_kept_and_shown_on_the_person(client, issue_
                           json=factories.referral_payload(**{"person.language": "welsh"})).get_json()
     person = client.get(f"/api/v1/people/{created['person']['id']}", headers=bearer(admin)).get_json()
     assert person["language"] == "welsh"
+
+
+def test_the_language_is_changed_with_the_contact_details_and_anything_else_is_a_422(client, issue_token):
+    officer, _ = issue_token("custody_officer")
+    admin, _ = issue_token("admin")
+    created = client.post("/api/v1/checkpoint/referrals", headers=bearer(officer),
+                          json=factories.referral_payload()).get_json()
+    url = f"/api/v1/people/{created['person']['id']}"
+    version = client.get(url, headers=bearer(admin)).get_json()["version"]
+    refused = client.post(url + "/contact", headers=bearer(admin), json={"language": "cymraeg", "version": version})
+    assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"language"}
+    changed = client.post(url + "/contact", headers=bearer(admin), json={"language": "welsh", "version": version})
+    assert changed.status_code == 200 and changed.get_json()["language"] == "welsh"
