@@ -56,3 +56,25 @@ def divert_report():
     """
     start, end = reports.period(request.args)
     return jsonify(reports.divert(start, end, _group(reports.DIVERT_GROUPS)))
+
+
+@bp.route("/reports/partnership")
+@api_roles(MANAGER, ADMIN)
+def partnership_report():
+    """Partnership figures for a period: people (not referrals) diverted, people seen more than once, referrals by
+    custody suite, eligibility and declined offers by ethnic group (Wilson 95% intervals). Erasure never changes them.
+    ---
+    get:
+      summary: Partnership figures
+      tags: [Reports]
+      parameters:
+        - {name: from, in: query, schema: {type: string, format: date}, description: 'Default: 12 months before to'}
+        - {name: to, in: query, schema: {type: string, format: date}, description: 'Default: today'}
+      responses:
+        200: {description: 'people_diverted (Checkpoint contracts started and DIVERT referrals made, each person once) and people_diverted_by_scheme; people_referred in the period and people_seen_more_than_once (more than one referral across both schemes up to the end of the period); custody_suites [{code, name, active, referrals, eligible}] with code "other" for Other / not recorded; ethnicity {overall, groups [{key, referrals, eligible, offers, declined, divert_referrals, divert_declined, eligibility_rate, declined_offer_rate, divert_declined_rate: {rate, ci95, reliability, disparity}}]}'}
+        422: {$ref: '#/components/responses/ValidationFailed'}
+    """
+    from diversion.services import partnership
+
+    start, end = reports.period(request.args)
+    return jsonify(partnership.report(start, end))

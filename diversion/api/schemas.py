@@ -28,6 +28,8 @@ PERSON_FIELDS = {
     "ethnicity": {"type": "string", "enum": list(people.ETHNICITIES)}, "pnc_id": STRING,
     "custody_number": STRING, "postcode": STRING, "phone": STRING, "email": STRING,
     "address": {"type": "string", "maxLength": 500},
+    "language": {"type": "string", "enum": list(people.LANGUAGES),
+                 "description": "The language for their letters and contract (Checkpoint Cymru); absent: English"},
 }
 # Either the person's details (a known person is found by the matching rule), or a known person chosen after a
 # look-up ({"id"}), or details with "new_person": true (someone else who shares a name and date of birth).
@@ -50,7 +52,9 @@ SCHEMAS = {
         "phone": NULLABLE_STRING, "email": NULLABLE_STRING, "postcode": NULLABLE_STRING, "address": NULLABLE_STRING,
         "from": TIMESTAMP, "source": STRING})}}),
     "ContactInput": obj({"phone": NULLABLE_STRING, "email": NULLABLE_STRING, "postcode": NULLABLE_STRING,
-                         "address": {**NULLABLE_STRING, "maxLength": 500}, "version": INT}, ["version"]),
+                         "address": {**NULLABLE_STRING, "maxLength": 500},
+                         "language": {"type": "string", "enum": list(people.LANGUAGES), "nullable": True},
+                         "version": INT}, ["version"]),
     "MergeInput": obj({"other_id": INT, "reason": STRING, "version": INT, "other_version": INT},
                       ["other_id", "reason", "version", "other_version"]),
     "Merge": obj({"kept_id": INT, "merged_id": INT, "moved": {"type": "object"}, "merged_at": TIMESTAMP,
@@ -66,7 +70,12 @@ SCHEMAS = {
         "has_victim": BOOL, "victim_wishes_restorative": BOOL,
         "previous_convictions": {"type": "integer", "minimum": 0, "maximum": 999, "nullable": True,
                                  "description": "Absent or null: not known (kept as null, never taken as 0)"},
-        "custody_suite": STRING, "referring_officer": STRING,
+        "custody_suite": {"type": "string", "maxLength": 120,
+                          "description": "The suite's name: one on the reference list is linked to it; any other "
+                                         "text is kept and counted as 'Other / not recorded'"},
+        "custody_suite_code": {"type": "string", "description": "Instead of the name: the code of an active suite "
+                                                                "on the reference list (422 when unknown)"},
+        "referring_officer": STRING,
         "late_entry_reason": {"type": "string", "minLength": 1, "maxLength": LATE_ENTRY_REASON_MAX,
                               "description": f"Required when the referral date is more than {LATE_ENTRY_DAYS} days "
                                              "before today (late entry): why it is entered now. Not kept otherwise."},

@@ -5,7 +5,7 @@ from diversion import clock
 from diversion.domain import contracts as rules
 
 PERSON_FIELDS = ("given_name", "family_name", "gender", "ethnicity", "pnc_id", "custody_number", "postcode",
-                 "phone", "email")
+                 "phone", "email", "language")
 RECORDED_FIELDS = ("given_name", "family_name", "date_of_birth", *PERSON_FIELDS[2:], "address")
 
 
@@ -43,6 +43,7 @@ def referral(r) -> dict:
                   "detained_mental_health": r.detained_mental_health},
         "has_victim": r.has_victim, "victim_wishes_restorative": r.victim_wishes_restorative,
         "previous_convictions": r.previous_convictions, "custody_suite": r.custody_suite,
+        "custody_suite_code": r.custody_suite_code,
         "referring_officer": r.referring_officer,
         "eligibility": {"eligible": r.eligible, "reasons": list(r.reasons)},
         "possible_duplicates": list(r.possible_duplicates),

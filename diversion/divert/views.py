@@ -20,11 +20,11 @@ from diversion.services.parse import whole_number
 bp = Blueprint("divert", __name__, url_prefix="/divert")
 
 # The person's questions are the same, in the same order, as Checkpoint's (templates/people/_person_fields.html).
-PERSON_KEYS = ("given_name", "family_name", "gender", "ethnicity", "pnc_id", "custody_number", "postcode", "phone",
-               "email")
+PERSON_KEYS = ("given_name", "family_name", "gender", "ethnicity", "pnc_id", "custody_number", "language", "postcode",
+               "phone", "email")
 REFERRAL_ORDER = ["identity", "person.given_name", "person.family_name", "person.date_of_birth", "person.gender",
-                  "person.ethnicity", "person.pnc_id", "person.custody_number", "person.postcode", "person.phone",
-                  "person.email", "substance",
+                  "person.ethnicity", "person.pnc_id", "person.custody_number", "person.language", "person.postcode",
+                  "person.phone", "person.email", "substance",
                   "suspected_supply", "source", "referral_date", "location", "referring_officer"]
 
 
@@ -81,6 +81,7 @@ def _refer_page(form, errors: PageErrors, check):
     return render_template("divert/refer.html", form=form, errors=errors, substances=rules.SUBSTANCES,
                            check=check, identity_options=identity_question.options(check),
                            sources=rules.SOURCES, genders=people_rules.GENDERS, ethnicities=people_rules.ETHNICITIES,
+                           languages=people_rules.LANGUAGES,
                            person_values={**{f"person.{k}": form.get(f"person-{k}", "") for k in PERSON_KEYS},
                                           "person.date_of_birth": _parts(form, "person-date_of_birth", None)},
                            referral_day=_parts(form, "referral_date", clock.today()))

@@ -151,3 +151,11 @@ def round_rate(value: float | None, places: int = 4) -> float | None:
     if value is None:
         return None
     return round(value, places)
+
+
+def proportion(successes: int, n: int) -> dict:
+    """successes of n as the reports give a rate: the rate, its Wilson 95% interval and how far to trust it
+    (all rounded for JSON), with the unrounded rate and interval under `_raw` for `disparity`."""
+    value, interval = rate(successes, n), wilson_interval(successes, n)
+    return {"rate": round_rate(value), "ci95": [round_rate(x) for x in interval] if interval else None,
+            "reliability": reliability(n, interval), "_raw": (value, interval)}

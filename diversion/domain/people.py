@@ -58,3 +58,8 @@ def uk_postcode(value: str) -> str | None:
     DIVERT person, contact details)."""
     normalised = normalise_postcode(value)
     return normalised if POSTCODE_PATTERN.match(normalised) else None
+
+
+# The language a person wants their letters and contract in (Checkpoint Cymru). Not asked: English.
+ENGLISH, WELSH = "english", "welsh"
+LANGUAGES = {ENGLISH: "English", WELSH: "Welsh (Cymraeg)"}

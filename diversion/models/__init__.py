@@ -7,7 +7,7 @@ from diversion.models.drafts import ReferralDraft
 from diversion.models.casework import Appointment, NavigatorChange
 from diversion.models.checkpoint import CheckpointReferral, Condition, Contract, ContractAlert, Note, ProgressEntry
 from diversion.models.people import Person, PersonContact, PersonMerge
-from diversion.models.reference import OffenceCategory, PolicySetting, ReferenceCounter
+from diversion.models.reference import CustodySuite, OffenceCategory, PolicySetting, ReferenceCounter
 from diversion.models.idempotency import IdempotentResponse
 from diversion.models.breach_packs import BreachPack
 from diversion.models.needs import NeedScore, NeedsAssessment
@@ -16,7 +16,7 @@ from diversion.models.reoffending import Reoffence, ReoffenceImport
 from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
 
 __all__ = ["ApiToken", "Appointment", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
-           "DivertEvent", "DivertReferral", "Erasure", "ErasureInProgress", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
+           "CustodySuite", "DivertEvent", "DivertReferral", "Erasure", "ErasureInProgress", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
            "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
            "RetentionDecision", "SubjectAccessRequest", "Reoffence", "ReoffenceImport",
            "BreachPack", "NeedScore", "NeedsAssessment", "OutcomesSeen", "ReferralOutcome",

@@ -20,6 +20,7 @@ class CheckpointReferral(Timestamped, Versioned, Base):
         Index("ix_checkpoint_referrals_created_by_id", "created_by_id"),
         Index("ix_checkpoint_referrals_person_id", "person_id"),
         Index("ix_checkpoint_referrals_allocated_navigator_id", "allocated_navigator_id"),
+        Index("ix_checkpoint_referrals_custody_suite_code_referral_date", "custody_suite_code", "referral_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -45,7 +46,9 @@ class CheckpointReferral(Timestamped, Versioned, Base):
     has_victim: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     victim_wishes_restorative: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     previous_convictions: Mapped[int | None] = mapped_column(Integer)  # None: not known
-    custody_suite: Mapped[str | None] = mapped_column(String(120))
+    custody_suite: Mapped[str | None] = mapped_column(String(120))  # the name as given (API: any text, kept)
+    # The suite on the reference list, when the name given is one of them; NULL counts as "Other / not recorded".
+    custody_suite_code: Mapped[str | None] = mapped_column(ForeignKey("custody_suites.code"))
     referring_officer: Mapped[str | None] = mapped_column(String(120))
     eligible: Mapped[bool] = mapped_column(Boolean, nullable=False)
     offence_age_limit_months: Mapped[int] = mapped_column(Integer, nullable=False)  # the policy when screened

@@ -53,6 +53,8 @@ class Person(Timestamped, Versioned, Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(String(500))
+    # The language they want letters in (Checkpoint Cymru): english | welsh; NULL: not asked (English).
+    language: Mapped[str | None] = mapped_column(String(8))
     # Set when an administrator merged this record into another: it then answers for nobody.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     # MoPI review (DPA 2018 s.39): when the record must next be reviewed; NULL while a case is open or none ended.

@@ -33,3 +33,13 @@ class ReferenceCounter(Base):
     prefix: Mapped[str] = mapped_column(String(4), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class CustodySuite(Timestamped, Versioned, Base):
+    """A custody suite referrals come from: a reference list an administrator keeps (figures count by it)."""
+
+    __tablename__ = "custody_suites"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

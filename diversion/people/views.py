@@ -75,20 +75,21 @@ def _may_edit(person_id: int) -> bool:
 @roles_required(*CONTACT_EDITORS)
 def contact(person_id: int):
     record = contacts.load_editable(person_id, current_user)
-    errors, values, status = PageErrors(), {key: getattr(record, key) or "" for key in contacts.FIELDS}, 200
+    errors, values, status = PageErrors(), {key: getattr(record, key) or "" for key in contacts.EDITABLE}, 200
     if request.method == "POST":
-        values = {key: request.form.get(key, "") for key in contacts.FIELDS}
+        values = {key: request.form.get(key, "") for key in contacts.EDITABLE}
         try:
             contacts.update(record, {**values, "version": _number(request.form.get("version"))}, actor=current_user)
         except (ValidationFailed, Conflict) as failure:  # a conflict belongs to the whole form: its first field
             errors = PageErrors(failure.fields if isinstance(failure, ValidationFailed) else
-                                {"phone": [failure.message]}, list(contacts.FIELDS))
+                                {"phone": [failure.message]}, list(contacts.EDITABLE))
             status = failure.status
         else:
             flash("Contact details saved. The earlier ones are kept in the history.", "success")
             return redirect(url_for("people.person", person_id=record.id) + "#contact")
         record = contacts.load_editable(person_id, current_user)
-    return render_template("people/contact.html", person=record, values=values, errors=errors), status
+    return render_template("people/contact.html", person=record, values=values, errors=errors,
+                           languages=list(people_rules.LANGUAGES.items())), status
 
 
 @bp.route("/<int:person_id>/merge", methods=["GET", "POST"])

@@ -38,7 +38,9 @@ def _labels():
 @bp.get("", endpoint="index")
 @roles_required(ADMIN)
 def index():
+    from diversion.services import custody_suites
     return render_template("reference/index.html", categories=reference.categories(include_inactive=True),
+                           suites=custody_suites.suites(include_inactive=True),
                            policies=reference.policies(), units={k: p.unit for k, p in POLICIES.items()})
 
 

@@ -67,6 +67,8 @@ def dashboard():
     divert_group = request.args.get("divert_group") if request.args.get("divert_group") in reports.DIVERT_GROUPS \
         else "substance"
     checkpoint = reports.checkpoint(start, end, group_by)
+    from diversion.services import partnership
+    together = partnership.report(start, end)
     funnel = reports.divert(start, end, divert_group)
     due_soon, due_total = contracts.caseload(current_user, due_within_days=14, per_page=10)
     overdue, overdue_total = contracts.caseload(current_user, status=contract_rules.OVERDUE, per_page=10)
@@ -79,7 +81,7 @@ def dashboard():
         reliability_text=kpis.RELIABILITY_TEXT, breach_reasons=contract_rules.BREACH_REASONS,
         due_soon=due_soon, due_total=due_total, overdue=overdue, overdue_total=overdue_total, today=today,
         query=query, exports=reports.EXPORTS, form=request.args, reoffending=reoffending_section.section(request.args),
-        needs_figures=needs_report.by_pathway(start, end))
+        needs_figures=needs_report.by_pathway(start, end), partnership=together, ethnicities=people_rules.ETHNICITIES)
 
 
 @bp.route("/export/<what>", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from diversion.services import need_to_know, parse, writes
 from diversion.services.parse import Problems
 
 FIELDS = ("phone", "email", "postcode", "address")
+EDITABLE = (*FIELDS, "language")  # the contact-details page: these and the language for letters
 LIMITS = {"phone": 32, "email": 254, "postcode": 10, "address": 500}
 LABELS = {"phone": "a phone number", "email": "an email address", "postcode": "a postcode", "address": "an address"}
 
@@ -67,15 +68,20 @@ def load_editable(person_id: object, user: User) -> Person:
 def update(person: Person, data: dict, *, actor: User) -> Person:
     problems = Problems()
     values = parse_contact(data, problems)
+    # The language for their letters (Checkpoint Cymru): changed only when sent; empty is "not asked".
+    language = parse.choice(data, "language", rules.LANGUAGES, problems, required=False, label="English or Welsh")
     read = writes.version(data, problems)
     problems.raise_if_any()
     writes.check(person, read, "person's record")
-    before = {key: getattr(person, key) for key in FIELDS}
+    before = {key: getattr(person, key) for key in (*FIELDS, "language")}
     if take(person, values, source="edit", actor=actor, clear=True) is not None:
         person.updated_at = clock.now()  # a new version of the person
+    if "language" in data and language != person.language:
+        person.language = language
+        person.updated_at = clock.now()
     writes.flush("person's record")
     audit.record("person.contact", actor=actor, object_type="person", object_id=person.id, person_id=person.id,
-                 details={"changed": [key for key in FIELDS if getattr(person, key) != before[key]]})
+                 details={"changed": [key for key in before if getattr(person, key) != before[key]]})
     return person
 
 

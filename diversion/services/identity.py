@@ -25,7 +25,7 @@ from diversion.services import contacts
 CHOSEN, NEW_PERSON = "chosen", "new_person"  # how a referral was linked, beside the rule's own kinds
 MISMATCH = ("This PNC ID is recorded for someone with a different name or date of birth. Check the PNC ID, "
             "name and date of birth: correct whichever is wrong.")
-DETAILS = ("gender", "ethnicity", "custody_number")
+DETAILS = ("gender", "ethnicity", "custody_number", "language")
 
 
 def recorded(fields: dict) -> dict:

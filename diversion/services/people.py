@@ -46,6 +46,8 @@ def parse_person(data: object, problems: Problems, today, prefix: str = "person"
                                label="a gender"),
         "ethnicity": parse.choice(body, "ethnicity", rules.ETHNICITIES, problems, name=p + "ethnicity",
                                   required=False, label="an ethnic group"),
+        "language": parse.choice(body, "language", rules.LANGUAGES, problems, name=p + "language", required=False,
+                                 label="English or Welsh"),
         "pnc_id": parse.text(body, "pnc_id", problems, name=p + "pnc_id", required=False, max_length=20),
         "custody_number": parse.text(body, "custody_number", problems, name=p + "custody_number",
                                      required=False, max_length=40),

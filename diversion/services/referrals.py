@@ -9,7 +9,7 @@ from diversion.domain.eligibility import INTERVIEW_ANSWERS, Screening
 from diversion.errors import Conflict
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, User
-from diversion.services import (identity, live_cases, need_to_know, officer_outcomes, parse, people, reference,
+from diversion.services import (custody_suites, identity, live_cases, need_to_know, officer_outcomes, parse, people, reference,
                                 references, writes)
 from diversion.services.parse import Problems
 from diversion.services.retention import refresh_review_date
@@ -61,7 +61,7 @@ def _parse(data: dict, today) -> tuple[dict, dict, Problems]:
         "victim_wishes_restorative": parse.boolean(data, "victim_wishes_restorative", problems, required=False),
         "previous_convictions": parse.integer(data, "previous_convictions", problems, required=False, minimum=0,
                                               maximum=999, label="the number of previous convictions"),  # None: not known
-        "custody_suite": parse.text(data, "custody_suite", problems, required=False, max_length=120),
+        **custody_suites.for_referral(data, problems),
         "referring_officer": parse.text(data, "referring_officer", problems, required=False, max_length=120),
     }
     fields["late_entry_reason"] = _late_entry_reason(data, referral_date, today, problems)

@@ -21,9 +21,13 @@ def test_the_page_and_the_api_agree_on_the_demo_data(app, signed_in):
     page = client.get_page("/reports/?period=last_12_months")
     headline = {p.get_text(" ", strip=True).split(" ", 1)[1]: int(p.find("span").get_text())
                 for p in page.select(".app-headlines p")}
+    together = client.get("/api/v1/reports/partnership", headers={"Authorization": f"Bearer {secret}"}).get_json()
     assert headline == {"Referrals": api["referrals"], "Eligible": api["eligible"],
                         "Contracts started": api["contracts_started"], "Active now": api["active_now"],
-                        "Overdue now": api["overdue_now"]}
+                        "Overdue now": api["overdue_now"], "People diverted": together["people_diverted"],
+                        "Seen more than once": together["people_seen_more_than_once"]}
+    suites = {row["data-suite"]: int(row.select("td")[0].get_text()) for row in page.select("#custody-suite-table tbody tr")}
+    assert suites == {suite["code"]: suite["referrals"] for suite in together["custody_suites"]}
     rate = f"{api['completion_rate'] * 100:.1f}%"
     assert rate in page.get_text()
     divert = client.get("/api/v1/reports/divert", headers={"Authorization": f"Bearer {secret}"}).get_json()

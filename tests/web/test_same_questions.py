@@ -30,5 +30,5 @@ def test_the_person_is_asked_about_in_the_same_way_in_both_schemes(signed_in):
     assert checkpoint == divert
     assert [q[0] for q in checkpoint] == [
         "person-given_name", "person-family_name", "person-date_of_birth", "person-gender", "person-ethnicity",
-        "person-pnc_id", "person-custody_number", "person-postcode", "person-phone", "person-email"]
+        "person-pnc_id", "person-custody_number", "person-language", "person-postcode", "person-phone", "person-email"]
     assert ("person-date_of_birth", "date") == checkpoint[2][:2]

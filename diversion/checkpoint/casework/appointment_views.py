@@ -4,7 +4,6 @@ missed appointment, and the printable appointment letter. The contract page list
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -153,9 +152,11 @@ def cancel_appointment(contract_id: int, appointment_id: int):
 @bp.route("/contracts/<int:contract_id>/appointments/<int:appointment_id>/letter")
 @roles_required(*WORKERS)
 def appointment_letter(contract_id: int, appointment_id: int):
+    from diversion import print_language
+
     contract, appointment = _load(contract_id, appointment_id, "view")
-    local = appointment.starts_at.astimezone(ZoneInfo(rules.UK))
-    hour = local.strftime("%I").lstrip("0") or "12"
+    preferred = contract.person.language
     return render_template("casework/appointments/letter.html", contract=contract, appointment=appointment,
-                           rules=rules, today=clock.today(), day_text=f"{local:%A} {local.day} {local:%B %Y}",
-                           time_text=f"{hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm"))
+                           rules=rules, today=clock.today(),
+                           doc=print_language.document(request.args.get("language"), preferred),
+                           preferred=print_language.chosen(None, preferred))

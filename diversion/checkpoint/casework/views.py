@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from diversion import clock, confirming
+from diversion import clock, confirming, print_language
 from diversion.access import roles_required
 from diversion.checkpoint.casework import caseload_page, forms, outcome_pages, queue_page
 from diversion.checkpoint.casework.contract_extras import contract_extras
@@ -138,6 +138,8 @@ def contract(contract_id: int):
 def print_contract(contract_id: int):
     record = contracts.load_full(contract_id, current_user)
     return render_template("casework/print.html", contract=record, rules=rules,
+                           doc=print_language.document(request.args.get("language"), record.person.language),
+                           preferred=print_language.chosen(None, record.person.language),
                            categories={c.code: c.title for c in reference.categories(include_inactive=True)})
 
 

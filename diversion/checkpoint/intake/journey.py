@@ -31,6 +31,11 @@ def category_choices() -> list[tuple[str, str]]:
     return [(category.code, category.title) for category in reference.categories()]
 
 
+def suite_choices() -> list[tuple[str, str]]:
+    from diversion.services import custody_suites
+    return [(suite.code, suite.name) for suite in custody_suites.suites()]
+
+
 def step_url(draft_id: int, slug: str, anchor: str | None = None) -> str:
     url = url_for("intake.step", draft_id=draft_id, step=slug)
     return f"{url}#{anchor}" if anchor else url

@@ -13,7 +13,7 @@ from datetime import date
 from diversion.domain import referrals as referral_rules
 from diversion.domain.eligibility import INTERVIEW_ANSWERS
 from diversion.domain.needs import ALL_SUITABILITY_REASONS, SUITABILITY_DECISIONS
-from diversion.domain.people import ETHNICITIES, GENDERS
+from diversion.domain.people import ETHNICITIES, GENDERS, LANGUAGES
 from diversion.pages import PageErrors, date_from_form, date_parts, field_id, yes_no
 
 _INTERVIEW_WORDS = {"admitted": "Admitted the offence", "no_comment": "No comment",
@@ -146,6 +146,7 @@ def _q(name, label, kind="text", **extra) -> Question:
 
 
 _COUNTED_AS_NO = "Not answered"  # the service now requires an answer
+OTHER_SUITE = "Other / not recorded"
 
 STEPS: dict[str, Step] = {step.slug: step for step in (
     Step("person", "Person’s details", (
@@ -156,6 +157,7 @@ STEPS: dict[str, Step] = {step.slug: step for step in (
         _q("person.ethnicity", "Ethnic group", "choice"),
         _q("person.pnc_id", "PNC ID"),
         _q("person.custody_number", "Custody number"),
+        _q("person.language", "Language for letters", "choice", unanswered="English"),
         _q("person.postcode", "Postcode"),
         _q("person.phone", "Phone number"),
         _q("person.email", "Email address"),
@@ -167,7 +169,7 @@ STEPS: dict[str, Step] = {step.slug: step for step in (
         _q("offence.arrest_date", "Date of arrest", "date"),
         _q("offence.hate_crime", "Hate crime", "yes_no", unanswered=_COUNTED_AS_NO),
         _q("referral_date", "Referral date", "date"),
-        _q("custody_suite", "Custody suite"),
+        _q("custody_suite_code", "Custody suite", "choice", unanswered=OTHER_SUITE),
         _q("referring_officer", "Referring officer"),
     ), owns=("offence",), missing="Enter the details of the offence"),
     # Asked only when the referral date makes this a late entry (see `applies`).
@@ -237,10 +239,13 @@ def previous_step(slug: str, data: dict | None = None, today: date | None = None
     return earlier[-1] if earlier else None
 
 
-def options(category_choices: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
-    """The choices for each choice question (the categories are reference data, passed in)."""
+def options(category_choices: list[tuple[str, str]],
+            suite_choices: list[tuple[str, str]] | None = None) -> dict[str, list[tuple[str, str]]]:
+    """The choices for each choice question (the categories and custody suites are reference data, passed in)."""
     return {
         "person.gender": list(GENDERS.items()),
+        "person.language": list(LANGUAGES.items()),
+        "custody_suite_code": suite_choices or [],
         "person.ethnicity": list(ETHNICITIES.items()),
         "offence.category": category_choices,
         "interview": list(INTERVIEW_LABELS.items()),

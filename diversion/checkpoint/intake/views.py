@@ -82,7 +82,8 @@ def _step_page(draft, page, answers, errors):
     today = clock.today()
     previous = steps.previous_step(page.slug, draft.data, today)
     back = url_for("intake.step", draft_id=draft.id, step=previous) if previous else url_for("intake.start")
-    options = steps.options(journey.category_choices() if page.slug == "offence" else [])
+    offence = page.slug == "offence"
+    options = steps.options(journey.category_choices() if offence else [], journey.suite_choices() if offence else [])
     return render_template(f"intake/step_{page.slug}.html", draft=draft, page=page, answers=answers,
                            errors=errors, options=options, back=back,
                            late_days=steps.late_entry_days(draft.data, today),
@@ -122,7 +123,7 @@ def submit(draft_id: int):
 
 
 def _check_page(draft, error_links, who, chosen, errors):
-    options = steps.options(journey.category_choices())
+    options = steps.options(journey.category_choices(), journey.suite_choices())
     labels = {name: dict(choices) for name, choices in options.items()}
     return render_template("intake/check.html", draft=draft, error_links=error_links, check=who, chosen=chosen,
                            identity_options=identity_question.options(who), field_errors=errors,
