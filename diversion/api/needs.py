@@ -28,7 +28,7 @@ def read_needs(contract_id: int):
     contract = contracts.load(contract_id, g.api_user)
     assessment = needs.of(contract)
     if assessment is None:
-        raise NotFound("This contract has no needs assessment yet.")
+        raise NotFound("This contract has no needs assessment yet.", code="no_needs_assessment")
     return jsonify(needs.as_json(assessment))
 
 

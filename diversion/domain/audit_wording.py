@@ -156,6 +156,7 @@ WORDING: dict[str, str | Callable[[Facts], str]] = {
     # reference data
     "reference.offence_category": "{actor} changed whether offence category {object_id} is eligible",
     "reference.policy": "{actor} changed the policy value {object_id}",
+    "reference.custody_suite": "{actor} changed custody suite {object_id}",
     # people
     "person.view": _person_view,
     "person.list": "{actor} searched for people",
@@ -200,6 +201,8 @@ WORDING: dict[str, str | Callable[[Facts], str]] = {
     "contract.breach_pack": "{actor} signed a breach evidence pack for {case}{of}",
     "contract.breach_pack.view": "{actor} viewed the breach evidence pack of {case}{of}",
     "contract.breach_pack.download": "{actor} downloaded the breach evidence pack of {case}{of}",
+    "contract.needs": "{actor} recorded the needs assessment of {case}{of}",
+    "contract.needs_review": "{actor} reviewed the needs of {case}{of} at the end",
     "referral_outcome.list": "{actor} viewed the outcomes of referrals they made",
     "appointment.book": "{actor} booked an appointment on {case}{of}",
     "appointment.attended": "{actor} recorded an attended appointment on {case}{of}",
@@ -213,6 +216,7 @@ WORDING: dict[str, str | Callable[[Facts], str]] = {
     "divert_referral.list": "{actor} viewed a list of DIVERT referrals",
     # reports and the audit trail itself
     "report.export": "{actor} downloaded the {object_id} report{purpose}",
+    "reoffending.import": "{actor} imported a proven reoffending extract",
     "audit.view": "{actor} searched the audit trail",
     "audit.export": "{actor} exported the audit trail{purpose}",
 }
