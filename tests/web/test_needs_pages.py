@@ -53,7 +53,7 @@ def test_the_navigator_assesses_needs_and_sees_the_pathways_they_suggest(signed_
     assert response.status_code == 302
     assert _scores(app) == {"alcohol": 3, "accommodation": 2, "finance": 0}
     page = client.get_page(f"/contracts/{contract_id}")
-    table = page.select_one("#needs ~ table").get_text()
+    table = page.select_one("#needs ~ .app-table-scroll table").get_text()
     assert "Daily drinking" in table and "3 – High" in table
     assert "Accommodation" in page.select_one("#needs-suggested").get_text()
     assert "Alcohol" not in page.select_one("#needs-suggested").get_text()  # it has its condition already
@@ -79,7 +79,7 @@ def test_the_review_records_each_need_met_reduced_or_unchanged(signed_in, make_c
     response = client.post_form(f"/contracts/{contract_id}/needs/review",
                                 {"version": version, "review-alcohol": "reduced", "review-accommodation": "met"})
     assert response.status_code == 302
-    table = client.get_page(f"/contracts/{contract_id}").select_one("#needs ~ table").get_text()
+    table = client.get_page(f"/contracts/{contract_id}").select_one("#needs ~ .app-table-scroll table").get_text()
     assert "Need reduced" in table and "Need met" in table
     stale = client.post_page(f"/contracts/{contract_id}/needs/review", {"version": version, "review-alcohol": "met"},
                              expected_status=409)
