@@ -55,3 +55,15 @@ def test_every_seeded_service_serves_a_checkpoint_pathway():
     from diversion.domain.contracts import PATHWAYS
 
     assert {pathway for _code, _name, pathway in rules.SEEDED_SERVICES} <= set(PATHWAYS)
+
+
+def test_the_migration_seeds_the_services_and_mapping_the_rules_name():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "migrations" / "versions" / "0012_treatment.py"
+    spec = importlib.util.spec_from_file_location("treatment_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.SERVICES == rules.SEEDED_SERVICES
+    assert migration.SERVICE_FOR_NEED == rules.SERVICE_FOR_NEED
