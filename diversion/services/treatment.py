@@ -15,6 +15,7 @@ from diversion.domain import contracts as contract_rules
 from diversion.domain import need_to_know as access
 from diversion.domain import treatment as rules
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR, PROVIDER
+from diversion.domain.text import storable
 from diversion.errors import Forbidden, NotFound
 from diversion.extensions import db
 from diversion.ids import valid_id
@@ -36,7 +37,8 @@ def services(include_inactive: bool = False) -> list[TreatmentService]:
 
 
 def service(code: object) -> TreatmentService | None:
-    return db.session.get(TreatmentService, code) if isinstance(code, str) and code else None
+    """The service with this code, or None (a code PostgreSQL could not compare, with a NUL, is none)."""
+    return db.session.get(TreatmentService, code) if isinstance(code, str) and code and storable(code) else None
 
 
 # --- Reading --------------------------------------------------------------------------------------------------
