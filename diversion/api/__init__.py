@@ -9,5 +9,6 @@ from diversion.api import breach_packs  # noqa: F401,E402  (issue 12: breach evi
 from diversion.api import subject_access  # noqa: F401,E402  (revision 2: subject access export)
 from diversion.api import reoffending  # noqa: F401,E402  (revision 2: outcomes, proven reoffending)
 from diversion.api import needs  # noqa: F401,E402  (issue 12: suitability and needs)
+from diversion.api import treatment  # noqa: F401,E402  (issue 12: treatment engagement)
 
 __all__ = ["bp"]

@@ -60,6 +60,8 @@ def load_demo() -> list[str]:
     from diversion.demo import needs
 
     lines.append(f"Needs: {needs.load()} assessments made")
+    from diversion.demo import treatment
+    lines.append(treatment.load())  # issue 12: onward referrals and their starts
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines
 

@@ -18,7 +18,7 @@ from diversion.domain.roles import ADMIN, MANAGER
 from diversion.errors import ValidationFailed
 from diversion.pages import PageErrors, date_from_form
 from diversion.reports import reoffending_section
-from diversion.services import contracts, needs_report, reference, reports
+from diversion.services import contracts, needs_report, reference, reports, treatment_report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 PERIODS = {"this_month": "This month", "last_quarter": "Last quarter", "last_12_months": "Last 12 months",
@@ -81,7 +81,8 @@ def dashboard():
         reliability_text=kpis.RELIABILITY_TEXT, breach_reasons=contract_rules.BREACH_REASONS,
         due_soon=due_soon, due_total=due_total, overdue=overdue, overdue_total=overdue_total, today=today,
         query=query, exports=reports.EXPORTS, form=request.args, reoffending=reoffending_section.section(request.args),
-        needs_figures=needs_report.by_pathway(start, end), partnership=together, ethnicities=people_rules.ETHNICITIES)
+        needs_figures=needs_report.by_pathway(start, end), partnership=together, ethnicities=people_rules.ETHNICITIES,
+        treatment=treatment_report.report(start, end))
 
 
 @bp.route("/export/<what>", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from diversion.errors import NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.models import CustodySuite
 from diversion.services import writes
+from diversion.domain.text import storable
 from diversion.services.parse import Problems, text
 
 OTHER = "other"
@@ -25,7 +26,8 @@ def suites(include_inactive: bool = False) -> list[CustodySuite]:
 
 
 def suite(code: object) -> CustodySuite | None:
-    return db.session.get(CustodySuite, code) if isinstance(code, str) and code else None
+    # A code with a NUL (which PostgreSQL refuses to compare) names no suite: 422, not 500.
+    return db.session.get(CustodySuite, code) if isinstance(code, str) and code and storable(code) else None
 
 
 def by_name(name: str | None) -> CustodySuite | None:

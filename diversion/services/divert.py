@@ -124,6 +124,10 @@ def record_event(referral: DivertReferral, data: dict, *, actor: User) -> Divert
         referral.ever_assessed = True
     referral.updated_at = clock.now()  # every event is a change to the referral (a new version)
     writes.flush("referral")
+    if event == rules.ONWARD_REFERRAL:  # counted for treatment engagement; its start is recorded there
+        from diversion.services import treatment
+        treatment.from_divert_event(referral, record, actor=actor)
+        writes.flush("referral")
     audit.record("divert_referral.event", actor=actor, object_type="divert_referral", object_id=referral.id,
                  person_id=referral.person_id,
                  details={"event": event, "status": target})

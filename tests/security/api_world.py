@@ -312,6 +312,24 @@ def _needs_review(app, world):
                                                     "version": _assessed(app, world)}
 
 
+def _onward(app, world):
+    """An onward referral from the world's contract's pathway condition (made once per world), and a start."""
+    from diversion.models import OnwardReferral
+
+    if "onward" not in world.ids:
+        from diversion.services import treatment
+
+        with app.app_context():
+            contract = db.session.get(Contract, world.ids["contract"])
+            made = treatment.refer(contract, {"condition_id": world.ids["pathway"], "service": "talking_therapies",
+                                              "referred_on": contract.start_date.isoformat()},
+                                   actor=db.session.get(User, world.user_ids["navigator"]))
+            db.session.commit()
+            world.ids["onward"] = made.id
+    return {"onward_id": world.ids["onward"]}, {"started_on": clock.today().isoformat(),
+                                                "version": version(app, OnwardReferral, world.ids["onward"])}
+
+
 BODIES: dict[str, Callable] = {
     "POST /checkpoint/referrals": _referral,
     "POST /checkpoint/referrals/{referral_id}/approve": _decision("approval"),
@@ -357,6 +375,10 @@ BODIES: dict[str, Callable] = {
     "POST /contracts/{contract_id}/breach-pack": _breach_pack,
     "PUT /contracts/{contract_id}/needs": _needs,
     "POST /contracts/{contract_id}/needs/review": _needs_review,
+    "POST /contracts/{contract_id}/onward-referrals": _on_contract(lambda v, w: {
+        "condition_id": w.ids["pathway"], "service": "alcohol_brief_intervention",
+        "referred_on": clock.today().isoformat()}),
+    "POST /onward-referrals/{onward_id}/start": _onward,
 }
 
 

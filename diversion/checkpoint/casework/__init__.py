@@ -5,5 +5,6 @@ from diversion.checkpoint.casework import appointment_views  # noqa: F401,E402  
 from diversion.checkpoint.casework import allocation_views  # noqa: F401,E402  (managers' allocation pages)
 from diversion.checkpoint.casework import breach_pack_views  # noqa: F401,E402  (issue 12: breach evidence packs)
 from diversion.checkpoint.casework import needs_views  # noqa: F401,E402  (issue 12: needs assessment)
+from diversion.checkpoint.casework import onward_views  # noqa: F401,E402  (issue 12: onward referrals)
 
 __all__ = ["bp"]
