@@ -201,6 +201,8 @@ WORDING: dict[str, str | Callable[[Facts], str]] = {
     "contract.breach_pack": "{actor} signed a breach evidence pack for {case}{of}",
     "contract.breach_pack.view": "{actor} viewed the breach evidence pack of {case}{of}",
     "contract.breach_pack.download": "{actor} downloaded the breach evidence pack of {case}{of}",
+    "onward_referral.create": "{actor} recorded an onward referral to treatment on {case}{of}",
+    "onward_referral.start": "{actor} recorded whether treatment started, on {case}{of}",
     "contract.needs": "{actor} recorded the needs assessment of {case}{of}",
     "contract.needs_review": "{actor} reviewed the needs of {case}{of} at the end",
     "referral_outcome.list": "{actor} viewed the outcomes of referrals they made",

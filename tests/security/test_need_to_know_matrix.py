@@ -36,7 +36,7 @@ MERGE = {"people.merge", "api.merge_people"}
 def kind_of(rule) -> str:
     """The kind of record a route names, from its arguments; a route this cannot classify fails the test."""
     arguments = set(rule.arguments)
-    if "contract_id" in arguments:
+    if "contract_id" in arguments or "onward_id" in arguments:  # an onward referral answers as its contract
         return rules.CONTRACT
     if "person_id" in arguments:
         return rules.PERSON
@@ -171,6 +171,8 @@ def url_for_record(rule, kind: str, record_id: int, world: World) -> str:
             values[argument] = "person"
         elif argument == "request_id":
             values[argument] = _subject_access_request(record_id, world)
+        elif argument == "onward_id":
+            values[argument] = _onward_referral(record_id, world)
     url = rule.build(values, append_unknown=False)[1]
     if rule.endpoint in MERGE:
         other = next(p for p in world.records[rules.PERSON] if p != record_id)
@@ -189,6 +191,22 @@ def _subject_access_request(person_id: int, world: World) -> int:
         db.session.add(request)
         db.session.commit()
         found = request.id
+    return found
+
+
+def _onward_referral(contract_id: int, world: World) -> int:
+    """An onward referral on the contract's pathway condition (made once), for the routes that name one."""
+    from diversion.models import OnwardReferral
+    from diversion.services import treatment
+
+    found = db.session.scalar(sa.select(OnwardReferral.id).where(OnwardReferral.contract_id == contract_id))
+    if found is None:
+        contract = db.session.get(Contract, contract_id)
+        condition = next(c for c in contract.conditions if c.type == "pathway")
+        found = treatment.refer(contract, {"condition_id": condition.id, "service": "other_support",
+                                           "referred_on": contract.start_date.isoformat()},
+                                actor=db.session.get(User, world.users["admin"].id)).id
+        db.session.commit()
     return found
 
 
@@ -295,7 +313,7 @@ API_LISTS = {"api.list_referrals": (rules.CHECKPOINT_REFERRAL, ""), "api.list_di
 ITEM_RECORD = {"api.day_appointments": "contract_id"}  # a list of appointments holds what their contracts allow
 NO_RECORDS = {"api.me", "api.openapi", "api.offence_categories", "api.checkpoint_report", "api.divert_report",
               "api.audit_events", "api.reoffending_report_view", "api.partnership_report", "api.needs_by_pathway",
-              "api.retention_due"}  # figures; and the retention list: administrators only, people due by a date
+              "api.retention_due", "api.treatment_services", "api.treatment_engagement"}  # figures; and the retention list: administrators only, people due by a date
 RECORD_LINK = re.compile(r"^/(referrals|divert/referrals|contracts|people)/(\d+)(?:[/?#]|$)")
 LINK_KINDS = {"referrals": rules.CHECKPOINT_REFERRAL, "divert/referrals": rules.DIVERT_REFERRAL,
               "contracts": rules.CONTRACT, "people": rules.PERSON}
