@@ -18,7 +18,8 @@ from sqlalchemy import or_, select
 
 from diversion.domain import redaction
 from diversion.extensions import db
-from diversion.models import (Appointment, AuditEvent, CheckpointReferral, Condition, Contract, ContractAlert,
+from diversion.models import (BreachPack, NeedScore, NeedsAssessment, OnwardReferral, Reoffence,
+                              Appointment, AuditEvent, CheckpointReferral, Condition, Contract, ContractAlert,
                               DivertEvent, DivertReferral, NavigatorChange, Note, OffenceCategory, Person,
                               PersonContact, PersonMerge, ProgressEntry, RetentionDecision, SubjectAccessRequest,
                               User)
@@ -69,6 +70,15 @@ def load_rows(person: Person) -> dict[str, list]:
     rows["requests"] = _rows(SubjectAccessRequest, SubjectAccessRequest.person_id.in_(ids),
                              order=(SubjectAccessRequest.answered_at,))
     rows["audit"] = _rows(AuditEvent, AuditEvent.person_id.in_(ids))  # by the (person_id, id) index
+    # What followed: needs and their review, onward referrals to treatment, breach evidence packs, proven reoffences.
+    rows["needs"] = _rows(NeedsAssessment, NeedsAssessment.contract_id.in_(contract_ids))
+    rows["need_scores"] = _rows(NeedScore, NeedScore.assessment_id.in_([a.id for a in rows["needs"]]),
+                                order=(NeedScore.assessment_id, NeedScore.position))
+    rows["onward"] = _rows(OnwardReferral, or_(OnwardReferral.contract_id.in_(contract_ids),
+                                               OnwardReferral.divert_referral_id.in_(divert_ids)),
+                           order=(OnwardReferral.referred_on,))
+    rows["breach_packs"] = _rows(BreachPack, BreachPack.contract_id.in_(contract_ids), order=(BreachPack.signed_at,))
+    rows["reoffences"] = _rows(Reoffence, Reoffence.person_id.in_(ids), order=(Reoffence.offence_date,))
     return rows
 
 
@@ -79,7 +89,9 @@ USER_COLUMNS = {"contacts": ("recorded_by_id",), "merges": ("merged_by_id",),
                 "appointments": ("booked_by_id", "recorded_by_id"), "alerts": ("resolved_by_id",),
                 "navigator_changes": ("from_navigator_id", "to_navigator_id", "changed_by_id"),
                 "divert": ("created_by_id",), "divert_events": ("recorded_by_id",),
-                "retention": ("decided_by_id",), "requests": ("answered_by_id",), "audit": ("actor_id",)}
+                "retention": ("decided_by_id",), "requests": ("answered_by_id",), "audit": ("actor_id",),
+                "needs": ("assessed_by_id", "reviewed_by_id"), "onward": ("recorded_by_id", "start_recorded_by_id"),
+                "breach_packs": ("signed_by_id",)}
 
 
 def staff_names(rows: dict[str, list]) -> dict[int, str]:

@@ -29,7 +29,34 @@ def sections(person, rows: dict[str, list], shape: Shaper, today) -> dict:
             "progress_by_condition": _grouped(rows["progress"], "condition_id"),
             "events_by_referral": _grouped(rows["divert_events"], "referral_id")}
     return {**_who(person, rows, shape), **_casework(rows, contracts, conditions, shape, today),
-            **_records_about_the_record(rows, shape)}
+            **_what_followed(rows, contracts, shape), **_records_about_the_record(rows, shape)}
+
+
+def _what_followed(rows, contracts: dict, shape: Shaper) -> dict:
+    """Needs assessed and reviewed, onward referrals to treatment, breach evidence packs given out (with what each
+    showed), and proven reoffences matched to the person."""
+    scores = _grouped(rows["need_scores"], "assessment_id")
+    return {
+        "needs_assessments": [{
+            "contract_reference": contracts.get(a.contract_id), "assessed_on": iso(a.assessed_on),
+            "assessed_by": shape.staff(a.assessed_by_id), "reviewed_at": iso(a.reviewed_at),
+            "reviewed_by": shape.staff(a.reviewed_by_id),
+            "needs": [shape.review({"pathway": n.pathway, "score": n.score, "note": n.note,
+                                    "review_result": n.review_result}, "note") for n in scores.get(a.id, [])]}
+            for a in rows["needs"]],
+        "onward_referrals": [{"scheme": o.scheme, "contract_reference": contracts.get(o.contract_id),
+                              "divert_referral_id": o.divert_referral_id, "service": o.service_code,
+                              "pathway": o.pathway, "referred_on": iso(o.referred_on),
+                              "started_on": iso(o.started_on), "did_not_start": o.did_not_start,
+                              "recorded_by": shape.staff(o.recorded_by_id)} for o in rows["onward"]],
+        "breach_evidence_packs": [shape.review({
+            "contract_reference": contracts.get(p.contract_id), "version": p.version, "disclosed_to": p.disclosed_to,
+            "signed_by": shape.staff(p.signed_by_id), "signed_at": iso(p.signed_at), "note_ids": p.note_ids,
+            "as_given_out": p.snapshot}, "disclosed_to") for p in rows["breach_packs"]],
+        "proven_reoffences": [{"pnc_id": r.pnc_id, "offence_date": iso(r.offence_date),
+                               "disposal_date": iso(r.disposal_date), "imported_at": iso(r.imported_at)}
+                              for r in rows["reoffences"]],
+    }
 
 
 def _who(person, rows, shape: Shaper) -> dict:
@@ -114,7 +141,9 @@ def _referral(r, shape: Shaper) -> dict:
                      "decided_at": iso(r.decided_at)} if r.decision else None,
         "allocated_navigator": shape.staff(r.allocated_navigator_id), "allocated_at": iso(r.allocated_at),
         "allocated_by": shape.staff(r.allocated_by_id), "created_at": iso(r.created_at),
-    }, "offence.description", "late_entry_reason", "decision.reason")
+        "suitability": {"decision": r.suitability, "reasons": list(r.suitability_reasons or []),
+                        "note": r.suitability_note} if r.suitability else None,
+    }, "offence.description", "late_entry_reason", "decision.reason", "suitability.note")
 
 
 def _contract(c, reference, rows, shape: Shaper, today) -> dict:
