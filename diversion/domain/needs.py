@@ -38,11 +38,12 @@ def suitability_problems(decision: object, reasons: object, note: object) -> dic
     """What is wrong with a suitability decision: a decision from the list, at least one reason, each a reason
     for that decision (no repeats), and an optional note of text."""
     problems: dict[str, list[str]] = {}
-    if decision not in SUITABILITY_DECISIONS:
+    known = isinstance(decision, str) and decision in SUITABILITY_DECISIONS  # (an object or a list is no decision)
+    if not known:
         problems["suitability.decision"] = ["Choose whether the person is suitable for Checkpoint"]
     if not isinstance(reasons, list) or not reasons:
         problems["suitability.reasons"] = ["Choose at least one reason"]
-    elif decision in SUITABILITY_DECISIONS:
+    elif known:
         allowed = SUITABILITY_REASONS[decision]
         if any(not isinstance(r, str) or r not in allowed for r in reasons):
             problems["suitability.reasons"] = [

@@ -42,3 +42,21 @@ def test_medium_and_high_needs_without_a_condition_are_suggested_and_nothing_els
     assert all(scores[p] >= 2 and p not in conditioned for p in suggested)
     assert {p for p, s in scores.items() if s >= 2} - set(conditioned) == set(suggested)
     assert suggested == [p for p in PATHWAYS if p in suggested]  # in the contract's pathway order
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                       max_size=3), max_leaves=8)
+
+
+@given(JSON_VALUES, JSON_VALUES, JSON_VALUES)
+def test_any_json_as_a_suitability_answer_is_judged_never_crashes(decision, reasons, note):
+    """The fuzzer sent {"decision": {}}: an object where a code belongs is a field problem, not a 500."""
+    problems = needs.suitability_problems(decision, reasons, note)
+    assert isinstance(problems, dict)
+    if not (isinstance(decision, str) and decision in needs.SUITABILITY_DECISIONS):
+        assert "suitability.decision" in problems
+
+
+def test_an_object_as_the_decision_is_a_field_problem():
+    assert needs.suitability_problems({}, ["low_seriousness"], "")["suitability.decision"]
