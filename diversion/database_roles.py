@@ -28,7 +28,8 @@ ENV_VAR = "DATABASE_RUNTIME_ROLE"
 # Tables whose rows the database refuses to update or delete (triggers in migrations 0001, 0002 and 0004).
 # A table with a trigger function named `*_append_only` is treated the same way, so a later migration that
 # follows the convention is covered without editing this list.
-APPEND_ONLY_TABLES = frozenset({"audit_events", "contract_notes", "divert_events", "contract_navigator_changes"})
+APPEND_ONLY_TABLES = frozenset({"audit_events", "contract_notes", "divert_events", "contract_navigator_changes",
+                                "dtoa_events"})
 READ_ONLY_TABLES = frozenset({"alembic_version"})
 ORDINARY = ("SELECT", "INSERT", "UPDATE", "DELETE")
 APPEND_ONLY = ("SELECT", "INSERT")

@@ -4,6 +4,7 @@ from diversion.models.base import Base
 from diversion.models.data_protection import Erasure, ErasureInProgress, RetentionDecision, SubjectAccessRequest
 from diversion.models.divert import DivertEvent, DivertReferral
 from diversion.models.drafts import ReferralDraft
+from diversion.models.dtoa import DrugTest, DrugTestEvent
 from diversion.models.casework import Appointment, NavigatorChange
 from diversion.models.checkpoint import CheckpointReferral, Condition, Contract, ContractAlert, Note, ProgressEntry
 from diversion.models.people import Person, PersonContact, PersonMerge
@@ -17,7 +18,7 @@ from diversion.models.treatment import OnwardReferral, TreatmentService
 from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
 
 __all__ = ["ApiToken", "Appointment", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
-           "CustodySuite", "DivertEvent", "DivertReferral", "Erasure", "ErasureInProgress", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
+           "CustodySuite", "DivertEvent", "DivertReferral", "DrugTest", "DrugTestEvent", "Erasure", "ErasureInProgress", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
            "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
            "RetentionDecision", "SubjectAccessRequest", "Reoffence", "ReoffenceImport",
            "BreachPack", "NeedScore", "OnwardReferral", "TreatmentService", "NeedsAssessment", "OutcomesSeen", "ReferralOutcome",

@@ -21,7 +21,7 @@ from tests.conftest import _postgres_server_url, make_app
 
 on_postgresql = pytest.mark.skipif(_postgres_server_url() is None,
                                    reason="the database roles are PostgreSQL's (set DATABASE_URL to run)")
-APPEND_ONLY = ["audit_events", "contract_notes", "divert_events", "contract_navigator_changes"]
+APPEND_ONLY = ["audit_events", "contract_notes", "divert_events", "contract_navigator_changes", "dtoa_events"]
 
 
 @pytest.fixture(autouse=True)
