@@ -12,11 +12,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from diversion import audit, clock
-from diversion.domain import divert as divert_rules
 from diversion.domain import erasure as rules
 from diversion.domain import kpis
-from diversion.domain import referrals as referral_rules
-from diversion.domain.contracts import ACTIVE
+from diversion.domain import retention as retention_rules
 from diversion.erased_records import INCLUDE
 from diversion.errors import Conflict, NotFound
 from diversion.extensions import db
@@ -27,7 +25,6 @@ from diversion.models import (Appointment, BreachPack, CheckpointReferral, Condi
 from diversion.services.report_sql import age_band
 
 EVERYTHING = {INCLUDE: True}
-OPEN_REFERRAL = (referral_rules.AWAITING_APPROVAL, referral_rules.AWAITING_NAVIGATOR)
 
 
 class ErasureRefused(Conflict):
@@ -64,12 +61,16 @@ def erase(person: Person, *, actor, reason: str) -> Erasure:
 
 
 def _open_cases(ids: list[int]) -> tuple[int, int, int]:
-    def count(model, condition):
+    """How many open cases of each kind the people have: "open" is the retention rule's (domain/retention.py), so
+    a record is never erased while it would not even be due for review."""
+    def count(model, kind):
+        open_statuses = retention_rules.STATUSES[kind][0]
         return db.session.scalar(sa.select(sa.func.count()).select_from(model)
-                                 .where(model.person_id.in_(ids), condition).execution_options(**EVERYTHING))
-    return (count(Contract, Contract.status == ACTIVE),
-            count(CheckpointReferral, CheckpointReferral.status.in_(OPEN_REFERRAL)),
-            count(DivertReferral, DivertReferral.status.in_(divert_rules.OPEN_STATUSES)))
+                                 .where(model.person_id.in_(ids), model.status.in_(open_statuses))
+                                 .execution_options(**EVERYTHING))
+    return (count(Contract, retention_rules.CONTRACT),
+            count(CheckpointReferral, retention_rules.CHECKPOINT_REFERRAL),
+            count(DivertReferral, retention_rules.DIVERT_REFERRAL))
 
 
 def _update(model, condition, **values) -> int:
