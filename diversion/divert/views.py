@@ -113,6 +113,7 @@ def _referral_page(referral_id: int, errors: PageErrors | None = None, status: i
     referral = divert.load(referral_id, current_user)
     return render_template("divert/referral.html", referral=referral, errors=errors or PageErrors(),
                            reads_people=need_to_know_rules.reads_any(need_to_know_rules.PERSON, current_user.role),
+                           reads_onward=current_user.role in need_to_know_rules.READS_PROVIDER_NOTES,
                            values=request.form if errors else {}, rules=rules,
                            allowed=rules.allowed_events(referral.status)
                            if current_user.role in (PROVIDER, ADMIN) else [],

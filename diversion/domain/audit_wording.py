@@ -157,6 +157,7 @@ WORDING: dict[str, str | Callable[[Facts], str]] = {
     "reference.offence_category": "{actor} changed whether offence category {object_id} is eligible",
     "reference.policy": "{actor} changed the policy value {object_id}",
     "reference.custody_suite": "{actor} changed custody suite {object_id}",
+    "reference.treatment_service": "{actor} changed treatment service {object_id}",
     # people
     "person.view": _person_view,
     "person.list": "{actor} searched for people",

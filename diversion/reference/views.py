@@ -38,9 +38,11 @@ def _labels():
 @bp.get("", endpoint="index")
 @roles_required(ADMIN)
 def index():
-    from diversion.services import custody_suites
+    from diversion.domain.contracts import PATHWAYS
+    from diversion.services import custody_suites, treatment
     return render_template("reference/index.html", categories=reference.categories(include_inactive=True),
                            suites=custody_suites.suites(include_inactive=True),
+                           services=treatment.services(include_inactive=True), pathways=PATHWAYS,
                            policies=reference.policies(), units={k: p.unit for k, p in POLICIES.items()})
 
 

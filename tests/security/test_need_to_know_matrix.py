@@ -36,6 +36,8 @@ MERGE = {"people.merge", "api.merge_people"}
 def kind_of(rule) -> str:
     """The kind of record a route names, from its arguments; a route this cannot classify fails the test."""
     arguments = set(rule.arguments)
+    if "onward_id" in arguments and "/divert/" in rule.rule:  # a DIVERT onward referral answers as its referral
+        return rules.DIVERT_REFERRAL
     if "contract_id" in arguments or "onward_id" in arguments:  # an onward referral answers as its contract
         return rules.CONTRACT
     if "person_id" in arguments:
@@ -172,7 +174,8 @@ def url_for_record(rule, kind: str, record_id: int, world: World) -> str:
         elif argument == "request_id":
             values[argument] = _subject_access_request(record_id, world)
         elif argument == "onward_id":
-            values[argument] = _onward_referral(record_id, world)
+            values[argument] = (_divert_onward_referral(record_id, world) if kind == rules.DIVERT_REFERRAL
+                                else _onward_referral(record_id, world))
     url = rule.build(values, append_unknown=False)[1]
     if rule.endpoint in MERGE:
         other = next(p for p in world.records[rules.PERSON] if p != record_id)
@@ -207,6 +210,25 @@ def _onward_referral(contract_id: int, world: World) -> int:
                                            "referred_on": contract.start_date.isoformat()},
                                 actor=db.session.get(User, world.users["admin"].id)).id
         db.session.commit()
+    return found
+
+
+def _divert_onward_referral(referral_id: int, world: World) -> int:
+    """An onward referral on the DIVERT referral (contacted, then referred on; made once), for the routes that
+    name one."""
+    from diversion.models import OnwardReferral
+
+    found = db.session.scalar(sa.select(OnwardReferral.id).where(OnwardReferral.divert_referral_id == referral_id))
+    if found is None:
+        referral = db.session.get(DivertReferral, referral_id)
+        provider = db.session.get(User, world.users["provider"].id)
+        on = referral.referral_date.isoformat()
+        if referral.status == "referred":
+            divert.record_event(referral, {"event": "contacted", "date": on}, actor=provider)
+        divert.record_event(referral, {"event": "onward_referral", "date": on, "onward_to": "housing"},
+                            actor=provider)
+        db.session.commit()
+        found = db.session.scalar(sa.select(OnwardReferral.id).where(OnwardReferral.divert_referral_id == referral_id))
     return found
 
 

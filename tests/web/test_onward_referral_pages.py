@@ -37,7 +37,7 @@ def test_the_navigator_refers_on_from_the_contract_page_and_records_the_start(si
     onward = _onward(app)
     assert (onward.service_code, onward.pathway, onward.started_on) == ("alcohol_brief_intervention", "alcohol", None)
     table = client.get_page(f"/contracts/{contract_id}/onward-referrals").select_one("#onward-referrals")
-    assert "Alcohol brief intervention" in table.get_text() and "Waiting" in table.get_text()
+    assert "Alcohol brief intervention" in table.get_text() and "Not yet known" in table.get_text()
     start_url = f"/contracts/{contract_id}/onward-referrals/{onward.id}/start"
     response = client.post_form(start_url, {"answer": "started", "version": str(onward.version),
                                             **_today_parts("started_on")})

@@ -37,7 +37,8 @@ def _category(app, code) -> OffenceCategory:
 def test_every_reference_page_admits_admins_only(ref_app):
     endpoints = [rule.endpoint for rule in ref_app.url_map.iter_rules() if rule.endpoint.startswith("reference.")]
     assert set(endpoints) == {"reference.index", "reference.category", "reference.policy",
-                              "reference.custody_suite", "reference.new_custody_suite"}
+                              "reference.custody_suite", "reference.new_custody_suite",
+                              "reference.treatment_service", "reference.new_treatment_service"}
     for endpoint in endpoints:
         assert ref_app.view_functions[endpoint].allowed_roles == {ADMIN}
 

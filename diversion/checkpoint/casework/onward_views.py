@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diversion import clock
+from diversion import clock, onward_start_form
 from diversion.access import roles_required
 from diversion.checkpoint.casework.views import WORKERS, bp
 from diversion.domain import contracts as contract_rules
 from diversion.domain import treatment as rules
-from diversion.errors import Conflict, NotFound, ValidationFailed
+from diversion.errors import NotFound, ValidationFailed
 from diversion.pages import PageErrors, date_from_form, date_parts
 from diversion.services import contracts, treatment
 
@@ -52,7 +52,9 @@ def onward_referrals(contract_id: int):
                            condition_options=_condition_options(contract),
                            service_options=[(s.code, s.name) for s in treatment.services()],
                            names={s.code: s.name for s in treatment.services(include_inactive=True)},
-                           pathways=contract_rules.PATHWAYS, rules=rules, today=clock.today()), status
+                           pathways=contract_rules.PATHWAYS, rules=rules, today=clock.today(),
+                           start_urls={r.id: url_for("casework.onward_start", contract_id=contract.id, onward_id=r.id)
+                                       for r in records}), status
 
 
 @bp.route("/contracts/<int:contract_id>/onward-referrals/<int:onward_id>/start", methods=["GET", "POST"])
@@ -65,36 +67,13 @@ def onward_start(contract_id: int, onward_id: int):
         abort(404)
     if record.contract_id != contract.id:
         abort(404)
-    errors, status = PageErrors(), 200
-    answer = request.form.get("answer", "")
-    parts = date_parts(record.started_on)
     if request.method == "POST":
-        problems: dict[str, list[str]] = {}
-        started = date_from_form("started_on", "The day they started", problems, "started_on")
-        parts = date_parts(started)
-        version = request.form.get("version", "")
-        data = {"version": int(version) if version.isdigit() else None}
-        if answer == "started":
-            data["started_on"] = started
-            if started is None and not problems:
-                problems["started_on"] = ["Enter the day they started"]
-        elif answer == "did_not_start":
-            data["did_not_start"] = True
-        else:
-            problems["answer"] = ["Choose whether they started"]
-        try:
-            if problems:
-                raise ValidationFailed(fields=problems)
-            treatment.record_start(record, data, actor=current_user)
+        form = onward_start_form.submit(record, request.form, current_user)
+        if form.saved:
             flash("Start recorded.", "success")
             return redirect(url_for("casework.onward_referrals", contract_id=contract.id))
-        except ValidationFailed as failure:
-            errors, status = PageErrors({**failure.fields, **problems}, ["answer", "started_on"],
-                                        dates={"started_on"}), 422
-        except Conflict as conflict:
-            errors, status = PageErrors({"answer": [conflict.message]}), 409
-    elif record.started_on or record.did_not_start:
-        answer = "started" if record.started_on else "did_not_start"
-    return render_template("casework/onward_start.html", contract=contract, record=record, errors=errors,
-                           answer=answer, parts=parts, service=record.service, rules=rules,
-                           pathways=contract_rules.PATHWAYS), status
+    else:
+        form = onward_start_form.shown(record)
+    return render_template("casework/onward_start.html", contract=contract, record=record, errors=form.errors,
+                           answer=form.answer, parts=form.parts, service=record.service, rules=rules,
+                           pathways=contract_rules.PATHWAYS), form.status
