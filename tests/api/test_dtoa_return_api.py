@@ -125,3 +125,20 @@ def test_a_bad_missing_or_future_month_is_a_422_naming_it(client, issue_token, q
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert set(error["fields"]) == fields and error["code"] == "validation_failed" and error["message"]
+
+
+def test_any_query_is_an_answer_or_a_422_never_a_5xx(client, issue_token):
+    from urllib.parse import urlencode
+
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    token, _ = issue_token("manager")
+    text = st.one_of(st.text(max_size=12), st.from_regex(r"-?[0-9]{1,5}-[0-9]{1,3}", fullmatch=True))
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(month=text, chosen=st.one_of(st.none(), st.sampled_from(["csv", "json", ""]), st.text(max_size=5)))
+    def check(month, chosen):
+        query = {"month": month, **({} if chosen is None else {"format": chosen})}
+        response = client.get(f"{URL}?{urlencode(query)}", headers=bearer(token))
+        assert response.status_code in (200, 422), (query, response.status_code)
+    check()
