@@ -28,7 +28,7 @@ if (window.Chart && funnel.length && document.getElementById('funnel-chart')) {
     type: 'bar',
     data: {
       labels: funnel.map((row) => row.dataset.stage),
-      datasets: [{ label: 'People', data: funnel.map((row) => Number(row.dataset.value)), backgroundColor: '#1d70b8' }]
+      datasets: [{ label: funnel[0].closest('table').dataset.unit || 'People', data: funnel.map((row) => Number(row.dataset.value)), backgroundColor: funnel.map((row) => row.dataset.colour || '#1d70b8') }]
     },
     options: { animation: false, indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } }
   })

@@ -1,4 +1,5 @@
 """The managers' dashboard and CSV exports."""
 from diversion.reports.views import bp
+from diversion.reports import dtoa_return_page  # noqa: F401,E402  (registers the monthly return's page)
 
 __all__ = ["bp"]

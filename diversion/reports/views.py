@@ -18,7 +18,8 @@ from diversion.domain.roles import ADMIN, MANAGER
 from diversion.errors import ValidationFailed
 from diversion.pages import PageErrors, date_from_form
 from diversion.reports import reoffending_section
-from diversion.services import contracts, needs_report, reference, reports, treatment_report
+from diversion.domain import dtoa_return as dtoa_rules
+from diversion.services import contracts, dtoa_return, needs_report, reference, reports, treatment_report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 PERIODS = {"this_month": "This month", "last_quarter": "Last quarter", "last_12_months": "Last 12 months",
@@ -93,6 +94,9 @@ def export(what: str):
     _choice, start, end = chosen_period(source, today)
     group_by = source.get("group") or None
     errors = PageErrors()
+    if what == "dtoa-monthly":  # the return is for one whole month that has begun: the month of `from`
+        start = dtoa_return.month_arg({"month": f"{start:%Y-%m}"}, today)
+        end = dtoa_rules.last_day(start)
     if request.method == "POST":
         try:
             reports.disclose(what, start, end, request.form.get("purpose"), actor=current_user, group_by=group_by)
@@ -104,8 +108,9 @@ def export(what: str):
     if what not in reports.EXPORTS:
         from flask import abort
         abort(404)
+    back = url_for("reports.dtoa_return_page", month=f"{start:%Y-%m}") if what == "dtoa-monthly" else None
     return render_template("reports/export.html", what=what, title=reports.EXPORTS[what], start=start, end=end,
-                           group_by=group_by, errors=errors, form=request.form, source=source)
+                           group_by=group_by, errors=errors, form=request.form, source=source, back=back)
 
 
 def _csv(what: str, start: date, end: date, group_by: str | None) -> Response:
@@ -178,6 +183,8 @@ def _rows(what: str, start: date, end: date, group_by: str | None):
                    _reliability(g["reliability"]), DISPARITY.get(g["disparity"]))
     elif what == "reoffending":
         yield from reoffending_section.csv_rows(group_by)
+    elif what == "dtoa-monthly":
+        yield from dtoa_return.csv_rows(dtoa_return.monthly_return(start))
     elif what == "checkpoint-cases":
         yield reports.CASE_COLUMNS
         yield from reports.case_rows(start, end)

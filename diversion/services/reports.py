@@ -330,6 +330,7 @@ EXPORTS = {
     "divert-groups": "DIVERT figures by group",
     "checkpoint-cases": "Checkpoint contracts, one row each",
     "reoffending": "Proven reoffending by outcome",
+    "dtoa-monthly": "Drug Testing on Arrest monthly return",
 }
 
 
