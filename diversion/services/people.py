@@ -119,7 +119,7 @@ def matching(q: str):
     reference = references.parse_reference(q)
     if reference is not None:
         prefix, canonical = reference
-        model = CheckpointReferral if prefix == references.CHECKPOINT else DivertReferral
+        model = references.MODELS[prefix]
         return Person.id.in_(select(model.person_id).where(model.reference == canonical))
     pnc = rules.normalise_pnc(q)
     if rules.PNC_PATTERN.match(pnc):
