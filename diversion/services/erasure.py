@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from diversion import audit, clock
 from diversion.domain import divert as divert_rules
+from diversion.domain import dtoa as dtoa_rules
 from diversion.domain import erasure as rules
 from diversion.domain import kpis
 from diversion.domain import referrals as referral_rules
@@ -20,7 +21,7 @@ from diversion.domain.contracts import ACTIVE
 from diversion.erased_records import INCLUDE
 from diversion.errors import Conflict, NotFound
 from diversion.extensions import db
-from diversion.models import (Appointment, BreachPack, CheckpointReferral, Condition, Contract, ContractAlert, DivertReferral,
+from diversion.models import (Appointment, BreachPack, CheckpointReferral, Condition, Contract, ContractAlert, DivertReferral, DrugTest,
                               Erasure, ErasureInProgress, IdempotentResponse, NeedScore, NeedsAssessment, Note,
                               Person, PersonContact, PersonMerge, ProgressEntry, ReferralDraft, Reoffence,
                               RetentionDecision, SubjectAccessRequest)
@@ -63,13 +64,14 @@ def erase(person: Person, *, actor, reason: str) -> Erasure:
     return record
 
 
-def _open_cases(ids: list[int]) -> tuple[int, int, int]:
+def _open_cases(ids: list[int]) -> tuple[int, int, int, int]:
     def count(model, condition):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model)
                                  .where(model.person_id.in_(ids), condition).execution_options(**EVERYTHING))
     return (count(Contract, Contract.status == ACTIVE),
             count(CheckpointReferral, CheckpointReferral.status.in_(OPEN_REFERRAL)),
-            count(DivertReferral, DivertReferral.status.in_(divert_rules.OPEN_STATUSES)))
+            count(DivertReferral, DivertReferral.status.in_(divert_rules.OPEN_STATUSES)),
+            count(DrugTest, DrugTest.status.in_(dtoa_rules.OPEN_STATUSES)))
 
 
 def _update(model, condition, **values) -> int:
@@ -96,6 +98,10 @@ def _scrub_cases(ids: list[int]) -> dict[str, int]:
         "divert_referrals": _update(
             DivertReferral, DivertReferral.person_id.in_(ids), age_band=_kept_band(DivertReferral),
             person_as_recorded={}, location=None),
+        # A drug test keeps its coded facts (result, dates, status, age band on the test date) for the monthly
+        # return; the person as typed and custody's reason for no further action go (its events hold no text).
+        "dtoa_tests": _update(DrugTest, DrugTest.person_id.in_(ids), person_as_recorded={},
+                              non_attendance_reason=None),
         "contracts": _update(Contract, Contract.person_id.in_(ids), outcome_details=None),
         "contract_conditions": _update(Condition, Condition.contract_id.in_(contracts), description=blank),
         "condition_progress": _update(ProgressEntry, ProgressEntry.condition_id.in_(conditions), note=blank),

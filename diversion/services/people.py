@@ -158,6 +158,17 @@ def history(person_id: object, viewer) -> tuple[Person, list, list]:
     return person, checkpoint, divert
 
 
+def drug_tests(person: Person, viewer) -> list:
+    """The person's drug tests on arrest that `viewer` may read (need to know), newest first, in one query."""
+    from diversion.models import DrugTest
+
+    if not access.reads_any(access.DRUG_TEST, viewer.role):
+        return []
+    return list(db.session.scalars(
+        select(DrugTest).where(DrugTest.person_id == person.id, need_to_know.visible(access.DRUG_TEST, viewer))
+        .order_by(DrugTest.test_date.desc(), DrugTest.id.desc())))
+
+
 def _readable(kind: str, person: Person, viewer, load) -> list:
     """The person's referrals of one scheme that `viewer` may read, newest first (none for a role without any)."""
     if not access.reads_any(kind, viewer.role):
