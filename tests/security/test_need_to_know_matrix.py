@@ -330,9 +330,9 @@ ITEM_RECORD = {"api.day_appointments": "contract_id"}  # a list of appointments 
 NO_RECORDS = {"api.me", "api.openapi", "api.offence_categories", "api.checkpoint_report", "api.divert_report",
               "api.audit_events", "api.reoffending_report_view", "api.partnership_report", "api.needs_by_pathway",
               "api.retention_due", "api.treatment_services", "api.treatment_engagement"}  # figures; and the retention list: administrators only, people due by a date
-RECORD_LINK = re.compile(r"^/(referrals|divert/referrals|contracts|people)/(\d+)(?:[/?#]|$)")
+RECORD_LINK = re.compile(r"^/(referrals|divert/referrals|contracts|people|dtoa/tests)/(\d+)(?:[/?#]|$)")
 LINK_KINDS = {"referrals": rules.CHECKPOINT_REFERRAL, "divert/referrals": rules.DIVERT_REFERRAL,
-              "contracts": rules.CONTRACT, "people": rules.PERSON}
+              "contracts": rules.CONTRACT, "people": rules.PERSON, "dtoa/tests": rules.DRUG_TEST}
 PAGE_QUERIES = {"people.search": "?q=nkemelu", "casework.caseload": "?status=all"}
 
 
