@@ -43,7 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     erased_records.install()
 
-    from diversion import admin, api, auth, divert, main, people, reference, reports, tokens
+    from diversion import admin, api, auth, divert, dtoa, main, people, reference, reports, tokens
     from diversion.checkpoint import casework, intake
     from diversion.auth import session_loader  # noqa: F401  (registers the user loader)
 
@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(intake.bp)
     app.register_blueprint(casework.bp)
     app.register_blueprint(divert.bp)
+    app.register_blueprint(dtoa.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(reference.bp)
     app.register_blueprint(reports.bp)

@@ -1,5 +1,5 @@
 """Once a person is erased, they and their cases answer for nobody: every ORM query the app runs leaves out an
-erased person and the referrals and contracts that were theirs, so a page or the API finds nothing (404) and no
+erased person and the referrals, contracts and drug tests that were theirs, so a page or the API finds nothing (404) and no
 list or search shows them. Only the figures still count them (their coded facts stay for statistics): a report
 query asks for that with `.execution_options(include_erased=True)`.
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from diversion.models import CheckpointReferral, Contract, DivertReferral, Person
+from diversion.models import CheckpointReferral, Contract, DivertReferral, DrugTest, Person
 
 INCLUDE = "include_erased"
 
@@ -26,7 +26,7 @@ def _criteria():
     return (
         with_loader_criteria(Person, lambda cls: cls.erased_at.is_(None), include_aliases=True),
         *(with_loader_criteria(model, lambda cls: cls.person_id.not_in(_erased_people()), include_aliases=True)
-          for model in (CheckpointReferral, Contract, DivertReferral)),
+          for model in (CheckpointReferral, Contract, DivertReferral, DrugTest)),
     )
 
 

@@ -122,3 +122,28 @@ def divert_payload(**overrides) -> dict:
         else:
             body[key] = value
     return body
+
+
+def drug_test_payload(**overrides) -> dict:
+    """A positive test for cocaine after arrest for theft (a trigger offence), its initial assessment booked for
+    tomorrow at 10:00 with the community drug and alcohol service. `assessment=None` drops the booking."""
+    from datetime import timedelta
+
+    from diversion import clock
+
+    body = {"person": {"given_name": "Rhys", "family_name": "Pritchard", "date_of_birth": "1994-02-11",
+                       "gender": "male", "ethnicity": "white_british", "pnc_id": None},
+            "test_date": clock.today().isoformat(), "trigger_offence": True, "offence_category": "theft",
+            "result": "cocaine", "warning_given": True,
+            "assessment": {"at": (clock.now() + timedelta(days=1)).replace(hour=10, minute=0, second=0,
+                                                                          microsecond=0).isoformat(),
+                           "service": "community_drug_alcohol"}}
+    for key, value in overrides.items():
+        if key.startswith("person."):
+            body["person"] = dict(body["person"], **{key[7:]: value})
+        elif value is None:
+            body.pop(key, None)
+        else:
+            body[key] = value
+    body["person"] = {k: v for k, v in body["person"].items() if v is not None}
+    return body

@@ -11,5 +11,6 @@ from diversion.api import reoffending  # noqa: F401,E402  (revision 2: outcomes,
 from diversion.api import needs  # noqa: F401,E402  (issue 12: suitability and needs)
 from diversion.api import treatment  # noqa: F401,E402  (issue 12: treatment engagement)
 from diversion.api import dtoa_return  # noqa: F401,E402  (issue 13: the Drug Testing on Arrest monthly return)
+from diversion.api import dtoa  # noqa: F401,E402  (issue 13: Drug Testing on Arrest)
 
 __all__ = ["bp"]

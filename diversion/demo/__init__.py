@@ -62,6 +62,11 @@ def load_demo() -> list[str]:
     lines.append(f"Needs: {needs.load()} assessments made")
     from diversion.demo import treatment
     lines.append(treatment.load())  # issue 12: onward referrals and their starts
+    from diversion.demo import dtoa  # issue 13: Drug Testing on Arrest
+
+    made = dtoa.load(by_email["custody@example.org"], by_email["provider@example.org"])
+    lines.append(f"Drug Testing on Arrest: {made} tests recorded" if made else
+                 "Drug Testing on Arrest: demo tests already loaded")
     lines.append(f"Demo password for every demo account: {DEMO_PASSWORD}")
     return lines
 

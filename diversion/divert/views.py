@@ -77,6 +77,20 @@ def refer():
     return _refer_page(form, errors, check), status
 
 
+def refer_page_for(person: dict):
+    """The referral form with a known person's details filled in as they were typed elsewhere (a drug test in
+    custody): the officer checks them and adds what DIVERT asks; the identity check finds their record."""
+    from werkzeug.datastructures import MultiDict
+
+    form = MultiDict({f"person-{key}": value for key, value in person.items()
+                      if key in PERSON_KEYS and isinstance(value, str)})
+    if isinstance(person.get("date_of_birth"), str):
+        for part, value in date_parts(person["date_of_birth"]).items():
+            form[f"person-date_of_birth-{part}"] = value
+    form["source"] = "custody"
+    return _refer_page(form, PageErrors(), None)
+
+
 def _refer_page(form, errors: PageErrors, check):
     return render_template("divert/refer.html", form=form, errors=errors, substances=rules.SUBSTANCES,
                            check=check, identity_options=identity_question.options(check),

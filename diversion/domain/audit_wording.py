@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from diversion.domain import divert as divert_rules
+from diversion.domain import dtoa as dtoa_rules
 from diversion.domain import roles
 
 ERASED = "an erased person"
 SOMEONE = "Someone"
 
 CASE_KINDS = {"contract": "contract", "checkpoint_referral": "Checkpoint referral",
-              "divert_referral": "DIVERT referral"}
+              "divert_referral": "DIVERT referral", "drug_test": "drug test"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,18 @@ def _divert_event(f: Facts) -> str:
     event = (f.details or {}).get("event")
     label = divert_rules.EVENT_LABELS.get(event, "an event")
     return f"{_actor(f)} recorded ‘{label}’ on {_case(f)}{_of(f)}"
+
+
+def _drug_test_event(f: Facts) -> str:
+    label = dtoa_rules.EVENTS.get((f.details or {}).get("event"), "an event")
+    return f"{_actor(f)} recorded ‘{label}’ on {_case(f)}{_of(f)}"
+
+
+def _drug_test_decision(f: Facts) -> str:
+    decision = (f.details or {}).get("decision")
+    what = {"prosecute": "to prosecute for not attending", "no_further_action": "to take no further action"}.get(
+        decision, "on prosecution")
+    return f"{_actor(f)} decided {what} after a missed assessment on {_case(f)}{_of(f)}"
 
 
 def _condition_status(f: Facts) -> str:
@@ -217,6 +230,12 @@ WORDING: dict[str, str | Callable[[Facts], str]] = {
     "divert_referral.view": "{actor} viewed {case}{of}",
     "divert_referral.event": _divert_event,
     "divert_referral.list": "{actor} viewed a list of DIVERT referrals",
+    # Drug Testing on Arrest
+    "drug_test.create": "{actor} recorded {case}{of}",
+    "drug_test.view": "{actor} viewed {case}{of}",
+    "drug_test.event": _drug_test_event,
+    "drug_test.decision": _drug_test_decision,
+    "drug_test.list": "{actor} viewed a list of drug tests on arrest",
     # reports and the audit trail itself
     "report.export": "{actor} downloaded the {object_id} report{purpose}",
     "reoffending.import": "{actor} imported a proven reoffending extract",

@@ -15,8 +15,9 @@ OPEN_CASE = ("This person has an open case. Close it first (record the contract'
 ALREADY_ERASED = "This record has already been erased."
 
 
-def refusal(open_contracts: int, open_referrals: int, open_divert: int) -> str | None:
+def refusal(open_contracts: int, open_referrals: int, open_divert: int, open_drug_tests: int = 0) -> str | None:
     """Why the person cannot be erased now, or None. An open case is still being worked: erasing it would destroy
-    what the navigator, the provider or a court may need."""
-    return OPEN_CASE if open_contracts or open_referrals or open_divert else None
+    what the navigator, the provider or a court may need (a drug test is open while a required assessment is to be
+    held or a missed one awaits custody's decision on prosecution)."""
+    return OPEN_CASE if open_contracts or open_referrals or open_divert or open_drug_tests else None
 

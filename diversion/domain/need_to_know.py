@@ -14,6 +14,13 @@ plain facts so that tests can hold the SQL to them.
     person               -                  with a referral awaiting a         with a DIVERT  all
                                             navigator (not reserved for        referral
                                             another) or a contract they hold
+    drug test (DTOA)     all                whose person has a contract        all            all
+                                            they hold
+
+Drug tests on arrest (PACE s.63B) are custody's own records: any custody officer reads them, because the officer
+who decides on a missed assessment is seldom the one who tested; the provider holding the required assessments
+reads them all (they are the assessment service). A navigator reads a test only when its person has a contract
+they hold (it bears on the pathway conditions they set); other navigators do not know the test exists.
 
 A record outside the scope is "not found" (404), never "forbidden": its existence is not revealed. A role
 with no scope at all for a kind of record is refused its lists (403). Custody officers never read a person's
@@ -28,19 +35,22 @@ from diversion.domain.referrals import AWAITING_NAVIGATOR
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
 
 CHECKPOINT_REFERRAL, DIVERT_REFERRAL, CONTRACT, PERSON = "checkpoint_referral", "divert_referral", "contract", "person"
-KINDS = (CHECKPOINT_REFERRAL, DIVERT_REFERRAL, CONTRACT, PERSON)
+DRUG_TEST = "drug_test"
+KINDS = (CHECKPOINT_REFERRAL, DIVERT_REFERRAL, CONTRACT, PERSON, DRUG_TEST)
 
 ALL = "all"
 MADE_BY_ME = "made_by_me"
 QUEUE_OR_MY_CONTRACT = "queue_or_my_contract"
 MY_CONTRACTS = "my_contracts"
 IN_DIVERT = "in_divert"
+PERSON_ON_MY_CASELOAD = "person_on_my_caseload"
 
 SCOPES: dict[str, dict[str, str]] = {
     CHECKPOINT_REFERRAL: {CUSTODY_OFFICER: MADE_BY_ME, NAVIGATOR: QUEUE_OR_MY_CONTRACT, MANAGER: ALL, ADMIN: ALL},
     DIVERT_REFERRAL: {CUSTODY_OFFICER: MADE_BY_ME, PROVIDER: ALL, MANAGER: ALL, ADMIN: ALL},
     CONTRACT: {NAVIGATOR: MY_CONTRACTS, MANAGER: ALL, ADMIN: ALL},
     PERSON: {NAVIGATOR: QUEUE_OR_MY_CONTRACT, PROVIDER: IN_DIVERT, MANAGER: ALL, ADMIN: ALL},
+    DRUG_TEST: {CUSTODY_OFFICER: ALL, NAVIGATOR: PERSON_ON_MY_CASELOAD, PROVIDER: ALL, MANAGER: ALL, ADMIN: ALL},
 }
 
 # Who may change a person's contact details (api-contract "Contact details"): the navigator holding their
@@ -93,6 +103,12 @@ def may_read_checkpoint_referral(viewer: Viewer, *, created_by_id: int | None, s
 def may_read_divert_referral(viewer: Viewer, *, created_by_id: int | None) -> bool:
     granted = scope(DIVERT_REFERRAL, viewer.role)
     return granted == ALL or (granted == MADE_BY_ME and created_by_id == viewer.id)
+
+
+def may_read_drug_test(viewer: Viewer, *, contract_navigator_ids: list[int]) -> bool:
+    """`contract_navigator_ids`: who holds each contract of the test's person."""
+    granted = scope(DRUG_TEST, viewer.role)
+    return granted == ALL or (granted == PERSON_ON_MY_CASELOAD and viewer.id in contract_navigator_ids)
 
 
 def may_read_contract(viewer: Viewer, *, navigator_id: int) -> bool:

@@ -21,6 +21,15 @@ contract; its referral is not counted again):
     DIVERT referral         referred, contacted, assessment_booked,    completed, declined, disengaged: the day it
                             assessed                                   reached that status, else its last event's
                                                                        date, else the referral date
+    drug test on arrest     assessment_required, follow_up_required,   any other status (negative, refused, an
+                            a missed assessment awaiting custody's     assessment attended, treatment, prosecuted,
+                            decision                                   no further action): the day it reached it,
+                                                                       else the test date
+
+A drug test is a case of its own: a positive one requires the person to attend an assessment (Drugs Act 2005 s.9),
+and a missed one may be prosecuted (s.12), so while either is pending there is policing work and nothing is due for
+review; once the requirement is met (attended) or decided, what follows (treatment) is voluntary and the review
+clock starts. A follow-up required later opens it again.
 
 Plain Python: the services gather the facts in SQL and ask here.
 """
@@ -29,11 +38,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from diversion.domain import contracts, divert, referrals
+from diversion.domain import contracts, divert, dtoa, referrals
 from diversion.domain.deadlines import add_calendar_months
 
 CONTRACT, CHECKPOINT_REFERRAL, DIVERT_REFERRAL = "contract", "checkpoint_referral", "divert_referral"
-KINDS = (CONTRACT, CHECKPOINT_REFERRAL, DIVERT_REFERRAL)
+DRUG_TEST = "drug_test"
+KINDS = (CONTRACT, CHECKPOINT_REFERRAL, DIVERT_REFERRAL, DRUG_TEST)
 
 # kind -> (statuses that are open, statuses that are ended); any other status (a contracted referral) is neither:
 # the case lives on in its contract.
@@ -42,6 +52,7 @@ STATUSES = {
     CHECKPOINT_REFERRAL: ((referrals.AWAITING_APPROVAL, referrals.AWAITING_NAVIGATOR),
                           (referrals.INELIGIBLE, referrals.NOT_APPROVED, referrals.DECLINED)),
     DIVERT_REFERRAL: (divert.OPEN_STATUSES, divert.ENDED_STATUSES),
+    DRUG_TEST: (dtoa.OPEN_STATUSES, tuple(s for s in dtoa.STATUSES if s not in dtoa.OPEN_STATUSES)),
 }
 
 RETAIN, ERASE = "retain", "erase"
@@ -126,7 +137,8 @@ def summary(cases: list[Case]) -> str:
     """The person's cases in a few words: "1 Checkpoint contract, 2 DIVERT referrals"."""
     names = {CONTRACT: ("Checkpoint contract", "Checkpoint contracts"),
              CHECKPOINT_REFERRAL: ("Checkpoint referral", "Checkpoint referrals"),
-             DIVERT_REFERRAL: ("DIVERT referral", "DIVERT referrals")}
+             DIVERT_REFERRAL: ("DIVERT referral", "DIVERT referrals"),
+             DRUG_TEST: ("drug test on arrest", "drug tests on arrest")}
     parts = []
     for kind in KINDS:
         count = sum(1 for case in cases if case.kind == kind and (case.is_open or case.ended_on is not None))

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 from diversion.domain import appointments as appointment_rules
 from diversion.domain import contracts as contract_rules
 from diversion.domain import divert as divert_rules
+from diversion.domain import dtoa as dtoa_rules
 from diversion.domain import people as people_rules
 from diversion.domain import redaction
 from diversion.domain import referrals as referral_rules
@@ -22,6 +23,7 @@ LABELS = {
     "appointment_status": appointment_rules.STATUS_LABELS, "divert": divert_rules.STATUS_LABELS,
     "divert_event": divert_rules.EVENT_LABELS, "substance": divert_rules.SUBSTANCES, "source": divert_rules.SOURCES,
     "breach": contract_rules.BREACH_REASONS,
+    "drug_test": dtoa_rules.STATUS_LABELS, "drug_test_event": dtoa_rules.EVENTS, "drug_result": dtoa_rules.RESULTS,
 }
 
 

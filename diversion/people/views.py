@@ -10,6 +10,8 @@ from diversion import clock
 from diversion.access import roles_required
 from diversion.domain import contracts as contract_rules
 from diversion.domain import divert as divert_rules
+from diversion.domain import dtoa as dtoa_rules
+from diversion.domain import need_to_know as need_to_know_rules
 from diversion.domain import people as people_rules
 from diversion.domain import referrals as referral_rules
 from diversion.domain.roles import ADMIN, MANAGER, NAVIGATOR, PROVIDER
@@ -54,7 +56,9 @@ def person(person_id: int):
         "people/person.html", person=record, checkpoint=checkpoint, divert=divert, duplicates=duplicates,
         merged=merged, contact_history=contacts.history(record), may_edit_contact=_may_edit(record.id),
         readable_contracts={r.contract.id for r in checkpoint if people.may_read_contract(r.contract, current_user)},
-        referral_labels=referral_rules.LABELS, divert_rules=divert_rules,
+        referral_labels=referral_rules.LABELS, divert_rules=divert_rules, dtoa_rules=dtoa_rules,
+        drug_tests=people.drug_tests(record, current_user),
+        shows_drug_tests=need_to_know_rules.reads_any(need_to_know_rules.DRUG_TEST, current_user.role),
         contract_status=lambda c: contract_rules.status_on(c.status, c.deadline, clock.today()),
         contract_labels=contract_rules.STATUS_LABELS, genders=people_rules.GENDERS,
         ethnicities=people_rules.ETHNICITIES,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from diversion.domain import audit_wording as wording
 from diversion.extensions import db
 from diversion.ids import valid_id
-from diversion.models import AuditEvent, CheckpointReferral, Contract, DivertReferral, Person, User
+from diversion.models import AuditEvent, CheckpointReferral, Contract, DivertReferral, DrugTest, Person, User
 
 # Erased people are hidden from ordinary queries (services/erasure.py); here we need to know they were erased.
 WITH_ERASED = {"include_erased": True}
@@ -68,7 +68,8 @@ def _references(events) -> dict[tuple[str, str], str]:
                                   .join(CheckpointReferral, Contract.referral_id == CheckpointReferral.id)
                                   .where(Contract.id.in_(contracts)).execution_options(**WITH_ERASED))
         found.update({("contract", str(i)): reference for i, reference in rows})
-    for kind, model in (("checkpoint_referral", CheckpointReferral), ("divert_referral", DivertReferral)):
+    for kind, model in (("checkpoint_referral", CheckpointReferral), ("divert_referral", DivertReferral),
+                        ("drug_test", DrugTest)):
         ids = _objects(events, kind)
         if ids:
             rows = db.session.execute(select(model.id, model.reference).where(model.id.in_(ids))
@@ -116,7 +117,8 @@ def find_person(typed: str) -> tuple[int, str] | None:
     person_id = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 10 else None
     reference = parse_reference(typed)
     if reference is not None:
-        model = CheckpointReferral if reference[0] == "CP" else DivertReferral
+        from diversion.services.references import MODELS
+        model = MODELS[reference[0]]
         person_id = db.session.scalar(select(model.person_id).where(model.reference == reference[1])
                                       .execution_options(**WITH_ERASED))
     if not valid_id(person_id):

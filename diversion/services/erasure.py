@@ -18,7 +18,7 @@ from diversion.domain import retention as retention_rules
 from diversion.erased_records import INCLUDE
 from diversion.errors import Conflict, NotFound
 from diversion.extensions import db
-from diversion.models import (Appointment, BreachPack, CheckpointReferral, Condition, Contract, ContractAlert, DivertReferral,
+from diversion.models import (Appointment, BreachPack, CheckpointReferral, Condition, Contract, ContractAlert, DivertReferral, DrugTest,
                               Erasure, ErasureInProgress, IdempotentResponse, NeedScore, NeedsAssessment, Note,
                               Person, PersonContact, PersonMerge, ProgressEntry, ReferralDraft, Reoffence,
                               RetentionDecision, SubjectAccessRequest)
@@ -60,7 +60,7 @@ def erase(person: Person, *, actor, reason: str) -> Erasure:
     return record
 
 
-def _open_cases(ids: list[int]) -> tuple[int, int, int]:
+def _open_cases(ids: list[int]) -> tuple[int, int, int, int]:
     """How many open cases of each kind the people have: "open" is the retention rule's (domain/retention.py), so
     a record is never erased while it would not even be due for review."""
     def count(model, kind):
@@ -70,7 +70,8 @@ def _open_cases(ids: list[int]) -> tuple[int, int, int]:
                                  .execution_options(**EVERYTHING))
     return (count(Contract, retention_rules.CONTRACT),
             count(CheckpointReferral, retention_rules.CHECKPOINT_REFERRAL),
-            count(DivertReferral, retention_rules.DIVERT_REFERRAL))
+            count(DivertReferral, retention_rules.DIVERT_REFERRAL),
+            count(DrugTest, retention_rules.DRUG_TEST))
 
 
 def _update(model, condition, **values) -> int:
@@ -97,6 +98,10 @@ def _scrub_cases(ids: list[int]) -> dict[str, int]:
         "divert_referrals": _update(
             DivertReferral, DivertReferral.person_id.in_(ids), age_band=_kept_band(DivertReferral),
             person_as_recorded={}, location=None),
+        # A drug test keeps its coded facts (result, dates, status, age band on the test date) for the monthly
+        # return; the person as typed and custody's reason for no further action go (its events hold no text).
+        "dtoa_tests": _update(DrugTest, DrugTest.person_id.in_(ids), person_as_recorded={},
+                              non_attendance_reason=None),
         "contracts": _update(Contract, Contract.person_id.in_(ids), outcome_details=None),
         "contract_conditions": _update(Condition, Condition.contract_id.in_(contracts), description=blank),
         "condition_progress": _update(ProgressEntry, ProgressEntry.condition_id.in_(conditions), note=blank),

@@ -12,14 +12,15 @@ from diversion.domain.roles import ADMIN
 from diversion.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from diversion.ids import valid_id
 from diversion.extensions import db
-from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, PersonContact, PersonMerge, User
+from diversion.models import (CheckpointReferral, Contract, DivertReferral, DrugTest, Person, PersonContact, PersonMerge,
+                              User)
 from diversion.services import contacts, live_cases, parse, writes
 from diversion.services.parse import Problems
 from diversion.services.retention import refresh_review_date
 
 FILLED = ("pnc_id", "gender", "ethnicity", "custody_number")
 MOVED = {"checkpoint_referrals": CheckpointReferral, "contracts": Contract, "divert_referrals": DivertReferral,
-         "contact_details": PersonContact}
+         "drug_tests": DrugTest, "contact_details": PersonContact}
 
 
 def merge(kept_id: object, merged_id: object, data: dict, *, actor: User) -> PersonMerge:

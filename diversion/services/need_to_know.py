@@ -13,10 +13,10 @@ from diversion.domain.referrals import AWAITING_NAVIGATOR
 from diversion.errors import Forbidden, NotFound
 from diversion.extensions import db
 from diversion.ids import valid_id
-from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, User
+from diversion.models import CheckpointReferral, Contract, DivertReferral, DrugTest, Person, User
 
 MODELS = {rules.CHECKPOINT_REFERRAL: CheckpointReferral, rules.DIVERT_REFERRAL: DivertReferral,
-          rules.CONTRACT: Contract, rules.PERSON: Person}
+          rules.CONTRACT: Contract, rules.PERSON: Person, rules.DRUG_TEST: DrugTest}
 
 
 def _queued_for(user: User) -> ColumnElement[bool]:
@@ -56,6 +56,8 @@ _CLAUSES = {
     (rules.PERSON, rules.QUEUE_OR_MY_CONTRACT): _queue_or_my_contract_person,
     (rules.PERSON, rules.IN_DIVERT): _in_divert,
     (rules.PERSON, rules.HOLDS_CONTRACT): _holds_contract,
+    (rules.DRUG_TEST, rules.PERSON_ON_MY_CASELOAD): lambda user: exists(select(Contract.id).where(
+        Contract.person_id == DrugTest.person_id, Contract.navigator_id == user.id)),
 }
 
 

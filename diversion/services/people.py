@@ -119,7 +119,7 @@ def matching(q: str):
     reference = references.parse_reference(q)
     if reference is not None:
         prefix, canonical = reference
-        model = CheckpointReferral if prefix == references.CHECKPOINT else DivertReferral
+        model = references.MODELS[prefix]
         return Person.id.in_(select(model.person_id).where(model.reference == canonical))
     pnc = rules.normalise_pnc(q)
     if rules.PNC_PATTERN.match(pnc):
@@ -156,6 +156,17 @@ def history(person_id: object, viewer) -> tuple[Person, list, list]:
     divert = _readable(access.DIVERT_REFERRAL, person, viewer, selectinload(DivertReferral.events))
     audit.record("person.view", actor=viewer, object_type="person", object_id=person.id, person_id=person.id)
     return person, checkpoint, divert
+
+
+def drug_tests(person: Person, viewer) -> list:
+    """The person's drug tests on arrest that `viewer` may read (need to know), newest first, in one query."""
+    from diversion.models import DrugTest
+
+    if not access.reads_any(access.DRUG_TEST, viewer.role):
+        return []
+    return list(db.session.scalars(
+        select(DrugTest).where(DrugTest.person_id == person.id, need_to_know.visible(access.DRUG_TEST, viewer))
+        .order_by(DrugTest.test_date.desc(), DrugTest.id.desc())))
 
 
 def _readable(kind: str, person: Person, viewer, load) -> list:

@@ -1,4 +1,5 @@
-"""Human references for cases: CP-2026-00123 (Checkpoint), DV-2026-00456 (DIVERT).
+"""Human references for cases: CP-2026-00123 (Checkpoint), DV-2026-00456 (DIVERT), DT-2026-00789 (a drug test on
+arrest).
 
 Numbers run from 1 each year (the year of the referral date) and never repeat: one atomic
 INSERT ... ON CONFLICT DO UPDATE ... RETURNING per reference, so two officers referring at the same moment
@@ -14,10 +15,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from diversion.extensions import db
-from diversion.models import ReferenceCounter
+from diversion.models import CheckpointReferral, DivertReferral, DrugTest, ReferenceCounter
 
-CHECKPOINT, DIVERT = "CP", "DV"
-PATTERN = re.compile(r"^\s*(CP|DV)[-\s/]?(\d{4})[-\s/]?(\d{1,9})\s*$", re.IGNORECASE)
+CHECKPOINT, DIVERT, DRUG_TEST = "CP", "DV", "DT"
+MODELS = {CHECKPOINT: CheckpointReferral, DIVERT: DivertReferral, DRUG_TEST: DrugTest}  # what each reference names
+PATTERN = re.compile(r"^\s*(CP|DV|DT)[-\s/]?(\d{4})[-\s/]?(\d{1,9})\s*$", re.IGNORECASE)
 
 
 def format_reference(prefix: str, year: int, number: int) -> str:

@@ -21,7 +21,8 @@ from diversion.errors import Conflict, NotFound
 from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.keyset import Page, Sort, page
-from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, RetentionDecision
+from diversion.models import (CheckpointReferral, Contract, DivertEvent, DivertReferral, DrugTest, Person,
+                              RetentionDecision)
 from diversion.services import parse, reference, writes
 from diversion.services.parse import Problems
 
@@ -38,7 +39,7 @@ def _day(moment) -> date | None:
 
 
 def cases_of(person_ids: Iterable[int]) -> dict[int, list[rules.Case]]:
-    """Every case of these people, as the rule sees them: three statements whatever the number of people."""
+    """Every case of these people, as the rule sees them: four statements whatever the number of people."""
     ids = sorted(set(person_ids))
     found: dict[int, list[rules.Case]] = defaultdict(list)
     if not ids:
@@ -58,6 +59,10 @@ def cases_of(person_ids: Iterable[int]) -> dict[int, list[rules.Case]]:
             select(DivertReferral.person_id, DivertReferral.status, DivertReferral.status_since, last_event,
                    DivertReferral.referral_date).where(DivertReferral.person_id.in_(ids))):
         found[person_id].append(rules.Case(rules.DIVERT_REFERRAL, status, (since, last, referral_date)))
+    for person_id, status, since, test_date in db.session.execute(
+            select(DrugTest.person_id, DrugTest.status, DrugTest.status_since, DrugTest.test_date)
+            .where(DrugTest.person_id.in_(ids))):
+        found[person_id].append(rules.Case(rules.DRUG_TEST, status, (since, test_date)))
     return found
 
 

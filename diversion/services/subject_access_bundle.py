@@ -20,7 +20,7 @@ from diversion.domain import redaction
 from diversion.extensions import db
 from diversion.models import (BreachPack, NeedScore, NeedsAssessment, OnwardReferral, Reoffence,
                               Appointment, AuditEvent, CheckpointReferral, Condition, Contract, ContractAlert,
-                              DivertEvent, DivertReferral, NavigatorChange, Note, OffenceCategory, Person,
+                              DivertEvent, DivertReferral, DrugTest, DrugTestEvent, NavigatorChange, Note, OffenceCategory, Person,
                               PersonContact, PersonMerge, ProgressEntry, RetentionDecision, SubjectAccessRequest,
                               User)
 
@@ -65,6 +65,9 @@ def load_rows(person: Person) -> dict[str, list]:
     divert_ids = [r.id for r in rows["divert"]]
     rows["divert_events"] = _rows(DivertEvent, DivertEvent.referral_id.in_(divert_ids),
                                   order=(DivertEvent.referral_id, DivertEvent.date)) if divert_ids else []
+    rows["drug_tests"] = _rows(DrugTest, DrugTest.person_id.in_(ids), order=(DrugTest.test_date,))
+    rows["drug_test_events"] = _rows(DrugTestEvent, DrugTestEvent.test_id.in_([t.id for t in rows["drug_tests"]]),
+                                     order=(DrugTestEvent.test_id, DrugTestEvent.date))
     rows["retention"] = _rows(RetentionDecision, RetentionDecision.person_id.in_(ids),
                               order=(RetentionDecision.decided_at,))
     rows["requests"] = _rows(SubjectAccessRequest, SubjectAccessRequest.person_id.in_(ids),
@@ -89,6 +92,7 @@ USER_COLUMNS = {"contacts": ("recorded_by_id",), "merges": ("merged_by_id",),
                 "appointments": ("booked_by_id", "recorded_by_id"), "alerts": ("resolved_by_id",),
                 "navigator_changes": ("from_navigator_id", "to_navigator_id", "changed_by_id"),
                 "divert": ("created_by_id",), "divert_events": ("recorded_by_id",),
+                "drug_tests": ("created_by_id", "non_attendance_decided_by_id"), "drug_test_events": ("recorded_by_id",),
                 "retention": ("decided_by_id",), "requests": ("answered_by_id",), "audit": ("actor_id",),
                 "needs": ("assessed_by_id", "reviewed_by_id"), "onward": ("recorded_by_id", "start_recorded_by_id"),
                 "breach_packs": ("signed_by_id",)}
@@ -120,7 +124,7 @@ class Shaper:
     def __init__(self, person: Person, rows: dict[str, list], names: dict[int, str], titles: dict[str, str]):
         self.names, self.titles, self.flagged = names, titles, 0
         people = [person, *rows["merged_people"]]
-        typed = [r.person_as_recorded or {} for kind in ("checkpoint", "divert") for r in rows[kind]]
+        typed = [r.person_as_recorded or {} for kind in ("checkpoint", "divert", "drug_tests") for r in rows[kind]]
         self.own_names = [getattr(p, key) or "" for p in people for key in ("given_name", "family_name")] + \
             [str(t.get(key) or "") for t in typed for key in ("given_name", "family_name")]
         self.own_details = [str(getattr(x, key) or "") for x in [*people, *rows["contacts"]] for key in CONTACT[:3]] + \

@@ -1,6 +1,6 @@
 """The bundle's sections, in the order a reader meets them: who the person is (and their contact history and
 merges), Checkpoint referrals, contracts with their conditions (status and progress), notes, appointments, alerts,
-navigator changes, outcomes, DIVERT referrals with their events, retention decisions, earlier subject access
+navigator changes, outcomes, DIVERT referrals with their events, drug tests on arrest with theirs, retention decisions, earlier subject access
 requests, and the disclosure log. Rows come from subject_access_bundle.load_rows; nothing here reads the database."""
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def sections(person, rows: dict[str, list], shape: Shaper, today) -> dict:
     conditions = {c.id: c for c in rows["conditions"]}
     rows = {**rows, "conditions_by_contract": _grouped(rows["conditions"], "contract_id"),
             "progress_by_condition": _grouped(rows["progress"], "condition_id"),
-            "events_by_referral": _grouped(rows["divert_events"], "referral_id")}
+            "events_by_referral": _grouped(rows["divert_events"], "referral_id"),
+            "events_by_test": _grouped(rows["drug_test_events"], "test_id")}
     return {**_who(person, rows, shape), **_casework(rows, contracts, conditions, shape, today),
             **_what_followed(rows, contracts, shape), **_records_about_the_record(rows, shape)}
 
@@ -100,6 +101,7 @@ def _casework(rows, contracts: dict, conditions: dict, shape: Shaper, today) -> 
                               for c in rows["navigator_changes"]],
         "outcomes": [_outcome(c, contracts[c.id], shape) for c in rows["contracts"] if c.outcome_date is not None],
         "divert_referrals": [_divert(r, rows, shape) for r in rows["divert"]],
+        "drug_tests": [_drug_test(t, rows, shape) for t in rows["drug_tests"]],
     }
 
 
@@ -204,3 +206,23 @@ def _divert(r, rows, shape: Shaper) -> dict:
                                 "note")
                    for e in rows["events_by_referral"].get(r.id, [])],
     }
+
+
+def _drug_test(t, rows, shape: Shaper) -> dict:
+    """A drug test on arrest, the assessment it required, custody's decision on a missed one, and its events."""
+    return shape.review({
+        "id": t.id, "reference": t.reference, "person_id": t.person_id, "test_date": iso(t.test_date),
+        "person_as_recorded": t.person_as_recorded, "identity_match": t.identity_match,
+        "custody_suite_code": t.custody_suite_code, "trigger_offence": t.trigger_offence,
+        "inspector_authority": t.inspector_authority, "offence_category": t.offence_category,
+        "result": t.result, "status": t.status, "warning_given": t.warning_given,
+        "assessment_at": iso(t.assessment_at), "assessment_service": t.assessment_service_code,
+        "non_attendance": {"decision": t.non_attendance_decision, "reason": t.non_attendance_reason,
+                           "decided_on": iso(t.non_attendance_decided_on),
+                           "decided_by": shape.staff(t.non_attendance_decided_by_id)}
+        if t.non_attendance_decision else None,
+        "tested_by": shape.staff(t.created_by_id), "created_at": iso(t.created_at),
+        "events": [{"id": e.id, "event": e.event, "date": iso(e.date), "appointment_at": iso(e.appointment_at),
+                    "recorded_by": shape.staff(e.recorded_by_id), "recorded_at": iso(e.created_at)}
+                   for e in rows["events_by_test"].get(t.id, [])],
+    }, "non_attendance.reason")

@@ -80,3 +80,12 @@ def test_a_reservation_matters_only_while_the_referral_awaits_a_navigator():
                                               contract_navigator_id=ME, allocated_navigator_id=8)
     assert not rules.may_read_checkpoint_referral(viewer(NAVIGATOR), created_by_id=1, status="declined",
                                                   contract_navigator_id=None, allocated_navigator_id=ME)
+
+
+@pytest.mark.parametrize("role, holders, readable", [
+    (CUSTODY_OFFICER, [], True), (PROVIDER, [], True), (MANAGER, [], True), (ADMIN, [8], True),
+    (NAVIGATOR, [ME], True), (NAVIGATOR, [8, ME], True), (NAVIGATOR, [8], False), (NAVIGATOR, [], False)])
+def test_who_reads_a_drug_test(role, holders, readable):
+    """Custody's own record: every custody officer (the one deciding on a missed assessment is seldom the one who
+    tested), the assessment provider, managers, admins; a navigator only for someone whose contract they hold."""
+    assert rules.may_read_drug_test(viewer(role), contract_navigator_ids=holders) is readable

@@ -200,6 +200,44 @@ def _divert_referral(app, world):
     return {}, body
 
 
+def _drug_test(app, world):
+    body = factories.drug_test_payload(custody_suite_code=None, inspector_authority=False)
+    body["person"] = _person("Nnamdi", "2016/0022331K")
+    return {}, body
+
+
+def _positive_test(app, world, key: str, events: tuple[str, ...] = ()) -> int:
+    """A positive drug test (made once per world under `key`), moved on by `events` (the provider's)."""
+    if key not in world.ids:
+        from diversion.services import dtoa
+
+        with app.app_context():
+            officer = db.session.get(User, world.user_ids["custody_officer"])
+            test = dtoa.record(factories.drug_test_payload(**{"person.given_name": key.title()}), actor=officer)
+            for event in events:
+                dtoa.record_event(test, {"event": event, "date": clock.today().isoformat()},
+                                  actor=db.session.get(User, world.user_ids["provider"]))
+            db.session.commit()
+            world.ids[key] = test.id
+    return world.ids[key]
+
+
+def _drug_test_event(app, world):
+    from diversion.models import DrugTest
+
+    test_id = _positive_test(app, world, "tested")
+    return {"test_id": test_id}, {"event": "initial_assessment_attended", "date": clock.today().isoformat(),
+                                  "version": version(app, DrugTest, test_id)}
+
+
+def _drug_test_decision(app, world):
+    from diversion.models import DrugTest
+
+    test_id = _positive_test(app, world, "missed", ("initial_assessment_missed",))
+    return {"test_id": test_id}, {"decision": "no_further_action", "reason": "Admitted to hospital that morning",
+                                  "date": clock.today().isoformat(), "version": version(app, DrugTest, test_id)}
+
+
 def _divert_event(app, world):
     referral_id = world.ids["divert"]
     return {"referral_id": referral_id}, {"event": "onward_referral", "date": clock.today().isoformat(),
@@ -359,6 +397,9 @@ BODIES: dict[str, Callable] = {
         "version": v}),
     "POST /divert/referrals": _divert_referral,
     "POST /divert/referrals/{referral_id}/events": _divert_event,
+    "POST /dtoa/tests": _drug_test,
+    "POST /dtoa/tests/{test_id}/events": _drug_test_event,
+    "POST /dtoa/tests/{test_id}/decision": _drug_test_decision,
     "POST /people/{person_id}/contact": _contact,
     "POST /people/{person_id}/merge": _merge,
     "POST /people/{person_id}/retention": _retention,

@@ -18,9 +18,9 @@ from diversion.domain import need_to_know as rules
 from diversion.extensions import db
 from diversion import clock
 from diversion.domain.appointments import local_start
-from diversion.models import (ApiToken, Appointment, CheckpointReferral, Contract, ContractAlert, DivertReferral, Person,
-                              ReferralDraft, User)
-from diversion.services import allocation, appointments, contracts, divert, drafts, referrals, tokens
+from diversion.models import (ApiToken, Appointment, CheckpointReferral, Contract, ContractAlert, DivertReferral, DrugTest,
+                              Person, ReferralDraft, User)
+from diversion.services import allocation, appointments, contracts, divert, drafts, dtoa, referrals, tokens
 from tests import factories
 from tests.conftest import _postgres_server_url, make_app
 
@@ -46,6 +46,8 @@ def kind_of(rule) -> str:
         return DRAFT
     if "token_id" in arguments:
         return TOKEN
+    if "test_id" in arguments:
+        return rules.DRUG_TEST
     if "referral_id" in arguments:
         return rules.DIVERT_REFERRAL if "/divert/" in rule.rule else rules.CHECKPOINT_REFERRAL
     if arguments and arguments <= ROLE_ONLY_ARGUMENTS:
@@ -100,6 +102,14 @@ def build_world(app) -> World:
             divert.create({**factories.divert_payload(), "person": {
                 "id": known.id, "given_name": known.given_name, "family_name": known.family_name,
                 "date_of_birth": known.date_of_birth.isoformat()}}, actor=officer_b)
+        # Drug tests: one of a person on nav_a's caseload (a missed assessment awaiting custody), one of nobody's.
+        known = mine.person
+        held_test = dtoa.record(factories.drug_test_payload(person={
+            "id": known.id, "given_name": known.given_name, "family_name": known.family_name,
+            "date_of_birth": known.date_of_birth.isoformat()}), actor=officer_a)
+        dtoa.record_event(held_test, {"event": "initial_assessment_missed", "date": clock.today().isoformat()},
+                          actor=world.users["provider"])
+        dtoa.record(factories.drug_test_payload(**{"person.given_name": "Jon"}), actor=officer_b)
         world.records[DRAFT] = [drafts.start(officer_a).id]
         db.session.commit()
         world.records[TOKEN] = []
@@ -111,6 +121,7 @@ def build_world(app) -> World:
         world.records[rules.DIVERT_REFERRAL] = list(db.session.scalars(sa.select(DivertReferral.id)))
         world.records[rules.CONTRACT] = list(db.session.scalars(sa.select(Contract.id)))
         world.records[rules.PERSON] = list(db.session.scalars(sa.select(Person.id)))
+        world.records[rules.DRUG_TEST] = list(db.session.scalars(sa.select(DrugTest.id)))
         assert queued.status == "awaiting_navigator" and len(world.records[rules.CONTRACT]) == 2
         for user in world.users.values():
             db.session.refresh(user)
@@ -139,6 +150,10 @@ def facts_may_read(kind: str, record_id: int, viewer: User) -> bool:
                                       .where(DivertReferral.person_id == record_id))
         return rules.may_read_person(who, referral_statuses=statuses, contract_navigator_ids=holders,
                                      divert_referrals=in_divert, reserved_for=reserved_for)
+    if kind == rules.DRUG_TEST:
+        person_id = db.session.get(DrugTest, record_id).person_id
+        holders = list(db.session.scalars(sa.select(Contract.navigator_id).where(Contract.person_id == person_id)))
+        return rules.may_read_drug_test(who, contract_navigator_ids=holders)
     if kind == DRAFT:  # a draft is its owner's alone (and none once discarded)
         draft = db.session.get(ReferralDraft, record_id)
         return draft is not None and draft.owner_id == viewer.id
@@ -161,7 +176,7 @@ def may_edit_contact(person_id: int, viewer: User) -> bool:
 def url_for_record(rule, kind: str, record_id: int, world: World) -> str:
     values = {}
     for argument in rule.arguments:
-        if argument in ("referral_id", "contract_id", "person_id", "draft_id", "token_id"):
+        if argument in ("referral_id", "contract_id", "person_id", "draft_id", "token_id", "test_id"):
             values[argument] = record_id
         elif argument == "condition_id":
             values[argument] = db.session.get(Contract, record_id).conditions[1].id
@@ -321,7 +336,8 @@ def test_the_matrix_covers_every_route_that_names_a_record(app):
     """Its size, for the record: routes × roles × records."""
     routes = record_routes(app)
     kinds = {rule.endpoint: kind_of(rule) for rule in routes}
-    assert {rules.CHECKPOINT_REFERRAL, rules.DIVERT_REFERRAL, rules.CONTRACT, rules.PERSON, DRAFT, TOKEN} <= \
+    assert {rules.CHECKPOINT_REFERRAL, rules.DIVERT_REFERRAL, rules.CONTRACT, rules.PERSON, rules.DRUG_TEST, DRAFT,
+            TOKEN} <= \
         set(kinds.values())
 
 
@@ -337,9 +353,9 @@ NO_RECORDS = {"api.me", "api.openapi", "api.offence_categories", "api.checkpoint
               "api.audit_events", "api.reoffending_report_view", "api.partnership_report", "api.needs_by_pathway",
               "api.retention_due", "api.treatment_services", "api.treatment_engagement",
               "api.dtoa_monthly_return"}  # figures; and the retention list: administrators only, people due by a date
-RECORD_LINK = re.compile(r"^/(referrals|divert/referrals|contracts|people)/(\d+)(?:[/?#]|$)")
+RECORD_LINK = re.compile(r"^/(referrals|divert/referrals|contracts|people|dtoa/tests)/(\d+)(?:[/?#]|$)")
 LINK_KINDS = {"referrals": rules.CHECKPOINT_REFERRAL, "divert/referrals": rules.DIVERT_REFERRAL,
-              "contracts": rules.CONTRACT, "people": rules.PERSON}
+              "contracts": rules.CONTRACT, "people": rules.PERSON, "dtoa/tests": rules.DRUG_TEST}
 PAGE_QUERIES = {"people.search": "?q=nkemelu", "casework.caseload": "?status=all"}
 
 

@@ -86,7 +86,7 @@ def test_the_bundle_holds_every_kind_of_record_in_order(case):
     assert list(bundle)[:4] == ["format", "generated_at", "generated_by", "request"]
     assert list(bundle)[4:-1] == ["subject", "merged_records", "contact_history", "merges", "checkpoint_referrals",
                                   "contracts", "notes", "appointments", "alerts", "navigator_changes", "outcomes",
-                                  "divert_referrals", "needs_assessments", "onward_referrals",
+                                  "divert_referrals", "drug_tests", "needs_assessments", "onward_referrals",
                                   "breach_evidence_packs", "proven_reoffences", "retention_decisions",
                                   "subject_access_requests", "disclosure_log"]
     assert bundle["subject"]["given_name"] == "Chloé" and bundle["subject"]["date_of_birth"] == "1994-03-12"
@@ -156,7 +156,7 @@ def test_the_bundle_is_read_in_the_same_few_statements_however_long_the_history(
     with counting_statements(app) as long:
         bundle = subject_access.gather(db.session.get(Person, case.person.id), actor=case.admin)
     assert len(bundle["contracts"]) == 2 and len(bundle["notes"]) == 16
-    assert len(long) == len(short) <= 25  # one a kind of record, however many of each
+    assert len(long) == len(short) <= 27  # one a kind of record, however many of each
 
 
 def test_answering_records_the_request_and_the_disclosure_with_its_purpose(case):
@@ -242,3 +242,26 @@ def test_what_followed_the_outcome_is_in_the_bundle_too(case):
     assert bundle["proven_reoffences"] == [{"pnc_id": "2019/0001234X", "offence_date": "2026-02-01",
                                             "disposal_date": "2026-04-01",
                                             "imported_at": bundle["proven_reoffences"][0]["imported_at"]}]
+
+
+def test_drug_tests_and_their_events_are_in_the_bundle(case):
+    from diversion.services import dtoa
+
+    clock.freeze(at(7))
+    known = case.person
+    test = dtoa.record(factories.drug_test_payload(person={
+        "id": known.id, "given_name": known.given_name, "family_name": known.family_name,
+        "date_of_birth": known.date_of_birth.isoformat()}), actor=case.officer)
+    dtoa.record_event(test, {"event": "initial_assessment_missed", "date": at(7).date().isoformat()},
+                      actor=case.provider)
+    dtoa.decide(test, {"decision": "no_further_action", "reason": "Her mother Joan Pike was taken ill",
+                       "version": test.version}, actor=case.officer)
+    db.session.flush()
+    bundle = subject_access.gather(case.person, actor=case.admin)
+    [held] = bundle["drug_tests"]
+    assert held["reference"] == test.reference and held["result"] == "cocaine"
+    assert held["status"] == "no_further_action" and held["tested_by"]["name"] == "Sgt Aisha Rahman"
+    assert [e["event"] for e in held["events"]] == ["initial_assessment_missed"]
+    assert held["events"][0]["recorded_by"]["name"] == "Sam Hollis"
+    assert held["non_attendance"]["reason"] == "Her mother Joan Pike was taken ill"
+    assert held["redaction_review"][0]["field"] == "non_attendance.reason"

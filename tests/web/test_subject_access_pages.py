@@ -115,8 +115,8 @@ def test_answering_records_the_disclosure_and_shows_everything_held(signed_in, p
     headings = [h.get_text(strip=True) for h in page.select("h2.app-sar-section")]
     assert headings == ["1. Who the record is about", "2. Checkpoint referrals", "3. Contracts and their conditions",
                         "4. Case notes", "5. Appointments", "6. Alerts", "7. Changes of navigator", "8. Outcomes and what followed",
-                        "9. DIVERT referrals and events", "10. Retention decisions",
-                        "11. Who has seen, changed or given out this record"]
+                        "9. DIVERT referrals and events", "10. Drug tests on arrest", "11. Retention decisions",
+                        "12. Who has seen, changed or given out this record"]
     tag = page.select_one(".app-redaction-tag")
     assert tag.get_text(strip=True) == "Review before release: may name a third party"
     # the note, and the purpose in the disclosure log
