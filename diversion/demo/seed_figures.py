@@ -45,9 +45,9 @@ def load() -> list[str]:
     others = sum(db.session.scalar(select(func.count()).select_from(model)) or 0
                  for model in (CheckpointReferral, DivertReferral))
     if others:
-        raise Conflict(f"This database already holds {others:,} referral{'' if others == 1 else 's'}: the seed figures are exact only in a "
-                       "database of their own. Point DATABASE_URL at a new database, run `flask --app wsgi db "
-                       "upgrade`, then `flask --app wsgi demo --seed-figures`.")
+        raise Conflict(f"This database already holds {others:,} referral{'' if others == 1 else 's'}: the seed "
+                       "figures are exact only in a database of their own. Point DATABASE_URL at a new database, "
+                       "run `flask --app wsgi db upgrade`, then `flask --app wsgi demo --seed-figures`.")
     lines: list[str] = []
     by_email, navigators = demo_users(lines)
     birthdays: set[date] = set()
