@@ -24,6 +24,11 @@ from diversion.services import partnership, reoffending_report, reports, tokens
 from tests import factories
 from tests.conftest import _DemoTemplate, make_app
 
+# One worker should load the data once (half a minute or more) for every test here: under `make test`'s --dist
+# loadgroup the module's tests would otherwise be spread over both workers, each loading it. (pytest-xdist 3.8 names
+# the group by rewriting item._nodeid, which pytest 9 no longer reads, so for now the groups are not applied.)
+pytestmark = pytest.mark.xdist_group("seed_headlines")
+
 DIVERT_YEAR = (date(2019, 4, 1), date(2020, 3, 31))
 CHECKPOINT_STARTS = (date(2018, 4, 1), date(2019, 3, 31))
 CHECKPOINT_LIFETIME = (date(2018, 4, 1), date(2019, 8, 31))  # the year's contracts and all their outcomes
