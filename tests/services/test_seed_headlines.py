@@ -106,6 +106,18 @@ def test_about_ninety_percent_of_the_divert_year_is_cannabis(seed_app, manager_t
     assert {g["key"]: g["referrals"] for g in from_api["groups"]} == groups
 
 
+def test_the_reports_dashboard_shows_the_divert_years_figures(seed_app):
+    from diversion.services import users
+
+    client = seed_app.test_client()
+    with seed_app.app_context():
+        client.sign_in_as(users.find_by_email("manager@example.org"))
+    page = client.get_page("/reports/?period=custom&from=2019-04-01&to=2020-03-31")
+    text = page.get_text(" ", strip=True)
+    assert "How far the 943 referrals made in the period (940 people) have got. Assessed rate 70.3%" in text
+    assert page.select_one("#divert-seen-more-than-once").get_text() == "3"
+
+
 def test_the_partnership_figures_count_the_same_three_people_seen_more_than_once(seed_app, manager_token):
     with seed_app.app_context():
         figures = partnership.report(*DIVERT_YEAR)
