@@ -74,20 +74,44 @@ def reset_two_step(email: str) -> None:
 
 
 @click.command("demo")
+@click.option("--seed-figures", is_flag=True,
+              help="Instead, load data whose reports give the seeds' headline figures (West Mercia's DIVERT year, "
+                   "Durham's Checkpoint completion and reoffending), into a database with no other cases, and "
+                   "print those figures as the reports give them.")
 @with_appcontext
-def demo() -> None:
+def demo(seed_figures: bool) -> None:
     """Load the demo data set (safe to run again): one demo user per role."""
     from flask import current_app
 
     if current_app.config["ENV"] == "production":  # its accounts' passwords are published in the README
         raise click.ClickException("demo refuses to run in production (DIVERSION_ENV=production): it creates "
                                    "accounts whose passwords are published. Use it only in development.")
+    if seed_figures:
+        _seed_figures()
+        return
     from diversion.demo import load_demo
 
     summary = load_demo()
     db.session.commit()
     for line in summary:
         click.echo(line)
+
+
+def _seed_figures() -> None:
+    from diversion.demo import DEMO_PASSWORD, seed_figures
+
+    try:
+        summary = seed_figures.load()
+    except Conflict as refused:
+        _fail(refused.message)
+    db.session.commit()
+    for line in summary:
+        click.echo(line)
+    click.echo("Headline figures, as the reports give them:")
+    for line in seed_figures.describe(seed_figures.headlines()):
+        click.echo(line)
+    db.session.commit()
+    click.echo(f"Demo password for every demo account: {DEMO_PASSWORD}")
 
 
 def register(app: Flask) -> None:

@@ -209,11 +209,11 @@ class _DemoTemplate:
     a copied SQLite file, or on PostgreSQL CREATE DATABASE ... TEMPLATE. Loading the demo data set takes
     ten seconds or more; a copy takes a fraction of one."""
 
-    def __init__(self, database_url: str, migrated: dict):
+    def __init__(self, database_url: str, migrated: dict, args: tuple[str, ...] = ("demo",), name: str = "demo"):
         from flask_migrate import upgrade
 
-        self.database_url, self.copies = database_url, itertools.count(1)
-        self.url = self._new_url("demo")
+        self.database_url, self.copies, self.name = database_url, itertools.count(1), name
+        self.url = self._new_url(name)
         if migrated["sqlite_template"]:
             shutil.copyfile(migrated["sqlite_template"], self.url.removeprefix("sqlite:///"))
         else:
@@ -222,8 +222,9 @@ class _DemoTemplate:
         if not migrated["sqlite_template"]:
             with app.app_context():
                 upgrade()  # the migrations again: the test database cannot be a template while in use
-        result = app.test_cli_runner().invoke(args=["demo"])
+        result = app.test_cli_runner().invoke(args=list(args))
         assert result.exit_code == 0, result.output
+        self.output = result.output
         with app.app_context():
             db.session.remove()
             db.engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
@@ -257,7 +258,7 @@ class _DemoTemplate:
     @contextmanager
     def copy(self):
         """The URL of a new database holding the demo data set; dropped afterwards."""
-        url = self._new_url(f"demo{next(self.copies)}")
+        url = self._new_url(f"{self.name}{next(self.copies)}")
         if url.startswith("sqlite"):
             shutil.copyfile(self.url.removeprefix("sqlite:///"), url.removeprefix("sqlite:///"))
         else:

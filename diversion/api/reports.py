@@ -51,7 +51,7 @@ def divert_report():
         - {name: to, in: query, schema: {type: string, format: date}}
         - {name: group_by, in: query, schema: {type: string, enum: [ethnicity, gender, age_band, substance, source]}}
       responses:
-        200: {description: 'referrals, repeat_referrals, contacted, assessed, completed, assessed_rate (+ ci95), median_days_to_assessment; with group_by also groups'}
+        200: {description: 'referrals, repeat_referrals, contacted, assessed, completed, assessed_rate (+ ci95), median_days_to_assessment; people (referred in the period) and people_seen_more_than_once (of them, those with more than one DIVERT referral up to the end of the period; overall only); with group_by also groups'}
         422: {$ref: '#/components/responses/ValidationFailed'}
     """
     start, end = reports.period(request.args)

@@ -21,18 +21,23 @@ DEMO_USERS = [
 ]
 
 
-def load_demo() -> list[str]:
-    lines = []
+def demo_users(lines: list[str]) -> tuple[dict, list]:
+    """The demo users (made when missing, each noted in `lines`): ({email: user}, the navigators)."""
     for email, name, role in DEMO_USERS:
         if users.find_by_email(email) is None:
             users.create(email=email, name=name, role=role, password=DEMO_PASSWORD, actor=None)
             lines.append(f"Created {role} {email}")
         else:
             lines.append(f"Kept {role} {email}")
+    by_email = {email: users.find_by_email(email) for email, _name, _role in DEMO_USERS}
+    return by_email, [by_email[e] for e, _n, role in DEMO_USERS if role == roles.NAVIGATOR]
+
+
+def load_demo() -> list[str]:
+    lines: list[str] = []
+    by_email, navigators = demo_users(lines)
     from diversion.demo import checkpoint
 
-    by_email = {email: users.find_by_email(email) for email, _name, _role in DEMO_USERS}
-    navigators = [by_email[e] for e, _n, role in DEMO_USERS if role == roles.NAVIGATOR]
     made = checkpoint.load(by_email["custody@example.org"], navigators, by_email["manager@example.org"])
     lines.append(f"Checkpoint: {made} referrals created" if made else "Checkpoint: demo cases already loaded")
     from diversion.demo import divert

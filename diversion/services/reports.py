@@ -211,7 +211,8 @@ def divert(start: date, end: date, group_by: str | None = None) -> dict:
         for name in ("referrals", "repeat_referrals", "contacted", "assessed", "completed"):
             overall[name] += values[name]
         overall["_days"].extend(values["_days"])
-    report = {"period": {"from": start.isoformat(), "to": end.isoformat()}, **_finish_divert(overall)}
+    report = {"period": {"from": start.isoformat(), "to": end.isoformat()}, **_finish_divert(overall),
+              **_divert_people(start, end)}
     overall_rate = report.pop("_raw")[0]
     if group_by is not None:
         report["groups"] = []
@@ -221,6 +222,20 @@ def divert(start: date, end: date, group_by: str | None = None) -> dict:
             group["disparity"] = kpis.disparity(rate, interval, overall_rate)
             report["groups"].append(group)
     return report
+
+
+def _divert_people(start: date, end: date) -> dict:
+    """People, not referrals (overall only: one person's referrals can fall in different groups): how many people
+    were referred to DIVERT in the period, and how many of them have had more than one DIVERT referral up to its
+    end (the seeds' "seen more than once"). One statement, led by the referral_date and person_id indexes."""
+    people = (sa.select(DivertReferral.person_id.label("person_id"))
+              .where(DivertReferral.referral_date.between(start, end)).distinct().subquery())
+    referrals = (sa.select(sa.func.count()).where(DivertReferral.person_id == people.c.person_id,
+                                                  DivertReferral.referral_date <= end).scalar_subquery())
+    count, repeated = _execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((referrals > 1, 1), else_=0)), 0))
+        .select_from(people)).one()
+    return {"people": count, "people_seen_more_than_once": repeated}
 
 
 def _empty_divert() -> dict:

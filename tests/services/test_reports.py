@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from diversion import clock
 from diversion.extensions import db
 from diversion.models import User
-from diversion.services import contracts, divert, reports
+from diversion.services import contracts, divert, partnership, reports
 from tests import factories
 
 TODAY = date(2026, 6, 30)
@@ -145,6 +145,33 @@ def test_divert_funnel_and_median_days_to_assessment(world):
         "referrals": 3, "contacted": 2, "assessed": 2, "completed": 1, "repeat_referrals": 0}
     assert report["assessed_rate"] == round(2 / 3, 4)
     assert report["median_days_to_assessment"] == 5.5  # 4 and 7 days
+
+
+def test_divert_people_and_people_seen_more_than_once_count_divert_referrals_up_to_the_end_of_the_period(world):
+    def refer(name, on, *events):
+        referral = divert.create(factories.divert_payload(referral_date=on, **{"person.given_name": name}),
+                                 actor=world.officer)
+        for event, day in events:
+            divert.record_event(referral, {"event": event, "date": day}, actor=world.provider)
+        return referral
+    engaged = (("contacted", "2026-05-06"), ("assessed", "2026-05-08"))
+    refer("Ana", "2026-02-10", ("contacted", "2026-02-11"), ("assessed", "2026-02-12"))  # before the period...
+    refer("Ana", "2026-05-05")  # ...and again in it: seen more than once
+    refer("Ben", "2026-05-02", *engaged)
+    refer("Ben", "2026-05-20")  # twice in the period: one person, seen more than once
+    refer("Cal", "2026-05-03", *engaged)
+    refer("Cal", "2026-06-20")  # again only after the period's end: not counted for May
+    divert_dee = refer("Dee", "2026-05-04")
+    dee = world.referral("2026-05-04", **{"person.given_name": "Dee", "person.family_name": "Brennan",  # Checkpoint
+                                          "person.date_of_birth": "2002-07-04", "person.new_person": None})
+    may = reports.divert(date(2026, 5, 1), date(2026, 5, 31))
+    assert (may["referrals"], may["people"], may["people_seen_more_than_once"], may["repeat_referrals"]) == (5, 4, 2, 2)
+    # Across both schemes Dee has been seen twice too (partnership figures); the DIVERT report counts DIVERT alone.
+    assert partnership.seen_more_than_once(date(2026, 5, 1), date(2026, 5, 31))["people_seen_more_than_once"] == 3
+    assert dee.person_id == divert_dee.person_id
+    june = reports.divert(date(2026, 5, 1), date(2026, 6, 30), "gender")
+    assert (june["people"], june["people_seen_more_than_once"]) == (4, 3)
+    assert all("people" not in group for group in june["groups"])  # overall only: a person can span groups
 
 
 def test_bad_periods_and_groupings_are_422(world):
