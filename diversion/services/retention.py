@@ -184,6 +184,8 @@ def history(person: Person, viewer) -> dict:
         .order_by(CheckpointReferral.referral_date)))
     diverts = list(db.session.scalars(select(DivertReferral).where(DivertReferral.person_id == person.id)
                                       .order_by(DivertReferral.referral_date)))
+    tests = list(db.session.scalars(select(DrugTest).where(DrugTest.person_id == person.id)
+                                   .order_by(DrugTest.test_date, DrugTest.id)))
     decisions = list(db.session.scalars(select(RetentionDecision).where(RetentionDecision.person_id == person.id)
                                         .order_by(RetentionDecision.decided_at.desc(), RetentionDecision.id.desc())))
     from diversion.models import User
@@ -192,8 +194,9 @@ def history(person: Person, viewer) -> dict:
         select(User).where(User.id.in_({d.decided_by_id for d in decisions})))} if decisions else {}
     cases = cases_of([person.id]).get(person.id, [])
     audit.record("retention.view", actor=viewer, object_type="person", object_id=person.id, person_id=person.id)
-    return {"contracts": contracts, "referrals": referrals, "diverts": diverts, "decisions": decisions,
-            "deciders": deciders, "open_case": rules.has_open_case(cases), "last_case_ended": rules.last_ended(cases),
+    return {"contracts": contracts, "referrals": referrals, "diverts": diverts, "tests": tests,
+            "open_tests": {test.id for test in tests if rules.Case(rules.DRUG_TEST, test.status).is_open},
+            "decisions": decisions, "deciders": deciders, "open_case": rules.has_open_case(cases), "last_case_ended": rules.last_ended(cases),
             "years": reference.retention_review_years()}
 
 

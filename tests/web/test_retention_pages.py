@@ -144,3 +144,18 @@ def test_an_administrator_reaches_the_review_from_the_persons_page_and_a_manager
     assert "Retention review due" in page.get_text()
     manager, _ = signed_in("manager")
     assert not manager.get_page(f"/people/{due['Ann']}").select_one(f"a[href='/admin/retention/{due['Ann']}']")
+
+
+def test_the_review_page_lists_drug_tests_among_the_cases(signed_in, due, app):
+    from tests import dtoa_rows
+
+    with app.app_context():
+        ann = db.session.get(Person, due["Ann"])
+        taken = clock.today() - timedelta(days=7 * 365 + 20)
+        dtoa_rows.test(ann, taken, "negative", recorded_by=dtoa_rows.recorder())
+        db.session.commit()
+    client, _ = signed_in("admin")
+    rows = [[cell.get_text(" ", strip=True) for cell in row.select("td")]
+            for row in client.get_page(f"/admin/retention/{due['Ann']}").select("table")[0].select("tbody tr")]
+    tested = [row for row in rows if row[0] == "Drug test on arrest"]
+    assert len(tested) == 1 and tested[0][3] == "Negative" and tested[0][4] != "Open"
