@@ -5,9 +5,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from diversion import clock
-from diversion.domain import divert as divert_rules
+from diversion.domain import retention as retention_rules
 from diversion.extensions import db
-from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, User
+from diversion.models import CheckpointReferral, Contract, DivertReferral, DrugTest, Person, User
 from diversion.services import erasure, reports
 
 
@@ -28,10 +28,10 @@ def _figures() -> dict:
 
 def _closed_people() -> list[int]:
     """People with no open case of any kind: the ones a retention review could erase."""
-    open_people = sa.union(
-        sa.select(Contract.person_id).where(Contract.status == "active"),
-        sa.select(CheckpointReferral.person_id).where(CheckpointReferral.status.in_(erasure.OPEN_REFERRAL)),
-        sa.select(DivertReferral.person_id).where(DivertReferral.status.in_(divert_rules.OPEN_STATUSES)))
+    open_people = sa.union(*(
+        sa.select(model.person_id).where(model.status.in_(retention_rules.STATUSES[kind][0]))
+        for model, kind in ((Contract, retention_rules.CONTRACT), (CheckpointReferral, retention_rules.CHECKPOINT_REFERRAL),
+                            (DivertReferral, retention_rules.DIVERT_REFERRAL), (DrugTest, retention_rules.DRUG_TEST))))
     return list(db.session.scalars(sa.select(Person.id).where(Person.id.not_in(open_people),
                                                               Person.merged_into_id.is_(None))
                                    .order_by(Person.id)))

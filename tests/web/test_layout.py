@@ -42,8 +42,9 @@ def test_every_admin_page_has_one_h1_a_distinct_title_and_the_gov_uk_frame(signe
     ("admin", {"Home", "Users", "API tokens", "Audit trail"}, set()),
     ("manager", {"Home", "Audit trail"}, {"Users", "API tokens"}),
     ("navigator", {"Home"}, {"Users", "API tokens", "Audit trail"}),
-    ("custody_officer", {"Home"}, {"Users", "API tokens", "Audit trail"}),
-    ("provider", {"Home"}, {"Users", "API tokens", "Audit trail"}),
+    ("custody_officer", {"Home", "Record a drug test", "Missed drug assessments"},
+     {"Users", "API tokens", "Audit trail", "Drug test assessments"}),
+    ("provider", {"Home", "Drug test assessments"}, {"Users", "API tokens", "Audit trail", "Record a drug test"}),
 ])
 def test_navigation_shows_what_the_role_can_use(signed_in, role, sees, does_not_see):
     client, _ = signed_in(role)
