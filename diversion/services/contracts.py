@@ -293,7 +293,7 @@ def _contract_query(user: User, *, status: str | None = None, due_within_days: i
 
     need_to_know.require(access.CONTRACT, user)
     today = clock.today()
-    query = select(Contract).join(Contract.person).where(need_to_know.visible(access.CONTRACT, user))
+    query = select(Contract).where(need_to_know.visible(access.CONTRACT, user))
     if navigator_id and user.role != NAVIGATOR:
         query = query.where(Contract.navigator_id == navigator_id)
     if status == OPEN:
@@ -309,7 +309,8 @@ def _contract_query(user: User, *, status: str | None = None, due_within_days: i
                             Contract.deadline <= today + timedelta(days=due_within_days))
     if due_before is not None:
         query = query.where(Contract.deadline < due_before)
-    if search and search.strip():
+    if search and search.strip():  # (the person joined whatever the search: a sort by name relies on it)
+        query = query.join(Contract.person)
         reference = references.parse_reference(search)
         if reference is not None and reference[0] == references.CHECKPOINT:  # this very case
             query = query.where(Contract.referral_id.in_(
