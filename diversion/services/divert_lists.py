@@ -118,8 +118,9 @@ def worklist_counts(viewer: User) -> dict[str, int]:
     """How many new referrals and booked assessments there are (status -> count): an index-only count of
     open work. (Follow-ups are not counted: that would ask every open referral for its last event.)"""
     need_to_know.require(access.DIVERT_REFERRAL, viewer)
-    counted = dict(db.session.execute(
-        select(R.status, func.count(R.id)).where(R.status.in_((rules.REFERRED, rules.ASSESSMENT_BOOKED)),
-                                                 need_to_know.visible(access.DIVERT_REFERRAL, viewer))
-        .group_by(R.status)).all())
-    return {"new": counted.get(rules.REFERRED, 0), "booked": counted.get(rules.ASSESSMENT_BOOKED, 0)}
+    new, booked = db.session.execute(
+        select(func.count(R.id).filter(R.status == rules.REFERRED),
+               func.count(R.id).filter(R.status == rules.ASSESSMENT_BOOKED))
+        .where(R.status.in_((rules.REFERRED, rules.ASSESSMENT_BOOKED)),
+               need_to_know.visible(access.DIVERT_REFERRAL, viewer))).one()
+    return {"new": new, "booked": booked}
