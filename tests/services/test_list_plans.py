@@ -137,6 +137,8 @@ def _the(seen, *, table: str, has: str = "LIMIT") -> list[tuple]:
 
 def _check(statement, parameters, *, index: str, sorted_at_most: int = 60):
     plan = _plan(statement, parameters)
+    if os.environ.get("SHOW_PLANS"):  # SHOW_PLANS=1 pytest -s: the plans, for a reader
+        print(f"\n--- {index}\n{_text(statement, parameters)}")
     nodes = list(_nodes(plan))
     scanned = [n.get("Relation Name") for n in nodes if n["Node Type"] == "Seq Scan"]
     assert not set(scanned) & BIG_TABLES, f"{scanned} scanned:\n{_text(statement, parameters)}"
