@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import literal, tuple_
+from sqlalchemy import literal, select, tuple_, union_all
 
 MAX_CURSOR = 400
 
@@ -65,28 +65,37 @@ def decode(token: str | None, size: int) -> tuple | None:
     return tuple(values) if len(values) == size else None
 
 
-def _fetch(query, sort: Sort, after: tuple | None, limit: int, reverse: bool, scalars):
+def _fetch(query, sort: Sort, after: tuple | None, limit: int, reverse: bool, scalars, parts=None):
     descending = sort.descending != reverse
+    order = [c.desc() if descending else c.asc() for c in sort.columns]
     if after is not None:
         # Each value bound with its column's type, so timestamps compare as the database stores them.
         here = tuple_(*sort.columns)
         there = tuple_(*(literal(value, type_=column.type) for column, value in zip(sort.columns, after)))
         query = query.where(here < there if descending else here > there)
-    query = query.order_by(*(c.desc() if descending else c.asc() for c in sort.columns)).limit(limit)
-    return scalars(query)
+    if parts:
+        # One walk per part (e.g. per status, each down its own index range), at most `limit` rows each; the
+        # page is the first `limit` of what they found together.
+        unique = sort.columns[-1]
+        walks = [query.where(part).with_only_columns(unique).order_by(*order).limit(limit).subquery()
+                 for part in parts]
+        query = query.where(unique.in_(union_all(*(select(walk.c[0]) for walk in walks))))
+    return scalars(query.order_by(*order).limit(limit))
 
 
-def page(query, sort: Sort, after: str | None, size: int, scalars) -> Page:
+def page(query, sort: Sort, after: str | None, size: int, scalars, parts=None) -> Page:
     """One page of `query` (a select of the rows to list) in `sort` order, starting past the cursor `after`.
-    `scalars(statement)` runs a statement and returns its rows as a list."""
+    `scalars(statement)` runs a statement and returns its rows as a list. `parts`: conditions that together
+    make the list (e.g. one per status of a list of several statuses), each walked separately, so that each
+    reads its own index range in order instead of the database sorting all of them."""
     position = decode(after, len(sort.columns))
-    rows = _fetch(query, sort, position, size + 1, False, scalars)
+    rows = _fetch(query, sort, position, size + 1, False, scalars, parts)
     next_after = encode(sort.key(rows[size - 1])) if len(rows) > size else None
     rows = rows[:size]
     if position is None:
         return Page(rows, next_after, False, None)
     if not rows:
         return Page(rows, None, True, None)
-    earlier = _fetch(query, sort, sort.key(rows[0]), size + 1, True, scalars)
+    earlier = _fetch(query, sort, sort.key(rows[0]), size + 1, True, scalars, parts)
     previous = encode(sort.key(earlier[size])) if len(earlier) > size else None
     return Page(rows, next_after, True, previous)

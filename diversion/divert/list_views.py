@@ -1,8 +1,8 @@
-"""The provider's lists: every DIVERT referral they may see (filter, sort, pages) and the booked assessments
-still to come. Registered on the DIVERT blueprint."""
+"""The provider's lists: the worklist (three lists, each paged by its own cursor), every DIVERT referral they may
+see (filter, sort, pages) and the booked assessments still to come. Registered on the DIVERT blueprint."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from diversion import clock
@@ -45,3 +45,32 @@ def upcoming():
     listing = ListPage("divert.upcoming", {}, "soonest", {"soonest": "Soonest first"}, "soonest")
     return render_template("divert/upcoming.html", page=page, listing=listing, rules=rules,
                            pagination=listing.pagination(page))
+
+
+WORKLIST_CAPTIONS = {"new": "New referrals to contact, oldest first", "booked": "Assessments booked",
+                     "follow_up": "Follow-ups overdue (nothing recorded for 5 working days)"}
+
+
+@bp.route("/worklist")
+@roles_required(PROVIDER, MANAGER, ADMIN)
+def worklist():
+    cursors = {name: request.args.get(f"{name}_after") for name in divert_lists.WORKLIST}
+    lists = divert_lists.worklist(current_user, after=cursors, size=PAGE_SIZE)
+    pagination = {name: _worklist_pagination(name, found, cursors) for name, (found, _days) in lists.items()}
+    return render_template("divert/worklist.html", lists=lists, counts=divert_lists.worklist_counts(current_user),
+                           captions=WORKLIST_CAPTIONS, pagination=pagination, substances=rules.SUBSTANCES,
+                           labels=rules.STATUS_LABELS, page_size=PAGE_SIZE)
+
+
+def _worklist_pagination(name: str, found, cursors: dict) -> dict | None:
+    """GOV.UK pagination for one of the worklist's lists: its own cursor moves, the others' stay."""
+    def href(cursor):
+        kept = {f"{other}_after": value for other, value in cursors.items() if other != name and value}
+        return url_for("divert.worklist", **kept, **({f"{name}_after": cursor} if cursor else {}),
+                       _anchor=name.replace("_", "-"))
+    params = {"landmarkLabel": f"Pages of {WORKLIST_CAPTIONS[name].split(',')[0].split(' (')[0].lower()}"}
+    if found.has_previous:
+        params["previous"] = {"href": href(found.previous_after)}
+    if found.next_after is not None:
+        params["next"] = {"href": href(found.next_after)}
+    return params if len(params) > 1 else None

@@ -116,11 +116,6 @@ def confirmation(referral_id: int):
                            person_name=" ".join(typed[k] for k in ("given_name", "family_name") if typed.get(k)))
 
 
-@bp.route("/worklist")
-@roles_required(PROVIDER, MANAGER, ADMIN)
-def worklist():
-    return render_template("divert/worklist.html", lists=divert.worklist(current_user), substances=rules.SUBSTANCES,
-                           labels=rules.STATUS_LABELS)
 
 
 def _referral_page(referral_id: int, errors: PageErrors | None = None, status: int = 200):

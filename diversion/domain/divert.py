@@ -54,7 +54,7 @@ No event moves a referral backwards along the funnel.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from diversion.domain.deadlines import working_days_between
 from diversion.domain.eligibility import age_on
@@ -361,6 +361,18 @@ def working_days_waited(since: date, today: date, holidays: frozenset[date] = fr
     """Working days (Monday to Friday, less holidays) from `since` (the referral date, or the last event
     that moved the status) up to and including today; 0 on the day itself."""
     return working_days_between(since, today, holidays)
+
+
+FOLLOW_UP_WORKING_DAYS = 5  # open work with nothing recorded for this many working days is followed up
+
+
+def waited_since_on_or_before(today: date, working_days: int, holidays: frozenset[date] = frozenset()) -> date:
+    """The latest day `since` for which working_days_waited(since, today) >= `working_days`: a referral waits
+    that long exactly when its day is on or before this one (so a list can ask the database by a date)."""
+    day = today
+    while working_days_between(day, today, holidays) < working_days:
+        day -= timedelta(days=1)
+    return day
 
 
 # --- Booked assessments and time at a status ----------------------------------------------------------

@@ -15,7 +15,8 @@ from diversion.models.users import User
 class CheckpointReferral(Timestamped, Versioned, Base):
     __tablename__ = "checkpoint_referrals"
     __table_args__ = (
-        Index("ix_checkpoint_referrals_status_referral_date", "status", "referral_date"),
+        Index("ix_checkpoint_referrals_status_id", "status", "id"),
+        Index("ix_checkpoint_referrals_status_referral_date_id", "status", "referral_date", "id"),
         Index("ix_checkpoint_referrals_referral_date", "referral_date"),
         Index("ix_checkpoint_referrals_created_by_id", "created_by_id"),
         Index("ix_checkpoint_referrals_person_id", "person_id"),
@@ -88,7 +89,9 @@ class Contract(Timestamped, Versioned, Base):
     __tablename__ = "contracts"
     __table_args__ = (
         Index("ix_contracts_navigator_status_deadline", "navigator_id", "status", "deadline"),
-        Index("ix_contracts_status_deadline", "status", "deadline"),
+        Index("ix_contracts_status_id", "status", "id"),
+        Index("ix_contracts_status_deadline_id", "status", "deadline", "id"),
+        Index("ix_contracts_deadline_id", "deadline", "id"),
         Index("ix_contracts_start_date", "start_date"),
         Index("ix_contracts_outcome_date", "outcome_date"),
         Index("ix_contracts_person_id", "person_id"),

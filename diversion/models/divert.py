@@ -15,7 +15,8 @@ from diversion.models.users import User
 class DivertReferral(Timestamped, Versioned, Base):
     __tablename__ = "divert_referrals"
     __table_args__ = (
-        Index("ix_divert_referrals_status_referral_date", "status", "referral_date"),
+        Index("ix_divert_referrals_status_id", "status", "id"),
+        Index("ix_divert_referrals_status_referral_date_id", "status", "referral_date", "id"),
         Index("ix_divert_referrals_referral_date", "referral_date"),
         Index("ix_divert_referrals_person_id", "person_id"),
         Index("ix_divert_referrals_next_appointment_at", "next_appointment_at"),
@@ -60,7 +61,7 @@ class DivertEvent(Base):
     """What the provider did or saw. Append-only, like contract notes."""
 
     __tablename__ = "divert_events"
-    __table_args__ = (Index("ix_divert_events_referral_id", "referral_id"),)
+    __table_args__ = (Index("ix_divert_events_referral_id_date", "referral_id", "date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("divert_referrals.id"), nullable=False)

@@ -13,25 +13,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from diversion import audit
 from diversion.domain import contracts as rules
 from diversion.domain import risk as risk_rules
 from diversion.domain.roles import NAVIGATOR
 from diversion.extensions import db
+from diversion.keyset import Page, Sort
+from diversion.keyset import page as keyset_page
 from diversion.models import Contract, Person, User
 from diversion.services import risk
 from diversion.services.contracts import OPEN, _contract_query
 
-# key -> (label, columns, descending)
+C = Contract
 SORTS = {
-    "deadline": ("Deadline, soonest first", (Contract.deadline, Contract.id), False),
-    "deadline_latest": ("Deadline, latest first", (Contract.deadline, Contract.id), True),
-    "name": ("Name, A to Z", (Person.family_name, Person.given_name, Contract.id), False),
-    "start": ("Start date, newest first", (Contract.start_date, Contract.id), True),
-    "start_oldest": ("Start date, oldest first", (Contract.start_date, Contract.id), False),
+    "deadline": Sort("Deadline, soonest first", (C.deadline, C.id), False, lambda c: (c.deadline, c.id)),
+    "deadline_latest": Sort("Deadline, latest first", (C.deadline, C.id), True, lambda c: (c.deadline, c.id)),
+    "name": Sort("Name, A to Z", (Person.family_name, Person.given_name, C.id), False,
+                 lambda c: (c.person.family_name, c.person.given_name, c.id)),
+    "start": Sort("Start date, newest first", (C.start_date, C.id), True, lambda c: (c.start_date, c.id)),
+    "start_oldest": Sort("Start date, oldest first", (C.start_date, C.id), False, lambda c: (c.start_date, c.id)),
 }
+COUNTED_UP_TO = 10_000  # "more than 10,000": a count that stops there costs the same at any size
 RISK_SORT = ("risk", "Breach risk, highest first")
 BOUNDED_STATUSES = (OPEN, rules.ACTIVE, rules.OVERDUE)
 
@@ -39,8 +43,9 @@ BOUNDED_STATUSES = (OPEN, rules.ACTIVE, rules.OVERDUE)
 @dataclass
 class CaseloadPage:
     rows: list[Contract]
-    total: int
-    risks: dict  # contract id -> Risk
+    total: int           # how many in all (at most COUNTED_UP_TO + 1: "more than COUNTED_UP_TO")
+    risks: dict          # contract id -> Risk
+    keyset: Page | None = None  # the pages by key (None: the bounded list, paged by number)
 
 
 def risk_is_bounded(user: User, *, navigator_id: int | None, status: str | None) -> bool:
@@ -50,58 +55,57 @@ def risk_is_bounded(user: User, *, navigator_id: int | None, status: str | None)
 
 
 def sorts_for(bounded: bool) -> dict[str, str]:
-    offered = {key: label for key, (label, _columns, _descending) in SORTS.items()}
+    offered = {key: sort.label for key, sort in SORTS.items()}
     if bounded:
         offered[RISK_SORT[0]] = RISK_SORT[1]
     return offered
 
 
 def _with_related(query):
-    return query.options(joinedload(Contract.person), joinedload(Contract.navigator), joinedload(Contract.referral),
-                         selectinload(Contract.alerts))
+    # The person in a query of its own by primary key (not joined: a join would let the planner start from
+    # a million people when the list is sorted by a contract's column).
+    return query.options(selectinload(Contract.person), joinedload(Contract.navigator),
+                         joinedload(Contract.referral), selectinload(Contract.alerts))
 
 
 def page(user: User, *, sort: str = "deadline", risk_level: str | None = None, page_number: int = 1,
-         per_page: int = 25, **filters) -> CaseloadPage:
-    """One page of the caseload. `sort` is a key of SORTS, or "risk" (with `risk_level` a filter) only where
-    risk_is_bounded; otherwise those are ignored (deadline order, no risk filter)."""
+         after: str | None = None, per_page: int = 25, **filters) -> CaseloadPage:
+    """One page of the caseload. `sort` is a key of SORTS, paged by key from the cursor `after` (a walk down
+    the index of the sort's columns however deep the page); or "risk" (with `risk_level` a filter) only where
+    risk_is_bounded, paged by `page_number`; otherwise those are ignored (deadline order, no risk filter)."""
     query = _contract_query(user, **filters)
     bounded = risk_is_bounded(user, navigator_id=filters.get("navigator_id"), status=filters.get("status"))
     if bounded and (sort == RISK_SORT[0] or risk_level in risk_rules.LEVELS):
         found = _by_risk(query, sort, risk_level, page_number, per_page)
     else:
-        label_columns = SORTS.get(sort, SORTS["deadline"])
-        _label, columns, descending = label_columns
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        rows = list(db.session.scalars(_with_related(query).order_by(
-            *(c.desc() if descending else c.asc() for c in columns))
-            .offset((page_number - 1) * per_page).limit(per_page)).unique())
-        found = CaseloadPage(rows, total, risk.for_contracts(rows))
+        total = db.session.scalar(select(func.count()).select_from(
+            query.with_only_columns(Contract.id).order_by(None).limit(COUNTED_UP_TO + 1).subquery()))
+        chosen = SORTS.get(sort, SORTS["deadline"])
+        if chosen is SORTS["name"] and not (filters.get("search") or "").strip():
+            query = query.join(Contract.person)
+        keyset = keyset_page(query, chosen, after, per_page, _rows)
+        found = CaseloadPage(keyset.rows, total, risk.for_contracts(keyset.rows), keyset)
     audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in found.rows]})
     return found
+
+
+def _rows(statement) -> list[Contract]:
+    return list(db.session.scalars(_with_related(statement)).unique())
 
 
 def _by_risk(query, sort: str, risk_level: str | None, page_number: int, per_page: int) -> CaseloadPage:
     """Every contract of the bounded list, their risks together, sorted (highest risk, then soonest deadline)
     or filtered by level in Python; then the page's contracts with what the page shows."""
-    everyone = list(db.session.scalars(query.options(contains_eager(Contract.person))))
+    everyone = list(db.session.scalars(query.options(selectinload(Contract.person))))
     risks = risk.for_contracts(everyone)
     if risk_level in risk_rules.LEVELS:
         everyone = [c for c in everyone if risks[c.id].level == risk_level]
     if sort == RISK_SORT[0]:
         everyone.sort(key=lambda c: (-risks[c.id].rank, c.deadline, c.id))
     else:
-        _label, columns, descending = SORTS.get(sort, SORTS["deadline"])
-        everyone.sort(key=lambda c: _python_key(c, columns), reverse=descending)
+        chosen = SORTS.get(sort, SORTS["deadline"])
+        everyone.sort(key=chosen.key, reverse=chosen.descending)
     chosen = [c.id for c in everyone[(page_number - 1) * per_page: page_number * per_page]]
     loaded = {c.id: c for c in db.session.scalars(_with_related(select(Contract).where(Contract.id.in_(chosen))))
               .unique()} if chosen else {}
     return CaseloadPage([loaded[i] for i in chosen], len(everyone), {i: risks[i] for i in chosen})
-
-
-def _python_key(contract: Contract, columns) -> tuple:
-    values = []
-    for column in columns:
-        owner = contract.person if column.class_ is Person else contract
-        values.append(getattr(owner, column.key))
-    return tuple(values)

@@ -1,9 +1,9 @@
-"""DIVERT: refer (officer), record the provider's events, read, and the provider's worklist."""
+"""DIVERT: refer (officer), record the provider's events, read. The provider's worklist is in divert_lists.py."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from diversion import audit, clock
@@ -151,34 +151,3 @@ def listing(*, status: str | None, after_id: int | None, limit: int, viewer: Use
     audit.record("divert_referral.list", actor=viewer, object_type="divert_referral",
                  details={"ids": [r.id for r in rows], "status": status})
     return rows
-
-
-FOLLOW_UP_WORKING_DAYS = 5
-
-
-def worklist(viewer: User) -> dict[str, list[tuple[DivertReferral, int]]]:
-    """The provider's three lists, each with working days waited: new referrals not yet contacted (oldest
-    first), booked assessments, and open referrals with nothing recorded for FOLLOW_UP_WORKING_DAYS."""
-    need_to_know.require(access.DIVERT_REFERRAL, viewer)
-    today = clock.today()
-    last_event = (select(DivertEvent.referral_id, func.max(DivertEvent.date).label("last"))
-                  .group_by(DivertEvent.referral_id).subquery())
-    rows = db.session.execute(
-        select(DivertReferral, last_event.c.last).outerjoin(last_event, last_event.c.referral_id == DivertReferral.id)
-        .options(joinedload(DivertReferral.person))
-        .where(DivertReferral.status.in_(rules.OPEN_STATUSES), need_to_know.visible(access.DIVERT_REFERRAL, viewer))
-        .order_by(DivertReferral.referral_date,
-                                                                         DivertReferral.id)).all()
-    lists: dict[str, list] = {"new": [], "booked": [], "follow_up": []}
-    for referral, last in rows:
-        since = last or referral.referral_date
-        waited = rules.working_days_waited(since, today)
-        if referral.status == rules.REFERRED:
-            lists["new"].append((referral, rules.working_days_waited(referral.referral_date, today)))
-        elif referral.status == rules.ASSESSMENT_BOOKED:
-            lists["booked"].append((referral, waited))
-        if referral.status != rules.REFERRED and waited >= FOLLOW_UP_WORKING_DAYS:
-            lists["follow_up"].append((referral, waited))
-    audit.record("divert_referral.list", actor=viewer, object_type="divert_referral",
-                 details={"ids": sorted({r.id for group in lists.values() for r, _ in group}), "list": "worklist"})
-    return lists

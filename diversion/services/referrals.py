@@ -1,7 +1,7 @@
 """Checkpoint referrals: create (screening eligibility), approve or refuse, decline, read."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from diversion import audit, clock
 from diversion.domain import eligibility, need_to_know as access, needs as needs_rules, referrals as rules
@@ -225,21 +225,10 @@ def listing(viewer: User, *, status: str | None = None, order: str = "recorded",
     from sqlalchemy import tuple_
     from sqlalchemy.orm import joinedload
 
-    need_to_know.require(access.CHECKPOINT_REFERRAL, viewer)
     column, descending = ORDERS[order]
     descending = descending != reverse
-    query = (select(CheckpointReferral).options(joinedload(CheckpointReferral.person))
-             .where(need_to_know.visible(access.CHECKPOINT_REFERRAL, viewer)))
-    if status:
-        query = query.where(CheckpointReferral.status == status)
-    if late_only:
-        query = query.where(CheckpointReferral.late_entry_reason.is_not(None))
-    if category:
-        query = query.where(CheckpointReferral.offence_category == category)
-    if search and search.strip():
-        query = query.join(CheckpointReferral.person).where(people.matching(search))
-        if references.parse_reference(search) is not None:  # the case itself, not every case of its person
-            query = query.where(CheckpointReferral.reference == references.parse_reference(search)[1])
+    query = _filtered(select(CheckpointReferral).options(joinedload(CheckpointReferral.person)), viewer,
+                      status=status, late_only=late_only, search=search, category=category)
     if after is not None:
         here = CheckpointReferral.id if column is CheckpointReferral.id else tuple_(column, CheckpointReferral.id)
         there = after[1] if column is CheckpointReferral.id else tuple_(*after)
@@ -250,6 +239,30 @@ def listing(viewer: User, *, status: str | None = None, order: str = "recorded",
         audit.record("checkpoint_referral.list", actor=viewer, object_type="checkpoint_referral",
                      details={"ids": [r.id for r in rows], "status": status})
     return rows
+
+
+def count(viewer: User, *, status: str | None = None, late_only: bool = False, search: str | None = None,
+          category: str | None = None) -> int:
+    """How many referrals `listing` would list with these filters (one statement; by a status, an index-only
+    count of that status's range of the (status, id) index)."""
+    return db.session.scalar(_filtered(select(func.count(CheckpointReferral.id)), viewer, status=status,
+                                       late_only=late_only, search=search, category=category))
+
+
+def _filtered(query, viewer: User, *, status, late_only, search, category):
+    need_to_know.require(access.CHECKPOINT_REFERRAL, viewer)
+    query = query.where(need_to_know.visible(access.CHECKPOINT_REFERRAL, viewer))
+    if status:
+        query = query.where(CheckpointReferral.status == status)
+    if late_only:
+        query = query.where(CheckpointReferral.late_entry_reason.is_not(None))
+    if category:
+        query = query.where(CheckpointReferral.offence_category == category)
+    if search and search.strip():
+        query = query.join(CheckpointReferral.person).where(people.matching(search))
+        if references.parse_reference(search) is not None:  # the case itself, not every case of its person
+            query = query.where(CheckpointReferral.reference == references.parse_reference(search)[1])
+    return query
 
 
 def position(referral: CheckpointReferral, order: str) -> tuple:

@@ -34,7 +34,8 @@ def render(navigators):
     offered = caseload.sorts_for(bounded)
     sort = args.get("sort") if args.get("sort") in offered else "deadline"
     level = args.get("risk") if bounded and args.get("risk") in risk_rules.LEVELS else None
-    found = caseload.page(current_user, sort=sort, risk_level=level, page_number=page_number, per_page=PER_PAGE,
+    found = caseload.page(current_user, sort=sort, risk_level=level, page_number=page_number,
+                          after=args.get("after"), per_page=PER_PAGE,
                           status=status, due_within_days=due, navigator_id=navigator_id, search=q)
     listing = ListPage("casework.caseload", {"status": status or "all", "navigator": navigator_id, "q": q,
                                              "due": due, "risk": level}, sort, offered, "deadline")
@@ -49,14 +50,19 @@ def render(navigators):
                            page=page_number, status=status or "all", navigator_id=navigator_id, q=q, due=due,
                            level=level, bounded=bounded, navigators=navigators, listing=listing, selected=selected,
                            statuses=STATUS_CHOICES, risk_labels=risk_rules.LEVEL_LABELS,
-                           pagination=_pagination(listing, page_number, found.total),
+                           pagination=_pagination(listing, page_number, found),
+                           counted_up_to=caseload.COUNTED_UP_TO,
                            invalid_due=bool(args.get("due")) and due is None,
                            today=clock.today(), status_on=rules.status_on)
 
 
-def _pagination(listing: ListPage, page: int, total: int) -> dict | None:
-    """GOV.UK pagination: numbered pages around this one, with the first and last."""
-    pages = (total + PER_PAGE - 1) // PER_PAGE
+def _pagination(listing: ListPage, page: int, found) -> dict | None:
+    """GOV.UK pagination: Previous / Next by key (a deep page costs what the first does); for the bounded list
+    sorted by risk, numbered pages around this one, with the first and last."""
+    if found.keyset is not None:
+        params = listing.pagination(found.keyset)
+        return dict(params, landmarkLabel="Pages of contracts") if params else None
+    pages = (found.total + PER_PAGE - 1) // PER_PAGE
     if pages <= 1:
         return None
     items = []
