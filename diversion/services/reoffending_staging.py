@@ -117,26 +117,30 @@ def _insert_batches(rows: Iterable[tuple[str, str, str]]) -> None:
 
 
 def merge(import_id: int) -> Outcome:
-    """Count, match and add the staged rows, then match earlier records no person held."""
+    """Count the staged rows, match earlier records no person held, then match and add the staged rows."""
     connection = db.session.connection()
     if is_postgresql():
-        # The sort below in memory; no JIT compilation (longer than it saves here); the staging table's statistics,
-        # so that the planner knows it holds a million rows and not a few.
+        # The sort below in memory; no JIT compilation (longer than it saves here); the staging table's statistics
+        # from a small sample, enough for the planner to know it holds a million rows and not a few.
         connection.execute(sa.text("SET LOCAL work_mem = '256MB'"))
         connection.execute(sa.text("SET LOCAL jit = off"))
+        connection.execute(sa.text("SET LOCAL default_statistics_target = 10"))
         connection.execute(sa.text(f"ANALYZE pg_temp.{STAGING}"))
+        connection.execute(sa.text("RESET default_statistics_target"))
     received, matched = connection.execute(sa.text(
         f"SELECT count(*), count(p.id) FROM {STAGING} s LEFT JOIN people p ON p.pnc_id = s.pnc_id")).one()
     values = {"import_id": import_id, "now": clock.now()}
     if is_postgresql():
         connection.execute(sa.text("LOCK TABLE reoffences IN SHARE ROW EXCLUSIVE MODE"))
+    # Before the insert: the records added now are matched by it already, and need not be read again.
+    match_earlier()
+    if is_postgresql():
         # Grouped by sorting, as the insert needs them sorted anyway (a hash first would be a second pass).
         connection.execute(sa.text("SET LOCAL enable_hashagg = off"))
         added = connection.execute(_ADD_POSTGRESQL, values).rowcount
         connection.execute(sa.text("RESET enable_hashagg"))
     else:
         added = connection.execute(_ADD_SQLITE, values).rowcount
-    match_earlier()
     connection.execute(sa.text(f"DROP TABLE {'pg_temp.' if is_postgresql() else 'temp.'}{STAGING}"))
     return Outcome(received=received, matched=matched, added=added)
 

@@ -102,3 +102,18 @@ def test_progress_is_told_of_every_line_and_wound_back_when_the_file_is_read_aga
         assert sum(steps) == len(text.splitlines()) - 1 or sum(steps) == len(text.splitlines())
         if reoffending_staging.is_postgresql() and text.endswith("a,2024-09-01,2024-10-01\n"):
             assert any(step < 0 for step in steps)  # the fast path's lines, wound back
+
+
+def test_while_an_import_is_adding_records_readers_read_and_other_writers_wait(held_by):
+    if not reoffending_staging.is_postgresql():
+        pytest.skip("the lock is PostgreSQL's (SQLite has one writer at a time)")
+    reoffending_import.import_records({"records": [{"pnc_id": "2010/0000001A", "offence_date": "2024-09-01",
+                                                    "disposal_date": "2024-10-01"}]}, actor=None)
+    # Not committed yet: this import holds its lock until it is.
+    with db.engine.connect() as other:
+        other.execute(sa.text("SET lock_timeout = '200ms'"))
+        assert other.execute(sa.text("SELECT count(*) FROM reoffences")).scalar_one() == 0
+        with pytest.raises(sa.exc.OperationalError):
+            other.execute(sa.text("UPDATE reoffences SET pnc_id = NULL WHERE person_id = 0"))
+        other.rollback()
+    db.session.rollback()
