@@ -1,6 +1,8 @@
 """Importing proven reoffences (api-contract, Revision 2: outcomes): up to 10,000 records a call through the API,
 or a CSV extract of any size from the command line. Every record is checked first (a bad one anywhere and nothing
-is saved); then the rows are loaded set-based and matched to people by PNC id in SQL (reoffending_staging.py).
+is saved); then the rows are loaded set-based and matched to people by PNC id in SQL (reoffending_staging.py). On
+PostgreSQL a file whose every line is plainly sound is staged by COPY without reading it row by row here
+(reoffending_copy.py); any other file is read row by row, which names each problem by its line.
 
 The answer counts the records sent: `matched` (their PNC id is held by a person here) and `unmatched`; `added`
 says how many were new and `duplicates` how many were not (a record already held, or repeated in the same import:
@@ -17,6 +19,7 @@ from diversion.domain import reoffending as rules
 from diversion.errors import ValidationFailed
 from diversion.extensions import db
 from diversion.models import ReoffenceImport
+from diversion.services import reoffending_copy as copying
 from diversion.services import reoffending_staging as staging
 
 COLUMNS = ("pnc_id", "offence_date", "disposal_date")
@@ -62,6 +65,14 @@ def import_file(path: str | Path, *, progress: Callable[[int], None] | None = No
     path = Path(path)
     batch = _start("cli", path.name[:255], None)
     staging.no_statement_timeout()  # an operator's long import, not a web request
+    # A plainly sound file straight into staging with COPY (PostgreSQL); any other, or on SQLite, row by row.
+    if not copying.copy_extract(path, clock.today(), progress):
+        _stage_file_rows(path, progress)
+    return _finish(batch, None)
+
+
+def _stage_file_rows(path: Path, progress: Callable[[int], None] | None) -> None:
+    """Every row checked in Python (normalised where it can be, its problems named by line), then staged."""
     staging.open_staging()
     problems = FileProblems()
     with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -70,7 +81,6 @@ def import_file(path: str | Path, *, progress: Callable[[int], None] | None = No
         rows = _file_rows(reader, positions, problems, progress)
         staging.stage(rows)
     problems.raise_if_any()
-    return _finish(batch, None)
 
 
 class FileProblems:

@@ -5,9 +5,9 @@ It creates a fresh database, builds the schema with the migrations, seeds 100,00
 INSERT ... SELECT generate_series, writes a seeded random CSV of 1,000,000 rows (about half naming a seeded person),
 then times, three times each (median):
   - COPY: the file into a bare three-column table (psycopg's cursor.copy, CSV with a header);
-  - import: `flask reoffending import FILE` through the app's CLI runner (every row checked, staged with COPY,
-    matched by PNC id and inserted with INSERT ... SELECT, duplicates skipped, indexes kept up, committed),
-    into empty reoffence tables each time;
+  - import: `flask reoffending import FILE` through the app's CLI runner (every line checked, the file staged with
+    COPY, its dates checked in SQL, repeats grouped, matched by PNC id and inserted with INSERT ... SELECT,
+    records already held left out, indexes kept up, committed), into empty reoffence tables each time;
 and prints both and the ratio (goal: import at most 10x COPY).
 """
 from __future__ import annotations
