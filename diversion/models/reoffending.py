@@ -22,7 +22,7 @@ class ReoffenceImport(Base):
     __table_args__ = (Index("ix_reoffence_imports_imported_at", "imported_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source: Mapped[str] = mapped_column(String(8), nullable=False)  # api | cli
+    source: Mapped[str] = mapped_column(String(8), nullable=False)  # api | cli | upload (a manager, on the reports pages)
     file_name: Mapped[str | None] = mapped_column(String(255))
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None from the command line
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=clock.now)

@@ -59,16 +59,20 @@ def _checked_records(records: object) -> list[tuple[str, str, str]]:
     return rows
 
 
-def import_file(path: str | Path, *, progress: Callable[[int], None] | None = None) -> dict:
-    """The command line's import of a CSV extract with the columns pnc_id, offence_date and disposal_date (a header
-    line, in any order; other columns ignored). `progress(n)` is told of every n lines read."""
+def import_file(path: str | Path, *, progress: Callable[[int], None] | None = None, actor=None,
+                file_name: str | None = None) -> dict:
+    """The import of a CSV extract with the columns pnc_id, offence_date and disposal_date (a header line, in any
+    order; other columns ignored): from the command line (no `actor`: an operator's long import, with no statement
+    timeout), or uploaded by a manager on the reports pages (`actor` given: a web request, its timeouts kept, the
+    upload's size limited by the page). `progress(n)` is told of every n lines read."""
     path = Path(path)
-    batch = _start("cli", path.name[:255], None)
-    staging.no_statement_timeout()  # an operator's long import, not a web request
+    batch = _start("upload" if actor else "cli", (file_name or path.name)[:255], actor)
+    if actor is None:
+        staging.no_statement_timeout()
     # A plainly sound file straight into staging with COPY (PostgreSQL); any other, or on SQLite, row by row.
     if not copying.copy_extract(path, clock.today(), progress):
         _stage_file_rows(path, progress)
-    return _finish(batch, None)
+    return _finish(batch, actor)
 
 
 def _stage_file_rows(path: Path, progress: Callable[[int], None] | None) -> None:
