@@ -25,6 +25,13 @@ def test_refer_to_divert_and_follow_it_to_completion(watched):
 
     sign_in_by_keyboard(watched, "provider@example.org", DEMO_PASSWORD)
     kb.follow("Your worklist")
+    # New referrals are listed oldest first, a page at a time: the newest is on the last page of that list.
+    new_pages = page.get_by_role("navigation", name="Pages of new referrals to contact")
+    while page.get_by_role("link", name="Rhys Ó Briain").count() == 0:
+        new_pages.get_by_role("link", name="Next").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        kb.accessible()
     kb.follow("Rhys Ó Briain")
     for event in ("contacted", "assessment_booked", "assessed", "completed"):
         kb.check(f"input[name=event][value={event}]")
