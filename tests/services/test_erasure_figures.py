@@ -5,7 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from diversion import clock
-from diversion.domain import divert as divert_rules
+from diversion.domain import retention as retention_rules
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, User
 from diversion.services import erasure, reports
@@ -26,12 +26,18 @@ def _figures() -> dict:
     return found
 
 
+def _open(kind: str):
+    """The statuses the retention rule (and so erasure) counts as open."""
+    return retention_rules.STATUSES[kind][0]
+
+
 def _closed_people() -> list[int]:
     """People with no open case of any kind: the ones a retention review could erase."""
     open_people = sa.union(
-        sa.select(Contract.person_id).where(Contract.status == "active"),
-        sa.select(CheckpointReferral.person_id).where(CheckpointReferral.status.in_(erasure.OPEN_REFERRAL)),
-        sa.select(DivertReferral.person_id).where(DivertReferral.status.in_(divert_rules.OPEN_STATUSES)))
+        sa.select(Contract.person_id).where(Contract.status.in_(_open(retention_rules.CONTRACT))),
+        sa.select(CheckpointReferral.person_id).where(
+            CheckpointReferral.status.in_(_open(retention_rules.CHECKPOINT_REFERRAL))),
+        sa.select(DivertReferral.person_id).where(DivertReferral.status.in_(_open(retention_rules.DIVERT_REFERRAL))))
     return list(db.session.scalars(sa.select(Person.id).where(Person.id.not_in(open_people),
                                                               Person.merged_into_id.is_(None))
                                    .order_by(Person.id)))
