@@ -49,7 +49,7 @@ def _counts(scheme: str, group_by: str | None, start: date, end: date, *, measur
     table = ReportCount.__table__
     parts = [sa.and_(table.c.unit == unit, table.c.day.between(first, last))
              for unit, first, last in rollup_periods.ranges(start, end)]
-    statement = (sa.select(table.c.measure, table.c.key, table.c.days, sa.func.sum(table.c.n).label("n"))
+    statement = (sa.select(table.c.measure, table.c.key, table.c.days, sa.cast(sa.func.sum(table.c.n), sa.BigInteger).label("n"))
                  .where(table.c.scheme == scheme, table.c.grouping == (group_by or EVERYONE),
                         sa.or_(*parts) if parts else sa.false())
                  .group_by(table.c.measure, table.c.key, table.c.days))
@@ -78,12 +78,9 @@ def _rate_block(completed: int, breached: int) -> dict:
             "_raw": (rate, interval)}  # unrounded, for disparity; removed before the report is returned
 
 
-def checkpoint(start: date, end: date, group_by: str | None = None) -> dict:
-    """The Checkpoint figures for a period (2 statements; a third for navigators' names), overall and, with
-    `group_by`, per group."""
-    check_group(group_by, CHECKPOINT_GROUPS)
-    figures: dict[str, dict] = defaultdict(_empty_checkpoint)
-    today = clock.today()
+def checkpoint_statement(start: date, end: date, group_by: str | None, today: date):
+    """The one statement of the Checkpoint figures: the period's counters, and the active contracts' (all of them,
+    and those whose deadline is before today) for the "now" figures; each row tagged with its part."""
     table = ReportCount.__table__
     period = _counts(CHECKPOINT, group_by, start, end).add_columns(sa.literal("period").label("part"))
     active = (_counts(CHECKPOINT, group_by, date(EARLIEST.year, 1, 1), date(today.year + 10, 12, 31),
@@ -91,7 +88,15 @@ def checkpoint(start: date, end: date, group_by: str | None = None) -> dict:
               .add_columns(sa.literal("active").label("part")))
     overdue = (_counts(CHECKPOINT, group_by, EARLIEST, today - timedelta(days=1), measure="active")
                .add_columns(sa.literal("overdue").label("part")))
-    for measure, key, days, n, part in _read(sa.union_all(period, active, overdue)):
+    return sa.union_all(period, active, overdue)
+
+
+def checkpoint(start: date, end: date, group_by: str | None = None) -> dict:
+    """The Checkpoint figures for a period (1 statement; a second for navigators' names), overall and, with
+    `group_by`, per group."""
+    check_group(group_by, CHECKPOINT_GROUPS)
+    figures: dict[str, dict] = defaultdict(_empty_checkpoint)
+    for measure, key, days, n, part in _read(checkpoint_statement(start, end, group_by, clock.today())):
         f = figures[_group_key(key)]
         if part == "active":
             f["active_now"] += n
@@ -255,7 +260,7 @@ def monthly_checkpoint(start: date, end: date) -> list[dict]:
              for unit, first, last in rollup_periods.month_ranges(start, end) if unit == rollup_periods.MONTH]
     parts += [sa.and_(table.c.unit == rollup_periods.DAY, table.c.day.between(first, last))
               for unit, first, last in rollup_periods.month_ranges(start, end) if unit == rollup_periods.DAY]
-    statement = (sa.select(table.c.measure, table.c.day, sa.func.sum(table.c.n).label("n"))
+    statement = (sa.select(table.c.measure, table.c.day, sa.cast(sa.func.sum(table.c.n), sa.BigInteger).label("n"))
                  .where(table.c.scheme == CHECKPOINT, table.c.grouping == EVERYONE,
                         table.c.measure.in_(["referrals", "started"]) | table.c.measure.like("ended:%"),
                         sa.or_(*parts) if parts else sa.false())
