@@ -20,7 +20,7 @@ from diversion.domain import rollup_periods
 from diversion.domain.contracts import BREACH_REASONS, BREACHED, COMPLETED, DISCONTINUED
 from diversion.errors import ValidationFailed
 from diversion.extensions import db
-from diversion.models import CheckpointReferral, Contract, Person, ReportCount, User
+from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, ReportCount, User
 from diversion.erased_records import INCLUDE as INCLUDE_ERASED
 from diversion.services import rollups
 from diversion.services.rollup_facts import CHECKPOINT, DIVERT, EVERYONE, _kept_band

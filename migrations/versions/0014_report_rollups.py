@@ -1,7 +1,7 @@
 """The report counters (issue 14, "figures that do not scan history"): report_counts, filled from the cases.
 
 Revision ID: 0014_report_rollups
-Revises: 0013_dtoa
+Revises: 0014_list_indexes
 Create Date: 2026-11-28
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0014_report_rollups'
-down_revision = '0013_dtoa'
+down_revision = '0014_list_indexes'
 branch_labels = None
 depends_on = None
 
