@@ -122,3 +122,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     from diversion.reoffending_cli import reoffending_cli  # noqa: E402  (issue 12: reoffending follow-up)
     app.cli.add_command(reoffending_cli)
+    from diversion.reports_cli import reports_cli  # noqa: E402  (issue 14: the report counters)
+    app.cli.add_command(reports_cli)

@@ -14,12 +14,13 @@ from diversion.models.breach_packs import BreachPack
 from diversion.models.needs import NeedScore, NeedsAssessment
 from diversion.models.officer_outcomes import OutcomesSeen, ReferralOutcome
 from diversion.models.reoffending import Reoffence, ReoffenceImport
+from diversion.models.report_counts import ReportCount
 from diversion.models.treatment import OnwardReferral, TreatmentService
 from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
 
 __all__ = ["ApiToken", "Appointment", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
            "CustodySuite", "DivertEvent", "DivertReferral", "DrugTest", "DrugTestEvent", "Erasure", "ErasureInProgress", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
            "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
-           "RetentionDecision", "SubjectAccessRequest", "Reoffence", "ReoffenceImport",
+           "RetentionDecision", "SubjectAccessRequest", "Reoffence", "ReoffenceImport", "ReportCount",
            "BreachPack", "NeedScore", "OnwardReferral", "TreatmentService", "NeedsAssessment", "OutcomesSeen", "ReferralOutcome",
            "User", "UserSession"]

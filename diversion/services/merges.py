@@ -14,7 +14,7 @@ from diversion.ids import valid_id
 from diversion.extensions import db
 from diversion.models import (CheckpointReferral, Contract, DivertReferral, DrugTest, Person, PersonContact, PersonMerge,
                               User)
-from diversion.services import contacts, live_cases, parse, writes
+from diversion.services import contacts, live_cases, parse, rollups, writes
 from diversion.services.parse import Problems
 from diversion.services.retention import refresh_review_date
 
@@ -38,6 +38,8 @@ def merge(kept_id: object, merged_id: object, data: dict, *, actor: User) -> Per
     if kept.pnc_id and merged.pnc_id and kept.pnc_id != merged.pnc_id:
         raise Conflict("Both records have a PNC ID and they differ: the Police National Computer holds them as two "
                        "people. Resolve that first.", fields={"other_id": ["The PNC IDs differ"]})
+    # The bulk UPDATE below moves cases past the ORM: the report counters take the cases' figures first.
+    rollups.capture_people(db.session, [kept.id, merged.id])
     moved = {name: db.session.execute(update(model).where(model.person_id == merged.id)
                                       .values(person_id=kept.id)).rowcount
              for name, model in MOVED.items()}

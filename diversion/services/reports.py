@@ -1,5 +1,7 @@
-"""Manager reports: every figure from SQL aggregates (a fixed number of queries whatever the data),
-the maths (rates, medians, Wilson intervals) in domain/kpis.py.
+"""Manager reports: every figure read from the report counters (services/rollups.py: a few hundred rows by an
+index, whatever the period and however many cases, kept exact in the transaction of every change), the maths
+(rates, medians from histograms, Wilson intervals) in domain/kpis.py. The same figures counted the slow way, by
+GROUP BY over the cases, are services/report_recount.py: the check the counters are tested against.
 
 Checkpoint figures are counted by event date inside the period: referrals by referral date, contracts by
 start date, outcomes by outcome date; "now" figures (active, overdue) are as of today. DIVERT figures follow
@@ -14,43 +16,57 @@ import sqlalchemy as sa
 
 from diversion import clock
 from diversion.domain import kpis
-from diversion.domain.contracts import ACTIVE, BREACH_REASONS, BREACHED, COMPLETED, DISCONTINUED
-from diversion.domain.divert import ASSESSED, COMPLETED as DIVERT_COMPLETED, CONTACTED
+from diversion.domain import rollup_periods
+from diversion.domain.contracts import BREACH_REASONS, BREACHED, COMPLETED, DISCONTINUED
 from diversion.errors import ValidationFailed
 from diversion.extensions import db
-from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, User
+from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, ReportCount, User
 from diversion.erased_records import INCLUDE as INCLUDE_ERASED
-from diversion.services.report_sql import age_band, days_between
+from diversion.services import rollups
+from diversion.services.rollup_facts import CHECKPOINT, DIVERT, EVERYONE, _kept_band
 
 CHECKPOINT_GROUPS = ("navigator", "ethnicity", "gender", "age_band", "offence_category")
 DIVERT_GROUPS = ("ethnicity", "gender", "age_band", "substance", "source")
 OVERALL = "__all__"
 # Erased people's cases still count: their coded facts stay so that figures do not change (diversion/erased_records).
 FIGURES = {INCLUDE_ERASED: True}
+# "Overdue now" sums the active contracts' deadlines from here to yesterday.
+EARLIEST = date(1900, 1, 1)
 
 
 def _execute(statement):
     return db.session.execute(statement, execution_options=FIGURES)
 
 
-def _key(group_by: str | None, referral_date_col, referral_cols: dict):
-    """The SQL expression a figure is grouped by (a constant when not grouped)."""
-    if group_by is None:
-        return sa.literal(OVERALL)
-    if group_by == "ethnicity":
-        return sa.func.coalesce(Person.ethnicity, "not_stated")
-    if group_by == "gender":
-        return sa.func.coalesce(Person.gender, "not_stated")
-    if group_by == "age_band":
-        return _kept_band(referral_date_col.class_)
-    return referral_cols[group_by]
+def check_group(group_by: str | None, choices: tuple[str, ...]) -> None:
+    if group_by is not None and group_by not in choices:
+        raise ValidationFailed(fields={"group_by": ["Group by one of: " + ", ".join(choices)]})
 
 
-def _kept_band(referral):
-    """The age band on the referral date: from the date of birth, or, once the person is erased (no date of
-    birth any more), the band the erasure kept on the referral."""
-    return sa.func.coalesce(referral.age_band, age_band(Person.date_of_birth, referral.referral_date, kpis.AGE_BANDS,
-                                                        kpis.BAND_LOWER_BOUNDS))
+def _counts(scheme: str, group_by: str | None, start: date, end: date, *, measure: str | None = None):
+    """The counters of a scheme and grouping summed over a period: (measure, key, days, n) for each combination
+    (one statement reading the primary key: a range of whole years, months or days for each part of the period)."""
+    table = ReportCount.__table__
+    parts = [sa.and_(table.c.unit == unit, table.c.day.between(first, last))
+             for unit, first, last in rollup_periods.ranges(start, end)]
+    statement = (sa.select(table.c.measure, table.c.key, table.c.days, sa.cast(sa.func.sum(table.c.n), sa.BigInteger).label("n"))
+                 .where(table.c.scheme == scheme, table.c.grouping == (group_by or EVERYONE),
+                        sa.or_(*parts) if parts else sa.false())
+                 .group_by(table.c.measure, table.c.key, table.c.days))
+    if measure is not None:
+        statement = statement.where(table.c.measure == measure)
+    return statement
+
+
+def _read(statement):
+    """Rows of the counters (those that sum to more than 0), after bringing them up to date with this
+    transaction's own changes."""
+    rollups.settle(db.session)
+    return [row for row in db.session.execute(statement) if row.n]
+
+
+def _group_key(key: str) -> str:
+    return OVERALL if key == EVERYONE else key
 
 
 def _rate_block(completed: int, breached: int) -> dict:
@@ -62,64 +78,40 @@ def _rate_block(completed: int, breached: int) -> dict:
             "_raw": (rate, interval)}  # unrounded, for disparity; removed before the report is returned
 
 
+def checkpoint_statement(start: date, end: date, group_by: str | None, today: date):
+    """The one statement of the Checkpoint figures: the period's counters, and the active contracts' (all of them,
+    and those whose deadline is before today) for the "now" figures; each row tagged with its part."""
+    table = ReportCount.__table__
+    period = _counts(CHECKPOINT, group_by, start, end).add_columns(sa.literal("period").label("part"))
+    active = (_counts(CHECKPOINT, group_by, date(EARLIEST.year, 1, 1), date(today.year + 10, 12, 31),
+                      measure="active").where(table.c.unit == rollup_periods.YEAR)
+              .add_columns(sa.literal("active").label("part")))
+    overdue = (_counts(CHECKPOINT, group_by, EARLIEST, today - timedelta(days=1), measure="active")
+               .add_columns(sa.literal("overdue").label("part")))
+    return sa.union_all(period, active, overdue)
+
+
 def checkpoint(start: date, end: date, group_by: str | None = None) -> dict:
-    """The Checkpoint figures for a period (4 SQL statements), overall and, with `group_by`, per group."""
-    if group_by is not None and group_by not in CHECKPOINT_GROUPS:
-        raise ValidationFailed(fields={"group_by": ["Group by one of: " + ", ".join(CHECKPOINT_GROUPS)]})
+    """The Checkpoint figures for a period (1 statement; a second for navigators' names), overall and, with
+    `group_by`, per group."""
+    check_group(group_by, CHECKPOINT_GROUPS)
     figures: dict[str, dict] = defaultdict(_empty_checkpoint)
-    referral_key = _key(group_by, CheckpointReferral.referral_date,
-                        {"offence_category": CheckpointReferral.offence_category, "navigator": sa.literal(None)})
-    contract_key = _key(group_by, CheckpointReferral.referral_date,
-                        {"offence_category": CheckpointReferral.offence_category,
-                         "navigator": sa.cast(Contract.navigator_id, sa.String)})
-    if group_by != "navigator":  # referrals have no navigator until contracted
-        _count_referrals(figures, referral_key, start, end)
-    contracts = (sa.select().select_from(Contract)
-                 .join(CheckpointReferral, Contract.referral_id == CheckpointReferral.id)
-                 .join(Person, Contract.person_id == Person.id).add_columns(contract_key.label("k")))
-    _count_starts(figures, contracts, start, end)
-    _count_outcomes(figures, contracts, start, end)
-    _count_open(figures, contracts, clock.today())
+    for measure, key, days, n, part in _read(checkpoint_statement(start, end, group_by, clock.today())):
+        f = figures[_group_key(key)]
+        if part == "active":
+            f["active_now"] += n
+        elif part == "overdue":
+            f["overdue_now"] += n
+        elif measure in ("referrals", "eligible"):
+            f[measure] += n
+        elif measure == "started":
+            f["contracts_started"] += n
+            f["_days"].append((days, n))
+        elif measure.startswith("ended:"):
+            f["ended"][measure[6:]] += n
+        elif measure.startswith("breach:"):
+            f["breach_reasons"][measure[7:]] += n
     return _checkpoint_report(figures, start, end, group_by)
-
-
-def _count_referrals(figures: dict, key, start: date, end: date) -> None:
-    """Referrals and how many were eligible, by referral date."""
-    for k, count, eligible in _execute(
-            sa.select(key.label("k"), sa.func.count(), sa.func.sum(sa.case((CheckpointReferral.eligible, 1), else_=0)))
-            .select_from(CheckpointReferral).join(Person, CheckpointReferral.person_id == Person.id)
-            .where(CheckpointReferral.referral_date.between(start, end)).group_by("k")):
-        figures[k]["referrals"] += count
-        figures[k]["eligible"] += eligible or 0
-
-
-def _count_starts(figures: dict, contracts, start: date, end: date) -> None:
-    """Contracts started, with the days from referral to contract as a histogram (for the median)."""
-    days = days_between(CheckpointReferral.referral_date, Contract.start_date)
-    for k, waited, count in _execute(
-            contracts.add_columns(days.label("d"), sa.func.count())
-            .where(Contract.start_date.between(start, end)).group_by("k", "d")):
-        figures[k]["contracts_started"] += count
-        figures[k]["_days"].append((waited, count))
-
-
-def _count_outcomes(figures: dict, contracts, start: date, end: date) -> None:
-    """Outcomes and breach reasons, by outcome date."""
-    for k, status, reason, count in _execute(
-            contracts.add_columns(Contract.status, Contract.outcome_reason, sa.func.count())
-            .where(Contract.outcome_date.between(start, end)).group_by("k", Contract.status, Contract.outcome_reason)):
-        figures[k]["ended"][status] += count
-        if status == BREACHED:
-            figures[k]["breach_reasons"][reason or "other"] += count
-
-
-def _count_open(figures: dict, contracts, today: date) -> None:
-    """Contracts active now, and how many of them are past their deadline."""
-    for k, active, overdue in _execute(
-            contracts.add_columns(sa.func.count(), sa.func.sum(sa.case((Contract.deadline < today, 1), else_=0)))
-            .where(Contract.status == ACTIVE).group_by("k")):
-        figures[k]["active_now"] += active
-        figures[k]["overdue_now"] += overdue or 0
 
 
 def _checkpoint_report(figures: dict, start: date, end: date, group_by: str | None) -> dict:
@@ -178,37 +170,26 @@ def _navigator_names(figures: dict) -> dict:
     return {str(i): name for i, name in _execute(sa.select(User.id, User.name).where(User.id.in_(ids)))}
 
 
+DIVERT_MEASURES = ("referrals", "repeat_referrals", "contacted", "assessed", "completed")
+
+
 def divert(start: date, end: date, group_by: str | None = None) -> dict:
-    if group_by is not None and group_by not in DIVERT_GROUPS:
-        raise ValidationFailed(fields={"group_by": ["Group by one of: " + ", ".join(DIVERT_GROUPS)]})
-    key = _key(group_by, DivertReferral.referral_date, {"substance": DivertReferral.substance,
-                                                        "source": DivertReferral.source})
-    contacted = sa.exists().where(DivertEvent.referral_id == DivertReferral.id, DivertEvent.event == CONTACTED)
-    cohort = (sa.select().select_from(DivertReferral).join(Person, DivertReferral.person_id == Person.id)
-              .where(DivertReferral.referral_date.between(start, end)))
+    """The DIVERT funnel for the referrals made in a period (1 statement), overall and, with `group_by`, per group."""
+    check_group(group_by, DIVERT_GROUPS)
     figures: dict[str, dict] = defaultdict(_empty_divert)
-    for k, count, repeats, reached, assessed, completed in _execute(cohort.add_columns(
-            key.label("k"), sa.func.count(),
-            sa.func.sum(sa.case((DivertReferral.referral_number > 1, 1), else_=0)),
-            sa.func.sum(sa.case((contacted, 1), else_=0)),
-            sa.func.sum(sa.case((DivertReferral.ever_assessed, 1), else_=0)),
-            sa.func.sum(sa.case((DivertReferral.status == DIVERT_COMPLETED, 1), else_=0))).group_by("k")):
-        f = figures[k]
-        f["referrals"] += count
-        f["repeat_referrals"] += repeats or 0
-        f["contacted"] += reached or 0
-        f["assessed"] += assessed or 0
-        f["completed"] += completed or 0
-    first_assessed = (sa.select(DivertEvent.referral_id, sa.func.min(DivertEvent.date).label("on"))
-                      .where(DivertEvent.event == ASSESSED).group_by(DivertEvent.referral_id).subquery())
-    waited = days_between(DivertReferral.referral_date, first_assessed.c.on)
-    for k, days, count in _execute(
-            cohort.join(first_assessed, first_assessed.c.referral_id == DivertReferral.id)
-            .add_columns(key.label("k"), waited.label("d"), sa.func.count()).group_by("k", "d")):
-        figures[k]["_days"].append((days, count))
+    for measure, key, days, n in _read(_counts(DIVERT, group_by, start, end)):
+        f = figures[_group_key(key)]
+        if measure == "assessment_days":
+            f["_days"].append((days, n))
+        elif measure in DIVERT_MEASURES:
+            f[measure] += n
+    return _divert_report(figures, start, end, group_by)
+
+
+def _divert_report(figures: dict, start: date, end: date, group_by: str | None) -> dict:
     overall = _empty_divert()
     for values in figures.values():
-        for name in ("referrals", "repeat_referrals", "contacted", "assessed", "completed"):
+        for name in DIVERT_MEASURES:
             overall[name] += values[name]
         overall["_days"].extend(values["_days"])
     report = {"period": {"from": start.isoformat(), "to": end.isoformat()}, **_finish_divert(overall),
@@ -275,28 +256,36 @@ def period(args, *, today: date | None = None) -> tuple[date, date]:
     return start, end
 
 
-def monthly_checkpoint(start: date, end: date) -> list[dict]:
-    """Referrals, contract starts and outcomes per month of the period (three grouped queries)."""
-    from diversion.services.report_sql import year_month
-
+def _empty_months(start: date, end: date) -> dict[str, dict]:
     months: dict[str, dict] = {}
     cursor = start.replace(day=1)
     while cursor <= end:
         months[f"{cursor:%Y-%m}"] = {"month": f"{cursor:%Y-%m}", "referrals": 0, "started": 0, "completed": 0,
                                      "breached": 0, "discontinued": 0}
         cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
-    month = year_month(CheckpointReferral.referral_date).label("m")
-    for m, count in _execute(sa.select(month, sa.func.count()).where(
-            CheckpointReferral.referral_date.between(start, end)).group_by("m")):
-        months[m]["referrals"] = count
-    month = year_month(Contract.start_date).label("m")
-    for m, count in _execute(sa.select(month, sa.func.count()).where(
-            Contract.start_date.between(start, end)).group_by("m")):
-        months[m]["started"] = count
-    month = year_month(Contract.outcome_date).label("m")
-    for m, status, count in _execute(sa.select(month, Contract.status, sa.func.count()).where(
-            Contract.outcome_date.between(start, end)).group_by("m", Contract.status)):
-        months[m][status] = count
+    return months
+
+
+def monthly_checkpoint(start: date, end: date) -> list[dict]:
+    """Referrals, contract starts and outcomes per month of the period (one statement: whole months read from the
+    months' counters, the partial months at either end from their days')."""
+    months = _empty_months(start, end)
+    table = ReportCount.__table__
+    parts = [sa.and_(table.c.unit == rollup_periods.MONTH, table.c.day.between(first, last))
+             for unit, first, last in rollup_periods.month_ranges(start, end) if unit == rollup_periods.MONTH]
+    parts += [sa.and_(table.c.unit == rollup_periods.DAY, table.c.day.between(first, last))
+              for unit, first, last in rollup_periods.month_ranges(start, end) if unit == rollup_periods.DAY]
+    statement = (sa.select(table.c.measure, table.c.day, sa.cast(sa.func.sum(table.c.n), sa.BigInteger).label("n"))
+                 .where(table.c.scheme == CHECKPOINT, table.c.grouping == EVERYONE,
+                        table.c.measure.in_(["referrals", "started"]) | table.c.measure.like("ended:%"),
+                        sa.or_(*parts) if parts else sa.false())
+                 .group_by(table.c.measure, table.c.day))
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for measure, day, n in _read(statement):
+        totals[(f"{day:%Y-%m}", measure[6:] if measure.startswith("ended:") else measure)] += n
+    for (month, name), n in totals.items():
+        if n:
+            months[month][name] = n
     return list(months.values())
 
 

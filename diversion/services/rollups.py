@@ -1,0 +1,262 @@
+"""The report counters (`report_counts`), kept exact in the transaction of every change.
+
+Design. Each case (Checkpoint referral, contract, DIVERT referral) adds 1 to a handful of counters: per measure
+(referrals, started, ended:completed, breach:reoffended, active, assessed ...), per grouping and group key, on
+the day it counts (services/rollup_facts.py), and again on that day's month and year. A report for any period
+sums the rows of the few ranges of whole years, whole months and edge days that make it up
+(domain/rollup_periods.py): a few hundred to a few thousand rows, read by the primary key, whatever the period
+and however many cases. Medians come from histogram rows (`days` holds the value).
+
+Exactness. A change to a case (or to what its figures depend on: the person's gender, ethnicity or date of
+birth; a DIVERT event) takes the case's contribution *before* it changes and marks it pending; at the end of
+the transaction (`before_commit`, or before a report is read inside it) the contribution of every pending case
+is computed afresh and the difference applied with `INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`:
+- ORM writes are seen by a `before_flush` hook (changed rows: before; new rows: pending after the flush);
+- the two bulk UPDATEs that move or scrub cases (merges, erasure) call `capture_people` first;
+- a rollback forgets everything pending (the counters were not touched).
+Both contributions are computed by the database with the same SELECT, so the rule lives once. Applying all of a
+transaction's differences in one sorted statement at its end means two transactions lock counter rows in the
+same order (no deadlock between them) and hold them only for the commit; two transactions bumping one counter
+serialise on its row. Counters that reach 0 are kept (a report ignores them); `rebuild` drops them.
+
+`flask --app wsgi reports rebuild` recomputes every counter from the cases (upgrades; after loading cases with
+SQL); `--check` compares the reports with a full recount (services/report_recount.py).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
+
+from diversion.domain import rollup_periods as periods
+from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, ReportCount
+from diversion.services.rollup_facts import CONTRACTS, DIVERT_REFERRALS, KINDS, REFERRALS, Kind
+
+TABLE = ReportCount.__table__
+COLUMNS = ("scheme", "grouping", "unit", "day", "measure", "key", "days")
+PENDING, DELTA = "rollups_pending", "rollups_delta"
+CHUNK = 500
+
+# What a report figure reads from each kind of row (a change to anything else changes no figure).
+WATCHED = {
+    CheckpointReferral: ("person_id", "person", "referral_date", "eligible", "offence_category", "age_band"),
+    Contract: ("person_id", "person", "referral_id", "referral", "navigator_id", "navigator", "status", "start_date",
+               "deadline", "outcome_date", "outcome_reason"),
+    DivertReferral: ("person_id", "person", "referral_date", "source", "substance", "age_band", "referral_number",
+                     "ever_assessed", "status"),
+    Person: ("gender", "ethnicity", "date_of_birth"),
+}
+KIND_OF = {CheckpointReferral: REFERRALS, Contract: CONTRACTS, DivertReferral: DIVERT_REFERRALS}
+
+
+def install() -> None:
+    """Hook every Session (once, at import of the app factory)."""
+    for name, hook in (("before_flush", _before_flush), ("after_flush", _after_flush),
+                       ("before_commit", settle), ("after_soft_rollback", _forget)):
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+
+
+def _pending(session: Session) -> dict[str, set[int]]:
+    return session.info.setdefault(PENDING, {kind.name: set() for kind in KINDS})
+
+
+def _delta(session: Session) -> Counter:
+    return session.info.setdefault(DELTA, Counter())
+
+
+def _forget(session: Session, _previous=None) -> None:
+    session.info.pop(PENDING, None)
+    session.info.pop(DELTA, None)
+
+
+def _changed(obj, names: Iterable[str]) -> bool:
+    state = sa.inspect(obj)
+    return any(name in state.attrs and state.attrs[name].history.has_changes() for name in names)
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    ids: dict[str, set[int]] = {kind.name: set() for kind in KINDS}
+    people: set[int] = set()
+    referrals_moved: set[int] = set()
+    for obj in (*session.dirty, *session.deleted):
+        model = type(obj)
+        if model in KIND_OF and obj.id is not None and (obj in session.deleted or _changed(obj, WATCHED[model])):
+            ids[KIND_OF[model].name].add(obj.id)
+            if model is CheckpointReferral:
+                referrals_moved.add(obj.id)  # its contract's figures read the referral's date, category, band
+        elif model is Person and obj.id is not None and _changed(obj, WATCHED[Person]):
+            people.add(obj.id)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, DivertEvent):
+            referral_id = obj.referral_id if obj.referral_id is not None else getattr(obj.referral, "id", None)
+            if referral_id is not None:
+                ids[DIVERT_REFERRALS.name].add(referral_id)
+    connection = session.connection()
+    if referrals_moved:
+        ids[CONTRACTS.name] |= _ids(connection, Contract.id, Contract.referral_id, referrals_moved)
+    _capture(session, ids)
+    if people:
+        capture_people(session, people)
+
+
+def _after_flush(session: Session, _context) -> None:
+    pending = _pending(session)
+    for obj in session.new:
+        kind = KIND_OF.get(type(obj))
+        if kind is not None and obj.id is not None:
+            pending[kind.name].add(obj.id)
+
+
+def capture_people(session: Session, person_ids: Iterable[int]) -> None:
+    """Before a statement that changes people or moves their cases without the ORM seeing it (merges, erasure):
+    take the contribution of every case of these people now; settle() adds what they contribute afterwards."""
+    person_ids = set(person_ids)
+    if not person_ids:
+        return
+    connection = session.connection()
+    _capture(session, {kind.name: _ids(connection, kind.model.id, kind.model.person_id, person_ids)
+                       for kind in KINDS})
+
+
+def _ids(connection, column, by, values: set[int]) -> set[int]:
+    found: set[int] = set()
+    values = sorted(values)
+    for start in range(0, len(values), CHUNK):
+        found.update(connection.scalars(sa.select(column).where(by.in_(values[start:start + CHUNK]))))
+    return found
+
+
+def _capture(session: Session, ids: dict[str, set[int]]) -> None:
+    pending = _pending(session)
+    for kind in KINDS:
+        new = ids.get(kind.name, set()) - pending[kind.name]
+        if new:
+            _contribute(session.connection(), kind, new, -1, _delta(session))
+            pending[kind.name] |= new
+
+
+def settle(session: Session) -> None:
+    """Bring the counters up to date with everything this transaction has changed (before it commits, and before
+    a report is read inside it)."""
+    if session.info.get(PENDING) is None and not session.new and not session.dirty and not session.deleted:
+        return
+    session.flush()
+    pending = session.info.get(PENDING)
+    if not pending or not any(pending.values()):
+        return
+    connection = session.connection()
+    delta = _delta(session)
+    for kind in KINDS:
+        if pending[kind.name]:
+            _contribute(connection, kind, pending[kind.name], +1, delta)
+    _apply(connection, delta)
+    _forget(session)
+
+
+def _contribute(connection, kind: Kind, ids: set[int], sign: int, into: Counter) -> None:
+    """Add `sign` x what the cases `ids` count for, as they stand in the database now, to `into`."""
+    ids = sorted(ids)
+    for start in range(0, len(ids), CHUNK):
+        rows = connection.execute(kind.facts().where(kind.model.id.in_(ids[start:start + CHUNK]))).mappings()
+        for row in rows:
+            for measure in kind.measures:
+                day = row[measure.day]
+                if day is None:
+                    continue
+                name = kind.measure_name(measure, row)
+                days = row[measure.days] if measure.days else 0
+                for grouping in kind.groupings:
+                    key = row["k_" + grouping]
+                    for unit in periods.UNITS:
+                        into[(kind.scheme, grouping, unit, periods.unit_start(unit, day), name, key, days)] += sign
+
+
+def _insert():
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return pg_insert, sqlite_insert
+
+
+def _apply(connection, delta: Counter) -> None:
+    """Add the differences to the counters: one statement per 500 rows, in primary-key order."""
+    rows = [dict(zip(COLUMNS, key), n=n) for key, n in sorted(delta.items()) if n]
+    if not rows:
+        return
+    pg_insert, sqlite_insert = _insert()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    for start in range(0, len(rows), CHUNK):
+        statement = insert(TABLE).values(rows[start:start + CHUNK])
+        connection.execute(statement.on_conflict_do_update(index_elements=list(COLUMNS),
+                                                           set_={"n": TABLE.c.n + statement.excluded.n}))
+
+
+# ---- rebuild: every counter from the cases, in SQL ----------------------------------------------------------
+
+class _unit_start(FunctionElement):
+    """The first day of a day's month ('m') or year ('y')."""
+    type = sa.Date()
+    inherit_cache = True
+
+    def __init__(self, unit: str, day):
+        self.unit = {"m": "month", "y": "year"}[unit]
+        super().__init__(day)
+
+
+@compiles(_unit_start, "sqlite")
+def _unit_start_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of {element.unit}')"
+
+
+@compiles(_unit_start, "postgresql")
+def _unit_start_postgresql(element, compiler, **kw):
+    return f"CAST(date_trunc('{element.unit}', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+def _constant(value: str | int):
+    """One of our own constants (a scheme, grouping, unit or measure name) written into the SQL."""
+    return sa.literal_column(str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'")
+
+
+def rebuild(connection) -> int:
+    """Recompute every counter from the cases (deleting the old ones); returns how many rows it wrote. Set-based:
+    each kind's facts go once into a temporary table, then one INSERT ... SELECT ... GROUP BY per grouping and
+    measure, then months and years from the days."""
+    connection.execute(TABLE.delete())
+    for kind in KINDS:
+        _rebuild_days(connection, kind)
+    for unit in (periods.MONTH, periods.YEAR):
+        start = _unit_start(unit, TABLE.c.day)
+        days = sa.select(TABLE.c.scheme, TABLE.c.grouping, _constant(unit), start,
+                         TABLE.c.measure, TABLE.c.key, TABLE.c.days, sa.func.sum(TABLE.c.n)) \
+            .where(TABLE.c.unit == periods.DAY) \
+            .group_by(TABLE.c.scheme, TABLE.c.grouping, start, TABLE.c.measure, TABLE.c.key, TABLE.c.days)
+        connection.execute(TABLE.insert().from_select([*COLUMNS, "n"], days))
+    return connection.scalar(sa.select(sa.func.count()).select_from(TABLE))
+
+
+def _rebuild_days(connection, kind: Kind) -> None:
+    name = f"rollup_facts_{kind.name}"
+    facts = kind.facts().compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    connection.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
+    connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} AS {facts}")
+    table = sa.table(name, *(sa.column(c.name) for c in kind.facts().selected_columns))
+    for measure in kind.measures:
+        day = table.c[measure.day]
+        named = measure.name is None
+        measure_name = table.c[measure.name_column] if named else _constant(measure.name)
+        days = table.c[measure.days] if measure.days else _constant(0)
+        for grouping in kind.groupings:
+            key = table.c["k_" + grouping]
+            grouped = [day, key, *([measure_name] if named else []), *([days] if measure.days else [])]
+            rows = (sa.select(_constant(kind.scheme), _constant(grouping), _constant(periods.DAY), day,
+                              measure_name, key, days, sa.func.count())
+                    .where(day.is_not(None)).group_by(*grouped))
+            connection.execute(TABLE.insert().from_select([*COLUMNS, "n"], rows))
+    connection.execute(sa.text(f"DROP TABLE {name}"))
