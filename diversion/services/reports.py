@@ -17,7 +17,7 @@ from diversion.domain import kpis
 from diversion.domain.contracts import ACTIVE, BREACH_REASONS, BREACHED, COMPLETED, DISCONTINUED
 from diversion.domain.divert import ASSESSED, COMPLETED as DIVERT_COMPLETED, CONTACTED
 from diversion.errors import ValidationFailed
-from diversion.extensions import db
+from diversion.reporting_db import reporting_session
 from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, User
 from diversion.erased_records import INCLUDE as INCLUDE_ERASED
 from diversion.services.report_sql import age_band, days_between
@@ -30,7 +30,7 @@ FIGURES = {INCLUDE_ERASED: True}
 
 
 def _execute(statement):
-    return db.session.execute(statement, execution_options=FIGURES)
+    return reporting_session().execute(statement, execution_options=FIGURES)
 
 
 def _key(group_by: str | None, referral_date_col, referral_cols: dict):
