@@ -186,10 +186,37 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         settings["WTF_CSRF_ENABLED"] = True
     settings.update(overrides or {})
     settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(settings["SQLALCHEMY_DATABASE_URI"]))
+    _reporting_database(settings)
     _check_limits(settings)
     if production:
         _throttle_store(settings["RATELIMIT_STORAGE_URI"])
+        _nothing_local(settings)
     return settings
+
+
+def _reporting_database(settings: dict) -> None:
+    """REPORTING_DATABASE_URL: a read replica for report and export reads (diversion/reporting_db.py); unset, they
+    read the primary."""
+    url = settings.get("REPORTING_DATABASE_URL", os.environ.get("REPORTING_DATABASE_URL", "")) or ""
+    settings["REPORTING_DATABASE_URL"] = normalise_database_url(url.strip()) if url.strip() else None
+    if settings["REPORTING_DATABASE_URL"]:
+        reporting = settings["REPORTING_DATABASE_URL"]
+        settings.setdefault("SQLALCHEMY_BINDS", {"reporting": {"url": reporting, **_engine_options(reporting)}})
+
+
+def _nothing_local(settings: dict) -> None:
+    """Production runs as any number of workers on any number of hosts behind a load balancer, so it keeps nothing
+    on one host: sessions are rows in the database (services/sessions.py), throttle counts are in the shared store
+    (_throttle_store), the secret key comes from the environment. A SQLite file is on this host's disk: refused,
+    unless the operator says the app runs as one process (RATELIMIT_SINGLE_PROCESS=1)."""
+    if _flag("RATELIMIT_SINGLE_PROCESS", False):
+        return
+    for name, url in (("DATABASE_URL", settings["SQLALCHEMY_DATABASE_URI"]),
+                      ("REPORTING_DATABASE_URL", settings["REPORTING_DATABASE_URL"] or "")):
+        if url.startswith("sqlite"):
+            raise ConfigError(f"{name} must name a PostgreSQL database every host shares in production, not a "
+                              "SQLite file on this host's disk; set RATELIMIT_SINGLE_PROCESS=1 only if the app runs "
+                              "as one process.")
 
 
 def _check_limits(settings: dict) -> None:

@@ -22,12 +22,21 @@ def _erased_people():
     return select(people.c.id).where(people.c.erased_at.is_not(None)).scalar_subquery()
 
 
-def _criteria():
+def _build_criteria():
     return (
         with_loader_criteria(Person, lambda cls: cls.erased_at.is_(None), include_aliases=True),
         *(with_loader_criteria(model, lambda cls: cls.person_id.not_in(_erased_people()), include_aliases=True)
           for model in (CheckpointReferral, Contract, DivertReferral, DrugTest)),
     )
+
+
+# Built once: the options hold no state of their own (the lambdas read only the mapped class), and building them
+# anew for every SELECT cost more than some of the statements they guard.
+_CRITERIA = _build_criteria()
+
+
+def _criteria():
+    return _CRITERIA
 
 
 def install() -> None:

@@ -10,6 +10,12 @@ from diversion.navigation import items_for
 
 
 def configure(app: Flask) -> None:
+    from diversion.template_cache import CachingTemplate
+
+    # Compiled templates are kept for the life of the worker (auto_reload follows debug, which is always off):
+    # a template is compiled once, not checked against its file on every render.
+    app.jinja_env.auto_reload = False
+    app.jinja_env.template_class = CachingTemplate
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(app.template_folder),
         PrefixLoader({

@@ -19,7 +19,7 @@ from diversion.domain import dtoa_return as rules
 from diversion.domain.dtoa import EVENTS, POSITIVE_RESULTS
 from diversion.erased_records import INCLUDE as INCLUDE_ERASED
 from diversion.errors import ValidationFailed
-from diversion.extensions import db
+from diversion.reporting_db import reporting_session
 from diversion.models import DrugTest, DrugTestEvent
 from diversion.services.report_sql import year_month
 
@@ -68,7 +68,7 @@ def counts_by_month(first: date, last: date) -> dict[str, tuple[list, list]]:
     month = year_month(DrugTest.test_date).label("m")
     tests = sa.select(month, DrugTest.result, DrugTest.trigger_offence, sa.func.count()).where(in_period) \
         .group_by(month, DrugTest.result, DrugTest.trigger_offence)
-    for m, result, trigger, count in db.session.execute(tests, execution_options=FIGURES):
+    for m, result, trigger, count in reporting_session().execute(tests, execution_options=FIGURES):
         months[m][0].append((result, bool(trigger), count))
     for m, events, count in _progress(in_period):
         months[m][1].append((events, count))
@@ -84,7 +84,7 @@ def _progress(in_period):
                 .group_by(DrugTest.id, DrugTest.test_date).subquery())
     columns = [per_test.c[f"e{i}"] for i in range(len(EVENT_KINDS))]
     patterns = sa.select(per_test.c.m, *columns, sa.func.count()).group_by(per_test.c.m, *columns)
-    for m, *row in db.session.execute(patterns, execution_options=FIGURES):
+    for m, *row in reporting_session().execute(patterns, execution_options=FIGURES):
         *marks, count = row
         yield m, frozenset(kind for kind, mark in zip(EVENT_KINDS, marks) if mark), count
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from diversion.domain import contracts as contract_rules
 from diversion.domain import needs as rules
-from diversion.extensions import db
+from diversion.reporting_db import reporting_session
 from diversion.models import NeedsAssessment, NeedScore
 from diversion.services.reports import FIGURES
 
@@ -18,9 +18,9 @@ def by_pathway(start: date, end: date) -> dict:
     """{"from", "to", "assessments", "pathways": [{"pathway", "label", "levels": {none, low, medium, high},
     "reviews": {met, reduced, unchanged, not_reviewed}}]} for assessments made from `start` to `end`."""
     period = NeedsAssessment.assessed_on.between(start, end)
-    assessments = db.session.execute(sa.select(sa.func.count(NeedsAssessment.id)).where(period),
-                                     execution_options=FIGURES).scalar_one()
-    rows = db.session.execute(
+    assessments = reporting_session().execute(sa.select(sa.func.count(NeedsAssessment.id)).where(period),
+                                              execution_options=FIGURES).scalar_one()
+    rows = reporting_session().execute(
         sa.select(NeedScore.pathway, NeedScore.score, NeedScore.review_result, sa.func.count(NeedScore.id))
         .join(NeedsAssessment, NeedsAssessment.id == NeedScore.assessment_id).where(period)
         .group_by(NeedScore.pathway, NeedScore.score, NeedScore.review_result),

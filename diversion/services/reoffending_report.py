@@ -22,7 +22,7 @@ from diversion.domain import reoffending as rules
 from diversion.domain.contracts import BREACHED, COMPLETED
 from diversion.domain.deadlines import add_calendar_months
 from diversion.errors import ValidationFailed
-from diversion.extensions import db
+from diversion.reporting_db import reporting_session
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, Reoffence
 from diversion.services import reports
 from diversion.services.report_sql import age_band
@@ -107,7 +107,7 @@ def report(start: date, end: date, months: int, grouped: str | None = None, toda
 
 
 def _run(statement):
-    return db.session.execute(statement, execution_options=reports.FIGURES)
+    return reporting_session().execute(statement, execution_options=reports.FIGURES)
 
 
 def _figures(size: int, reoffended: int) -> dict:

@@ -21,6 +21,7 @@ from diversion.domain.contracts import BREACH_REASONS, BREACHED, COMPLETED, DISC
 from diversion.errors import ValidationFailed
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, ReportCount, User
+from diversion.reporting_db import reporting_session
 from diversion.erased_records import INCLUDE as INCLUDE_ERASED
 from diversion.services import rollups
 from diversion.services.rollup_facts import CHECKPOINT, DIVERT, EVERYONE, _kept_band
@@ -35,7 +36,7 @@ EARLIEST = date(1900, 1, 1)
 
 
 def _execute(statement):
-    return db.session.execute(statement, execution_options=FIGURES)
+    return reporting_session().execute(statement, execution_options=FIGURES)
 
 
 def check_group(group_by: str | None, choices: tuple[str, ...]) -> None:
@@ -62,7 +63,7 @@ def _read(statement):
     """Rows of the counters (those that sum to more than 0), after bringing them up to date with this
     transaction's own changes."""
     rollups.settle(db.session)
-    return [row for row in db.session.execute(statement) if row.n]
+    return [row for row in reporting_session().execute(statement) if row.n]
 
 
 def _group_key(key: str) -> str:

@@ -25,6 +25,7 @@ def test_a_busy_session_still_ends_after_ten_hours(signed_in, app):
 
 def test_over_https_the_session_cookie_is_bound_to_this_host(monkeypatch, database_url):
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("RATELIMIT_SINGLE_PROCESS", "1")  # production on SQLite (the default test run) is one process
     app = create_app({"ENV": "production", "SQLALCHEMY_DATABASE_URI": database_url,
                       "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"})
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-diversion_session"

@@ -1,0 +1,131 @@
+"""REPORTING_DATABASE_URL (issue 14): the dashboard's figures, the report API and the exports read a replica when
+one is named and the primary otherwise; every write (a sign-in's session, an export's disclosure) goes to the
+primary. The "replica" here is a second database holding different data, so that where each figure came from shows."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from diversion.extensions import db
+from diversion.models import AuditEvent, User
+from tests import factories
+from tests.conftest import make_app
+
+
+def _admin(statement: str) -> None:
+    from diversion.config import normalise_database_url
+
+    engine = sa.create_engine(normalise_database_url(os.environ["DATABASE_URL"]), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def replica_url(database_url, _migrated):
+    """A second migrated database (a copy of the migrated SQLite file, or a new PostgreSQL database migrated)."""
+    if _migrated["sqlite_template"]:
+        path = database_url.removeprefix("sqlite:///").removesuffix(".sqlite3") + "-replica.sqlite3"
+        shutil.copyfile(_migrated["sqlite_template"], path)
+        yield f"sqlite:///{path}"
+        os.remove(path)
+        return
+    from flask_migrate import upgrade
+
+    url = sa.make_url(database_url)
+    name = f"{url.database}_replica"
+    _admin(f'CREATE DATABASE "{name}"')
+    replica = url.set(database=name).render_as_string(hide_password=False)
+    try:
+        app = make_app(replica)
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        yield replica
+    finally:
+        _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
+               "AND pid <> pg_backend_pid()")
+        _admin(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _contracts(app, how_many: int) -> None:
+    with app.app_context():
+        officer, navigator = factories.user("custody_officer"), factories.user("navigator")
+        db.session.flush()
+        for _ in range(how_many):
+            factories.contract(factories.referral(officer), navigator)
+        db.session.commit()
+
+
+def _headlines(client) -> dict:
+    page = client.get_page("/reports/?period=last_12_months")
+    return {p.get_text(" ", strip=True).split(" ", 1)[1]: int(p.find("span").get_text())
+            for p in page.select(".app-headlines p")}
+
+
+def _audit_actions(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+@pytest.fixture
+def reporting_app(database_url, replica_url):
+    """The app on the primary, with the replica named for report reads; and an app on the replica itself."""
+    on_replica = make_app(replica_url)
+    app = make_app(database_url, REPORTING_DATABASE_URL=replica_url)
+    yield app, on_replica
+    for each in (app, on_replica):
+        with each.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+
+
+def test_the_dashboard_reads_the_replica_when_one_is_named_and_the_primary_otherwise(
+        reporting_app, app, make_contract, make_user):
+    with_replica, on_replica = reporting_app
+    make_contract()                  # the primary: one contract
+    _contracts(on_replica, 3)        # the replica: three
+    manager = make_user("manager")   # on the primary: sessions are read and written there
+    client = with_replica.test_client()
+    client.sign_in_as(manager)
+    assert _headlines(client)["Contracts started"] == 3
+    plain = app.test_client()
+    plain.sign_in_as(manager)
+    assert _headlines(plain)["Contracts started"] == 1
+    # The same through the report API, which calls the same services.
+    with with_replica.app_context():
+        from diversion.services import tokens
+
+        _record, token = tokens.issue(db.session.get(User, manager.id), {"name": "reports", "purpose": "tests"},
+                                      actor=None)
+        db.session.commit()
+    from diversion import clock
+
+    today = clock.today().isoformat()
+    answer = with_replica.test_client().get(f"/api/v1/reports/checkpoint?from={today}&to={today}",
+                                            headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.get_json()["contracts_started"] == 3
+
+
+def test_an_export_streams_the_replicas_rows_and_records_its_disclosure_on_the_primary(reporting_app, make_user):
+    with_replica, on_replica = reporting_app
+    _contracts(on_replica, 2)
+    manager = make_user("manager")
+    client = with_replica.test_client()
+    client.sign_in_as(manager)
+    before = _audit_actions(on_replica)
+    response = client.post_form("/reports/export/checkpoint-cases?period=last_12_months",
+                                {"purpose": "Quarterly board figures"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 1 + 2        # the header and the replica's two contracts (the primary has none)
+    assert "report.export" in _audit_actions(with_replica)  # the disclosure: on the primary
+    assert _audit_actions(on_replica) == before             # nothing written to the replica
