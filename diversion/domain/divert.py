@@ -56,6 +56,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from diversion.domain import transitions
 from diversion.domain.deadlines import working_days_between
 from diversion.domain.eligibility import age_on
 from diversion.domain.text import NOT_VALID, storable
@@ -158,9 +159,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 
-def _is(value: object, options) -> bool:
-    """`value` is one of the codes in `options` (any JSON value may arrive here, lists included)."""
-    return isinstance(value, str) and value in options
+_is = transitions.is_code
 
 
 def _given(value: object) -> bool:
@@ -184,10 +183,7 @@ def is_ended(status: object) -> bool:
 
 def next_status(current: object, event: object) -> str | None:
     """The status after `event`, or None when the event does not fit the current status (a 409)."""
-    if not _is(current, TRANSITIONS):
-        return None
-    row = TRANSITIONS[current]
-    return row[event] if _is(event, row) else None
+    return transitions.next_status(TRANSITIONS, current, event)
 
 
 def fits(current: object, event: object) -> bool:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from diversion.domain import transitions
+
 RESULTS = {
     "negative": "Negative",
     "cocaine": "Positive for cocaine",
@@ -112,8 +114,7 @@ WARNING_TEXT = (
 )
 
 
-def _is(value: object, options) -> bool:
-    return isinstance(value, str) and value in options
+_is = transitions.is_code
 
 
 def is_positive(result: object) -> bool:
@@ -126,10 +127,7 @@ def is_open(status: object) -> bool:
 
 def next_status(current: object, event: object) -> str | None:
     """The status after `event`, or None when the event does not fit the current status (a 409)."""
-    if not _is(current, TRANSITIONS):
-        return None
-    row = TRANSITIONS[current]
-    return row[event] if _is(event, row) else None
+    return transitions.next_status(TRANSITIONS, current, event)
 
 
 def fits(current: object, event: object) -> bool:
