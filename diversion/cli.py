@@ -122,3 +122,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     from diversion.reoffending_cli import reoffending_cli  # noqa: E402  (issue 12: reoffending follow-up)
     app.cli.add_command(reoffending_cli)
+    from diversion.exports_cli import exports_cli  # noqa: E402  (issue 14: exports that cannot be cut off)
+    app.cli.add_command(exports_cli)
