@@ -182,12 +182,14 @@ def record_download(job: ExportJob, viewer) -> None:
                  details={"kind": job.kind, **job.parameters, "rows": job.rows, "sha256": job.sha256})
 
 
-def stored_chunks(job_id: int) -> Iterator[bytes]:
+def stored_chunks(job_id: int, engine: sa.Engine | None = None) -> Iterator[bytes]:
     """The stored gzip stream, a chunk at a time, each read in its own short statement on its own connection (no
-    transaction is held open while a slow client downloads)."""
+    transaction is held open while a slow client downloads). With `engine` given it needs no app context, so a
+    response can stream it after its request has ended."""
+    engine = engine if engine is not None else db.engine
     seq = 0
     while True:
-        with db.engine.connect() as connection:
+        with engine.connect() as connection:
             data = connection.scalar(sa.select(ExportChunk.data).where(ExportChunk.job_id == job_id,
                                                                          ExportChunk.seq == seq))
         if data is None:
@@ -196,10 +198,10 @@ def stored_chunks(job_id: int) -> Iterator[bytes]:
         seq += 1
 
 
-def plain_chunks(job_id: int) -> Iterator[bytes]:
+def plain_chunks(job_id: int, engine: sa.Engine | None = None) -> Iterator[bytes]:
     """The CSV itself, decompressed as it goes (for a client that does not accept gzip)."""
     inflate = zlib.decompressobj(31)
-    for data in stored_chunks(job_id):
+    for data in stored_chunks(job_id, engine):
         out = inflate.decompress(data)
         if out:
             yield out
