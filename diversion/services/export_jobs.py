@@ -42,6 +42,7 @@ from diversion.services import reports
 
 CHUNK_BYTES = 1024 * 1024  # stored gzip bytes per chunk row
 _DRAIN_AT = 256 * 1024  # CSV text gathered before it is hashed and compressed
+_PIECE_BYTES = 256 * 1024  # CSV bytes sent at a time to a client that does not take gzip
 
 
 def request(kind: str, start: date, end: date, purpose: object, *, actor, group_by: str | None = None) -> ExportJob:
@@ -202,9 +203,11 @@ def plain_chunks(job_id: int, engine: sa.Engine | None = None) -> Iterator[bytes
     """The CSV itself, decompressed as it goes (for a client that does not accept gzip)."""
     inflate = zlib.decompressobj(31)
     for data in stored_chunks(job_id, engine):
-        out = inflate.decompress(data)
-        if out:
-            yield out
+        while data:  # a megabyte of gzip can be ten of CSV: handed on in pieces of at most _PIECE_BYTES
+            out = inflate.decompress(data, _PIECE_BYTES)
+            data = inflate.unconsumed_tail
+            if out:
+                yield out
     rest = inflate.flush()
     if rest:
         yield rest

@@ -20,14 +20,17 @@ from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # this checkout
+
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 CONTRACTS = int(os.environ.get("BENCH_CONTRACTS", "1000000"))
 GOAL_MB = 50
 
 SEED = """
-INSERT INTO users (id, email, name, role, password_hash, active, password_changed_at, created_at, updated_at, version)
+INSERT INTO users (id, email, name, role, password_hash, active, password_changed_at, must_change_password,
+    created_at, updated_at, version)
 SELECT n, 'user' || n || '@bench.example', 'Navigator ' || n, CASE WHEN n = 1 THEN 'manager' ELSE 'navigator' END,
-       'x', true, now(), now(), now(), 1
+       'x', true, now(), false, now(), now(), 1
 FROM generate_series(1, 1001) AS n;
 
 INSERT INTO people (id, given_name, family_name, name_key, date_of_birth, gender, ethnicity, created_at,
@@ -129,6 +132,7 @@ def _run(url: str) -> int:
         upgrade()
         started = time.perf_counter()
         with db.engine.begin() as connection:
+            connection.execute(sa.text("SET LOCAL statement_timeout = 0"))  # seeding a million rows takes longer
             for statement in SEED.split(";\n"):
                 if statement.strip():
                     connection.execute(sa.text(statement), {"count": CONTRACTS})
@@ -156,7 +160,7 @@ def _run(url: str) -> int:
             for piece in export_jobs.plain_chunks(job.id, engine):
                 digest.update(piece)
                 size += len(piece)
-                tail = (tail + piece)[-200:]
+                tail = (tail + piece[-200:])[-200:]
         last = tail.rstrip(b"\r\n").rsplit(b"\n", 1)[-1].decode().strip('"')
         whole = digest.hexdigest() == job.sha256 and size == job.bytes and rules.rows_in_trailer(last) == job.rows
         print(f"download read back: {size / 1e6:.1f} MB in {read.seconds:.1f} s, peak memory growth "
