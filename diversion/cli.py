@@ -124,3 +124,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(reoffending_cli)
     from diversion.reports_cli import reports_cli  # noqa: E402  (issue 14: the report counters)
     app.cli.add_command(reports_cli)
+    from diversion.exports_cli import exports_cli  # noqa: E402  (issue 14: exports that cannot be cut off)
+    app.cli.add_command(exports_cli)

@@ -113,6 +113,13 @@ def _engine_options(url: str) -> dict:
     return options
 
 
+def _export_runner(production: bool) -> str:
+    runner = os.environ.get("EXPORT_RUNNER", "").strip() or ("worker" if production else "inline")
+    if runner not in ("worker", "inline"):
+        raise ConfigError(f"EXPORT_RUNNER must be worker or inline, not {runner[:20]!r}")
+    return runner
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -181,6 +188,13 @@ def load(instance_path: str, overrides: dict | None = None) -> dict:
         "FORCE_HTTPS": _flag("FORCE_HTTPS", False),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "SERVICE_NAME": "Police diversion",
+        # Long exports (the case-level CSV) are jobs (services/export_jobs.py): made by a separate worker process
+        # (`flask --app wsgi exports work`) in production, or inline by the request that asks (development, tests).
+        "EXPORT_RUNNER": _export_runner(production),
+        "EXPORT_KEEP_DAYS": _whole_number("EXPORT_KEEP_DAYS", 7, maximum=90,
+                                          meaning="the days a finished export's file is kept"),
+        "EXPORT_RUNNING_LIMIT_MINUTES": 60,  # a job running longer than this lost its worker: failed as interrupted
+        "EXPORT_STATEMENT_TIMEOUT": 600,  # seconds, each statement of a job (PostgreSQL); requests keep theirs
     }
     if env == "testing":
         settings["WTF_CSRF_ENABLED"] = True

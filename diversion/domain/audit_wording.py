@@ -238,6 +238,7 @@ WORDING: dict[str, str | Callable[[Facts], str]] = {
     "drug_test.list": "{actor} viewed a list of drug tests on arrest",
     # reports and the audit trail itself
     "report.export": "{actor} downloaded the {object_id} report{purpose}",
+    "report.export_download": "{actor} downloaded the file of export job {object_id}",
     "reoffending.import": "{actor} imported a proven reoffending extract",
     "audit.view": "{actor} searched the audit trail",
     "audit.export": "{actor} exported the audit trail{purpose}",

@@ -10,6 +10,7 @@ from diversion.models.checkpoint import CheckpointReferral, Condition, Contract,
 from diversion.models.people import Person, PersonContact, PersonMerge
 from diversion.models.reference import CustodySuite, OffenceCategory, PolicySetting, ReferenceCounter
 from diversion.models.idempotency import IdempotentResponse
+from diversion.models.exports import ExportChunk, ExportJob
 from diversion.models.breach_packs import BreachPack
 from diversion.models.needs import NeedScore, NeedsAssessment
 from diversion.models.officer_outcomes import OutcomesSeen, ReferralOutcome
@@ -19,7 +20,7 @@ from diversion.models.treatment import OnwardReferral, TreatmentService
 from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
 
 __all__ = ["ApiToken", "Appointment", "AuditEvent", "Base", "CheckpointReferral", "Condition", "Contract", "ContractAlert",
-           "CustodySuite", "DivertEvent", "DivertReferral", "DrugTest", "DrugTestEvent", "Erasure", "ErasureInProgress", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
+           "CustodySuite", "DivertEvent", "DivertReferral", "DrugTest", "DrugTestEvent", "Erasure", "ErasureInProgress", "ExportChunk", "ExportJob", "NavigatorChange", "Note", "OffenceCategory", "Person", "PersonContact", "PersonMerge",
            "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
            "RetentionDecision", "SubjectAccessRequest", "Reoffence", "ReoffenceImport", "ReportCount",
            "BreachPack", "NeedScore", "OnwardReferral", "TreatmentService", "NeedsAssessment", "OutcomesSeen", "ReferralOutcome",

@@ -4,11 +4,11 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from diversion import clock, csv_safe
+from diversion import clock, csv_safe, export_runner
 from diversion.access import roles_required
 from diversion.domain import contracts as contract_rules
 from diversion.domain import divert as divert_rules
@@ -16,10 +16,12 @@ from diversion.domain import kpis, people as people_rules
 from diversion.domain.deadlines import add_calendar_months
 from diversion.domain.roles import ADMIN, MANAGER
 from diversion.errors import ValidationFailed
+from diversion.extensions import db
 from diversion.pages import PageErrors, date_from_form
 from diversion.reports import reoffending_section
 from diversion.domain import dtoa_return as dtoa_rules
-from diversion.services import contracts, dtoa_return, needs_report, reference, reports, treatment_report
+from diversion.domain import exports as export_rules
+from diversion.services import contracts, dtoa_return, export_jobs, needs_report, reference, reports, treatment_report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 PERIODS = {"this_month": "This month", "last_quarter": "Last quarter", "last_12_months": "Last 12 months",
@@ -97,7 +99,20 @@ def export(what: str):
     if what == "dtoa-monthly":  # the return is for one whole month that has begun: the month of `from`
         start = dtoa_return.month_arg({"month": f"{start:%Y-%m}"}, today)
         end = dtoa_rules.last_day(start)
-    if request.method == "POST":
+    if request.method == "POST" and what in export_rules.JOB_KINDS:  # long: made as a job, downloaded when ready
+        try:
+            job = export_jobs.request(what, start, end, request.form.get("purpose"), actor=current_user,
+                                      group_by=group_by)
+        except ValidationFailed as failure:
+            errors = PageErrors(failure.fields)
+        else:
+            # Committed here, not after the view: the job is made in transactions of its own (right now when the
+            # runner is inline, else by the worker), and the disclosure stands whatever becomes of the file.
+            db.session.commit()
+            if current_app.config["EXPORT_RUNNER"] == "inline":
+                export_runner.run_inline(job.id)
+            return redirect(url_for("reports.export_job", job_id=job.id))
+    elif request.method == "POST":
         try:
             reports.disclose(what, start, end, request.form.get("purpose"), actor=current_user, group_by=group_by)
         except ValidationFailed as failure:
@@ -110,7 +125,8 @@ def export(what: str):
         abort(404)
     back = url_for("reports.dtoa_return_page", month=f"{start:%Y-%m}") if what == "dtoa-monthly" else None
     return render_template("reports/export.html", what=what, title=reports.EXPORTS[what], start=start, end=end,
-                           group_by=group_by, errors=errors, form=request.form, source=source, back=back)
+                           group_by=group_by, errors=errors, form=request.form, source=source, back=back,
+                           as_job=what in export_rules.JOB_KINDS)
 
 
 def _csv(what: str, start: date, end: date, group_by: str | None) -> Response:
@@ -185,6 +201,4 @@ def _rows(what: str, start: date, end: date, group_by: str | None):
         yield from reoffending_section.csv_rows(group_by)
     elif what == "dtoa-monthly":
         yield from dtoa_return.csv_rows(dtoa_return.monthly_return(start))
-    elif what == "checkpoint-cases":
-        yield reports.CASE_COLUMNS
-        yield from reports.case_rows(start, end)
+    # checkpoint-cases is a job (export_rules.JOB_KINDS): services/export_jobs.py writes it

@@ -8,6 +8,7 @@ over plain facts read from the database, not from the SQL filters the app uses.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from dataclasses import dataclass, field
 
 import pytest
@@ -19,12 +20,12 @@ from diversion.extensions import db
 from diversion import clock
 from diversion.domain.appointments import local_start
 from diversion.models import (ApiToken, Appointment, CheckpointReferral, Contract, ContractAlert, DivertReferral, DrugTest,
-                              Person, ReferralDraft, User)
+                              ExportJob, Person, ReferralDraft, User)
 from diversion.services import allocation, appointments, contracts, divert, drafts, dtoa, referrals, tokens
 from tests import factories
 from tests.conftest import _postgres_server_url, make_app
 
-DRAFT, TOKEN, ROLE_ONLY = "draft", "token", "role_only"
+DRAFT, TOKEN, EXPORT_JOB, ROLE_ONLY = "draft", "token", "export_job", "role_only"
 # Route arguments that are not records: each route using one is guarded by its role alone (tests/test_meta.py).
 ROLE_ONLY_ARGUMENTS = {"user_id", "code", "key", "what", "action"}
 ANYONES_TOKENS = {"tokens.revoke_any"}  # administrators manage anyone's tokens; everyone else only their own
@@ -46,6 +47,8 @@ def kind_of(rule) -> str:
         return DRAFT
     if "token_id" in arguments:
         return TOKEN
+    if "job_id" in arguments:
+        return EXPORT_JOB
     if "test_id" in arguments:
         return rules.DRUG_TEST
     if "referral_id" in arguments:
@@ -112,6 +115,7 @@ def build_world(app) -> World:
         dtoa.record(factories.drug_test_payload(**{"person.given_name": "Jon"}), actor=officer_b)
         world.records[DRAFT] = [drafts.start(officer_a).id]
         db.session.commit()
+        world.records[EXPORT_JOB] = _export_jobs(world)
         world.records[TOKEN] = []
         for name, user in world.users.items():
             token, world.tokens[name] = tokens.issue(user, {"name": "matrix", "purpose": "matrix"}, actor=None)
@@ -159,6 +163,8 @@ def facts_may_read(kind: str, record_id: int, viewer: User) -> bool:
         return draft is not None and draft.owner_id == viewer.id
     if kind == TOKEN:  # a token is its owner's to manage
         return db.session.get(ApiToken, record_id).user_id == viewer.id
+    if kind == EXPORT_JOB:  # an export is its requester's alone (administrators included)
+        return db.session.get(ExportJob, record_id).requested_by_id == viewer.id
     raise AssertionError(kind)
 
 
@@ -176,7 +182,7 @@ def may_edit_contact(person_id: int, viewer: User) -> bool:
 def url_for_record(rule, kind: str, record_id: int, world: World) -> str:
     values = {}
     for argument in rule.arguments:
-        if argument in ("referral_id", "contract_id", "person_id", "draft_id", "token_id", "test_id"):
+        if argument in ("referral_id", "contract_id", "person_id", "draft_id", "token_id", "test_id", "job_id"):
             values[argument] = record_id
         elif argument == "condition_id":
             values[argument] = db.session.get(Contract, record_id).conditions[1].id
@@ -196,6 +202,21 @@ def url_for_record(rule, kind: str, record_id: int, world: World) -> str:
         other = next(p for p in world.records[rules.PERSON] if p != record_id)
         url += f"?other={other}"
     return url
+
+
+def _export_jobs(world: World) -> list[int]:
+    """A finished case-level export for the manager and one for the administrator (made as the worker would)."""
+    from diversion import export_runner
+    from diversion.services import export_jobs
+
+    made = []
+    for name in ("manager", "admin"):
+        job = export_jobs.request("checkpoint-cases", clock.today() - timedelta(days=365), clock.today(),
+                                  "The matrix", actor=db.session.get(User, world.users[name].id))
+        db.session.commit()
+        export_runner.run_inline(job.id)
+        made.append(job.id)
+    return made
 
 
 def _subject_access_request(person_id: int, world: World) -> int:
@@ -337,7 +358,7 @@ def test_the_matrix_covers_every_route_that_names_a_record(app):
     routes = record_routes(app)
     kinds = {rule.endpoint: kind_of(rule) for rule in routes}
     assert {rules.CHECKPOINT_REFERRAL, rules.DIVERT_REFERRAL, rules.CONTRACT, rules.PERSON, rules.DRUG_TEST, DRAFT,
-            TOKEN} <= \
+            TOKEN, EXPORT_JOB} <= \
         set(kinds.values())
 
 
