@@ -12,6 +12,7 @@ from flask_login import current_user
 from diversion.access import roles_required
 from diversion.domain.roles import ADMIN, MANAGER
 from diversion.errors import ValidationFailed
+from diversion.extensions import csrf
 from diversion.pages import PageErrors
 from diversion.reports.views import bp
 from diversion.services import reoffending_import
@@ -21,28 +22,37 @@ CHOOSE = "Choose the extract to import: a CSV file"
 
 
 @bp.route("/reoffending/import", methods=["GET", "POST"])
+@csrf.exempt  # checked below, once the upload's own size limit is set (the app-wide check would read it at 1 MB)
 @roles_required(MANAGER, ADMIN)
 def reoffending_import_page():
     if request.method == "GET":
         return _page(PageErrors())
     request.max_content_length = UPLOAD_LIMIT  # before the body is read: a larger upload is a 413 page
+    csrf.protect()
     upload = request.files.get("extract")
     if upload is None or not upload.filename:
         return _page(PageErrors({"extract": [CHOOSE]})), 422
-    if not upload.filename.lower().endswith(".csv"):
+    name = _shown_name(upload.filename)
+    if not name.lower().endswith(".csv"):
         return _page(PageErrors({"extract": ["The extract must be a CSV file (its name ends .csv)"]})), 422
     with tempfile.NamedTemporaryFile(suffix=".csv") as held:
         upload.save(held)
         held.flush()
         try:
-            counts = reoffending_import.import_file(held.name, actor=current_user, file_name=upload.filename)
+            counts = reoffending_import.import_file(held.name, actor=current_user, file_name=name)
         except ValidationFailed as failure:
             return _page(PageErrors({"extract": [failure.message]}), problems=failure.fields), 422
         except UnicodeDecodeError:
             return _page(PageErrors({"extract": ["The extract must be a CSV file in UTF-8 text"]})), 422
-    flash(f"Imported {upload.filename}: {counts['matched']:,} records matched to people here, {counts['unmatched']:,} "
+    flash(f"Imported {name}: {counts['matched']:,} records matched to people here, {counts['unmatched']:,} "
           f"not matched; {counts['added']:,} new, {counts['duplicates']:,} already held.", "success")
     return redirect(url_for("reports.dashboard") + "#reoffending")
+
+
+def _shown_name(filename: str) -> str:
+    """The upload's name as it is kept and shown: its last part only, printable characters, at most 100."""
+    last = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in last if c.isprintable())[:100] or "extract"
 
 
 def _page(errors: PageErrors, problems: dict | None = None):

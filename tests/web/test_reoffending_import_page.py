@@ -87,3 +87,28 @@ def test_an_upload_over_the_limit_is_refused_with_a_page(signed_in, app):
 def test_only_managers_and_administrators_import(signed_in, role):
     client, _ = signed_in(role)
     assert client.get(PAGE).status_code == 403
+
+
+def test_an_extract_over_the_sites_usual_1_mb_limit_is_imported(signed_in, known, app):
+    client, _ = signed_in("manager")
+    rows = "".join(f"2012/{n:07d}B,2024-09-01,2025-01-10\n" for n in range(60_000))  # about 2 MB
+    response = _upload(client, "pnc_id,offence_date,disposal_date\n" + rows)
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Reoffence)) == 60_000
+
+
+def test_the_upload_still_needs_the_forms_csrf_token(signed_in):
+    client, _ = signed_in("manager")
+    response = client.post(PAGE, data={"extract": (io.BytesIO(b"pnc_id,offence_date,disposal_date\n"), "x.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+
+
+def test_the_files_name_is_kept_without_its_path_or_unprintable_characters(signed_in, known, app):
+    client, _ = signed_in("manager")
+    response = _upload(client, "pnc_id,offence_date,disposal_date\n2010/0000001A,2024-09-01,2025-01-10\n",
+                       name="exports/pnc/pnc\x00 extract.csv")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalars(sa.select(ReoffenceImport.file_name)).one() == "pnc extract.csv"
