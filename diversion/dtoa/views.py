@@ -3,7 +3,7 @@ referral), why the test was allowed, the result, the legal warning, and for a po
 booked there and then. Then a confirmation saying what to tell the person."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -32,10 +32,10 @@ AUTHORITY = {"trigger": "Arrested for a trigger offence", "inspector": "An inspe
 
 def _assessment(form, result: str | None, problems: dict) -> dict | None:
     """The booking on the page: a date, a time and a service, all required for a positive result."""
+    if result not in rules.POSITIVE_RESULTS:
+        return None  # the booking is asked only for a positive result: whatever else was typed there is ignored
     day = date_from_form("assessment-at", "The date of the assessment", problems, "assessment.at", form)
     typed_time, service = (form.get("assessment-time") or "").strip(), form.get("assessment-service") or None
-    if result not in rules.POSITIVE_RESULTS:
-        return None  # the booking is asked only for a positive result (its fields are hidden otherwise)
     if day is None:
         problems.setdefault("assessment.at", []).append("Enter the date of the initial assessment")
     at = read_time(typed_time)
@@ -45,8 +45,11 @@ def _assessment(form, result: str | None, problems: dict) -> dict | None:
         problems.setdefault("assessment.service", []).append("Choose the service holding the assessment")
     if not day or at is None or not service:
         return None  # what is missing is reported above; the rest of the page is still checked
-    return {"at": datetime.combine(datetime.fromisoformat(day).date(), at, tzinfo=LONDON).isoformat()
-            if len(day) == 10 else "unreadable", "service": service}
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:  # typed as numbers but no such day (30 February): the service names it
+        return {"at": "unreadable", "service": service}
+    return {"at": datetime.combine(on, at, tzinfo=LONDON).isoformat(), "service": service}
 
 
 def _data(form, problems: dict) -> dict:

@@ -67,6 +67,22 @@ def test_a_negative_test_asks_for_no_booking(signed_in, app):
     assert _test(app).assessment_at is None
 
 
+def test_a_booking_on_a_day_that_does_not_exist_is_a_field_error_not_a_500(signed_in, app):
+    client, _ = signed_in("custody_officer")
+    page = client.post_page("/dtoa/tests/new", _form(**{"assessment-at-day": "30", "assessment-at-month": "2"}),
+                            expected_status=422)
+    assert [a["href"] for a in page.select(".govuk-error-summary a")] == ["#assessment-at-day"]
+    assert _test(app) is None
+
+
+def test_a_half_typed_booking_does_not_stop_a_negative_test(signed_in, app):
+    client, _ = signed_in("custody_officer")
+    response = client.post_form("/dtoa/tests/new", _form(result="refused", **{"assessment-at-month": "",
+                                                                              "assessment-time": ""}))
+    assert response.status_code == 302
+    assert _test(app).status == "refused"
+
+
 def test_the_provider_is_offered_only_what_fits_and_a_stale_form_is_refused(signed_in, app, make_user):
     officer, _ = signed_in("custody_officer")
     officer.post_form("/dtoa/tests/new", _form())
@@ -113,6 +129,9 @@ def test_a_missed_assessment_reaches_custodys_list_and_is_decided(signed_in, app
     refused = officer.post_page(decide["href"], {"decision": "no_further_action", "version": version, **when},
                                 expected_status=422)
     assert [a["href"] for a in refused.select(".govuk-error-summary a")] == ["#reason"]
+    stale = officer.post_page(decide["href"], {"decision": "no_further_action", "version": str(int(version) - 1),
+                                               "reason": "In hospital that day", **when}, expected_status=409)
+    assert stale.select_one("input[name=version]")["value"] == version  # so that trying again can succeed
     response = officer.post_form(decide["href"], {"decision": "no_further_action", "version": version,
                                                   "reason": "In hospital that day", **when})
     assert response.status_code == 302
