@@ -14,12 +14,13 @@ plain facts so that tests can hold the SQL to them.
     person               -                  with a referral awaiting a         with a DIVERT  all
                                             navigator (not reserved for        referral
                                             another) or a contract they hold
-    drug test (DTOA)     all                whose person has a contract        all            all
-                                            they hold
+    drug test (DTOA)     all                whose person has a contract        positive ones  all
+                                            they hold                          (an assessment
+                                                                               is required)
 
 Drug tests on arrest (PACE s.63B) are custody's own records: any custody officer reads them, because the officer
 who decides on a missed assessment is seldom the one who tested; the provider holding the required assessments
-reads them all (they are the assessment service). A navigator reads a test only when its person has a contract
+reads the positive ones, which require an assessment (a negative test or a refusal is no work of theirs). A navigator reads a test only when its person has a contract
 they hold (it bears on the pathway conditions they set); other navigators do not know the test exists.
 
 A record outside the scope is "not found" (404), never "forbidden": its existence is not revealed. A role
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from diversion.domain.dtoa import POSITIVE_RESULTS
 from diversion.domain.referrals import AWAITING_NAVIGATOR
 from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, PROVIDER
 
@@ -44,13 +46,15 @@ QUEUE_OR_MY_CONTRACT = "queue_or_my_contract"
 MY_CONTRACTS = "my_contracts"
 IN_DIVERT = "in_divert"
 PERSON_ON_MY_CASELOAD = "person_on_my_caseload"
+POSITIVE_ONLY = "positive_only"
 
 SCOPES: dict[str, dict[str, str]] = {
     CHECKPOINT_REFERRAL: {CUSTODY_OFFICER: MADE_BY_ME, NAVIGATOR: QUEUE_OR_MY_CONTRACT, MANAGER: ALL, ADMIN: ALL},
     DIVERT_REFERRAL: {CUSTODY_OFFICER: MADE_BY_ME, PROVIDER: ALL, MANAGER: ALL, ADMIN: ALL},
     CONTRACT: {NAVIGATOR: MY_CONTRACTS, MANAGER: ALL, ADMIN: ALL},
     PERSON: {NAVIGATOR: QUEUE_OR_MY_CONTRACT, PROVIDER: IN_DIVERT, MANAGER: ALL, ADMIN: ALL},
-    DRUG_TEST: {CUSTODY_OFFICER: ALL, NAVIGATOR: PERSON_ON_MY_CASELOAD, PROVIDER: ALL, MANAGER: ALL, ADMIN: ALL},
+    DRUG_TEST: {CUSTODY_OFFICER: ALL, NAVIGATOR: PERSON_ON_MY_CASELOAD, PROVIDER: POSITIVE_ONLY, MANAGER: ALL,
+                ADMIN: ALL},
 }
 
 # Who may change a person's contact details (api-contract "Contact details"): the navigator holding their
@@ -105,10 +109,11 @@ def may_read_divert_referral(viewer: Viewer, *, created_by_id: int | None) -> bo
     return granted == ALL or (granted == MADE_BY_ME and created_by_id == viewer.id)
 
 
-def may_read_drug_test(viewer: Viewer, *, contract_navigator_ids: list[int]) -> bool:
-    """`contract_navigator_ids`: who holds each contract of the test's person."""
+def may_read_drug_test(viewer: Viewer, *, contract_navigator_ids: list[int], result: str) -> bool:
+    """`contract_navigator_ids`: who holds each contract of the test's person; `result`: the test's result."""
     granted = scope(DRUG_TEST, viewer.role)
-    return granted == ALL or (granted == PERSON_ON_MY_CASELOAD and viewer.id in contract_navigator_ids)
+    return granted == ALL or (granted == PERSON_ON_MY_CASELOAD and viewer.id in contract_navigator_ids) or (
+        granted == POSITIVE_ONLY and result in POSITIVE_RESULTS)
 
 
 def may_read_contract(viewer: Viewer, *, navigator_id: int) -> bool:

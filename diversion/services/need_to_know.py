@@ -58,6 +58,7 @@ _CLAUSES = {
     (rules.PERSON, rules.HOLDS_CONTRACT): _holds_contract,
     (rules.DRUG_TEST, rules.PERSON_ON_MY_CASELOAD): lambda user: exists(select(Contract.id).where(
         Contract.person_id == DrugTest.person_id, Contract.navigator_id == user.id)),
+    (rules.DRUG_TEST, rules.POSITIVE_ONLY): lambda _user: DrugTest.result.in_(sorted(rules.POSITIVE_RESULTS)),
 }
 
 

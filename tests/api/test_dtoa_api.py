@@ -112,7 +112,8 @@ def test_an_event_that_does_not_fit_is_409_and_changes_nothing(api):
     answer = event(api, test, "entered_treatment", expected=409)
     assert "Entered treatment" in answer["error"]["message"]
     negative = record(api, result="negative", assessment=None)
-    event(api, negative, "initial_assessment_attended", expected=409)
+    event(api, negative, "initial_assessment_attended", who="custody_officer", expected=409)
+    event(api, negative, "initial_assessment_attended", expected=404)  # no work of the provider's: not theirs to see
     assert api("manager", "GET", f"{TESTS}/{test['id']}", expected=200)["events"] == []
 
 

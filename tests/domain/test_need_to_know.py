@@ -82,10 +82,13 @@ def test_a_reservation_matters_only_while_the_referral_awaits_a_navigator():
                                                   contract_navigator_id=None, allocated_navigator_id=ME)
 
 
-@pytest.mark.parametrize("role, holders, readable", [
-    (CUSTODY_OFFICER, [], True), (PROVIDER, [], True), (MANAGER, [], True), (ADMIN, [8], True),
-    (NAVIGATOR, [ME], True), (NAVIGATOR, [8, ME], True), (NAVIGATOR, [8], False), (NAVIGATOR, [], False)])
-def test_who_reads_a_drug_test(role, holders, readable):
+@pytest.mark.parametrize("role, holders, result, readable", [
+    (CUSTODY_OFFICER, [], "negative", True), (PROVIDER, [], "cocaine", True), (PROVIDER, [], "both", True),
+    (PROVIDER, [], "negative", False), (PROVIDER, [], "refused", False), (MANAGER, [], "refused", True),
+    (ADMIN, [8], "negative", True), (NAVIGATOR, [ME], "negative", True), (NAVIGATOR, [8, ME], "opiates", True),
+    (NAVIGATOR, [8], "opiates", False), (NAVIGATOR, [], "cocaine", False)])
+def test_who_reads_a_drug_test(role, holders, result, readable):
     """Custody's own record: every custody officer (the one deciding on a missed assessment is seldom the one who
-    tested), the assessment provider, managers, admins; a navigator only for someone whose contract they hold."""
-    assert rules.may_read_drug_test(viewer(role), contract_navigator_ids=holders) is readable
+    tested), managers, admins; the assessment provider the positive ones (a negative test or a refusal is no work
+    of theirs); a navigator only for someone whose contract they hold."""
+    assert rules.may_read_drug_test(viewer(role), contract_navigator_ids=holders, result=result) is readable

@@ -155,9 +155,9 @@ def facts_may_read(kind: str, record_id: int, viewer: User) -> bool:
         return rules.may_read_person(who, referral_statuses=statuses, contract_navigator_ids=holders,
                                      divert_referrals=in_divert, reserved_for=reserved_for)
     if kind == rules.DRUG_TEST:
-        person_id = db.session.get(DrugTest, record_id).person_id
-        holders = list(db.session.scalars(sa.select(Contract.navigator_id).where(Contract.person_id == person_id)))
-        return rules.may_read_drug_test(who, contract_navigator_ids=holders)
+        test = db.session.get(DrugTest, record_id)
+        holders = list(db.session.scalars(sa.select(Contract.navigator_id).where(Contract.person_id == test.person_id)))
+        return rules.may_read_drug_test(who, contract_navigator_ids=holders, result=test.result)
     if kind == DRAFT:  # a draft is its owner's alone (and none once discarded)
         draft = db.session.get(ReferralDraft, record_id)
         return draft is not None and draft.owner_id == viewer.id
