@@ -11,11 +11,14 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import literal, select, tuple_, union_all
+from sqlalchemy import Date, DateTime, Integer, String, literal, select, tuple_, union_all
+from sqlalchemy.types import TypeDecorator
 
 MAX_CURSOR = 400
+MAX_TEXT = 255        # a text value in a cursor: no longer than this (or than its column, if shorter)
+BIGINT = 2 ** 63      # an integer value: within a signed 64-bit column
 
 
 @dataclass
@@ -42,7 +45,27 @@ def encode(values: tuple) -> str:
     return base64.urlsafe_b64encode(json.dumps(tagged, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def decode(token: str | None, size: int) -> tuple | None:
+def fits(column, value) -> bool:
+    """Whether `value` is one the sort column `column` could hold, so that binding it can neither fail nor
+    overflow (a cursor is typed by the address, and the address can be anything)."""
+    kind = column.type
+    if isinstance(kind, TypeDecorator):
+        kind = kind.impl if not isinstance(kind.impl, type) else kind.impl()
+    if isinstance(kind, DateTime):
+        return isinstance(value, datetime) and value.tzinfo is not None
+    if isinstance(kind, Date):
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if isinstance(kind, Integer):
+        return isinstance(value, int) and not isinstance(value, bool) and -BIGINT <= value < BIGINT
+    if isinstance(kind, String):
+        longest = min(kind.length or MAX_TEXT, MAX_TEXT)
+        return isinstance(value, str) and len(value) <= longest and "\x00" not in value
+    return False
+
+
+def decode(token: str | None, size: int, columns: tuple | None = None) -> tuple | None:
+    """The values of a cursor made by `encode`; None (the first page) for one that was not, or (given the sort's
+    `columns`) whose values do not each fit their column."""
     if not token or len(token) > MAX_CURSOR:
         return None
     try:
@@ -55,14 +78,18 @@ def decode(token: str | None, size: int) -> tuple | None:
                 moment = datetime.fromisoformat(value)
                 if moment.tzinfo is None:
                     return None
-                values.append(moment)
+                values.append(moment.astimezone(UTC))  # overflows (caught) for moments outside the years 1-9999
             elif tag == "v" and (isinstance(value, (str, int)) and not isinstance(value, bool)):
                 values.append(value)
             else:
                 return None
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         return None
-    return tuple(values) if len(values) == size else None
+    if len(values) != size:
+        return None
+    if columns is not None and not all(fits(column, value) for column, value in zip(columns, values)):
+        return None
+    return tuple(values)
 
 
 def _fetch(query, sort: Sort, after: tuple | None, limit: int, reverse: bool, scalars, parts=None):
@@ -88,7 +115,7 @@ def page(query, sort: Sort, after: str | None, size: int, scalars, parts=None) -
     `scalars(statement)` runs a statement and returns its rows as a list. `parts`: conditions that together
     make the list (e.g. one per status of a list of several statuses), each walked separately, so that each
     reads its own index range in order instead of the database sorting all of them."""
-    position = decode(after, len(sort.columns))
+    position = decode(after, len(sort.columns), sort.columns)
     rows = _fetch(query, sort, position, size + 1, False, scalars, parts)
     next_after = encode(sort.key(rows[size - 1])) if len(rows) > size else None
     rows = rows[:size]

@@ -22,7 +22,7 @@ def _due_args():
     if limit is None:
         problems.add("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}")
     cursor = request.args.get("cursor") or None
-    if cursor and keyset.decode(cursor, len(retention.BY_REVIEW_DATE.columns)) is None:
+    if cursor and keyset.decode(cursor, len(retention.BY_REVIEW_DATE.columns), retention.BY_REVIEW_DATE.columns) is None:
         problems.add("cursor", "cursor is not one this API gave out")
     problems.raise_if_any()
     return by or clock.today(), limit, cursor

@@ -320,7 +320,7 @@ def _contract_query(user: User, *, status: str | None = None, due_within_days: i
             # The people found first, on their own (the trigram index on the names), then their contracts: a
             # materialised set, so that the planner cannot instead walk every contract in deadline order
             # asking each one's person whether the name matches.
-            found = select(Person.id).where(people.matching(search)).cte("found").prefix_with("MATERIALIZED")
+            found = select(Person.id).where(people.matching(search, user)).cte("found").prefix_with("MATERIALIZED")
             query = query.where(Contract.person_id.in_(select(found.c.id)))
     return query
 

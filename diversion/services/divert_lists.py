@@ -56,7 +56,7 @@ def every_referral(viewer: User, *, status: str | None = None, substance: str | 
     if waited_days is not None:
         query = query.where(R.status_since <= clock.today() - timedelta(days=waited_days))
     if search and search.strip():
-        query = query.where(people.matching(search))
+        query = query.where(people.matching(search, viewer))
     found = page(query, SORTS.get(sort, SORTS["newest"]), after, size, _rows)
     audit.record("divert_referral.list", actor=viewer, object_type="divert_referral",
                  details={"ids": [r.id for r in found.rows], "list": "all"})

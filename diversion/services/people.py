@@ -17,7 +17,7 @@ from diversion.domain import people as rules
 from diversion.errors import NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
-from diversion.models import CheckpointReferral, Contract, DivertReferral, Person
+from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, User
 from diversion.services import contacts, identity, need_to_know, parse, references
 from diversion.services.parse import Problems
 
@@ -82,7 +82,7 @@ def search(q: object, viewer, *, date_of_birth: date | None = None, after_id: in
     query = select(Person).where(need_to_know.visible(access.PERSON, viewer))
     if date_of_birth is not None:
         query = query.where(Person.date_of_birth == date_of_birth)
-    query = query.where(matching(q))
+    query = query.where(matching(q, viewer))
     if after_id is not None:
         last = db.session.get(Person, after_id)
         if last is not None:
@@ -113,14 +113,17 @@ def _look_up(q: str, date_of_birth: date | None, viewer) -> list[Person]:
     return found
 
 
-def matching(q: str):
+def matching(q: str, viewer: User):
     """The WHERE clause for a search box's text: a case reference, a PNC id, or words of a name (each word
-    somewhere in the normalised name, so accents, case and word order do not matter)."""
+    somewhere in the normalised name, so accents, case and word order do not matter). A reference finds its
+    person only when `viewer` may read the record it names (need to know): otherwise the search would tell
+    them that the person had that case or drug test, though the record itself is not theirs to see."""
     reference = references.parse_reference(q)
     if reference is not None:
         prefix, canonical = reference
         model = references.MODELS[prefix]
-        return Person.id.in_(select(model.person_id).where(model.reference == canonical))
+        return Person.id.in_(select(model.person_id).where(
+            model.reference == canonical, need_to_know.visible(references.KINDS[prefix], viewer)))
     pnc = rules.normalise_pnc(q)
     if rules.PNC_PATTERN.match(pnc):
         return Person.pnc_id == pnc

@@ -14,11 +14,13 @@ from datetime import date
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from diversion.domain import need_to_know as access
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, DivertReferral, DrugTest, ReferenceCounter
 
 CHECKPOINT, DIVERT, DRUG_TEST = "CP", "DV", "DT"
 MODELS = {CHECKPOINT: CheckpointReferral, DIVERT: DivertReferral, DRUG_TEST: DrugTest}  # what each reference names
+KINDS = {CHECKPOINT: access.CHECKPOINT_REFERRAL, DIVERT: access.DIVERT_REFERRAL, DRUG_TEST: access.DRUG_TEST}  # need to know
 PATTERN = re.compile(r"^\s*(CP|DV|DT)[-\s/]?(\d{4})[-\s/]?(\d{1,9})\s*$", re.IGNORECASE)
 
 

@@ -259,7 +259,7 @@ def _filtered(query, viewer: User, *, status, late_only, search, category):
     if category:
         query = query.where(CheckpointReferral.offence_category == category)
     if search and search.strip():
-        query = query.join(CheckpointReferral.person).where(people.matching(search))
+        query = query.join(CheckpointReferral.person).where(people.matching(search, viewer))
         if references.parse_reference(search) is not None:  # the case itself, not every case of its person
             query = query.where(CheckpointReferral.reference == references.parse_reference(search)[1])
     return query

@@ -81,7 +81,8 @@ def sorted_page(status: str | None, order: str, late_only: bool = False, search:
     """One page of the referrals the user may read, sorted by `order`, from the address's cursor."""
     fetch = partial(referrals.listing, current_user, status=status, order=order, late_only=late_only,
                     search=search, category=category)
-    return keyset_page(fetch, lambda row: referrals.position(row, order), request.args.get("after"), PAGE_SIZE)
+    return keyset_page(fetch, lambda row: referrals.position(row, order), request.args.get("after"), PAGE_SIZE,
+                       column=referrals.ORDERS[order][0])
 
 
 def _category_titles() -> dict[str, str]:

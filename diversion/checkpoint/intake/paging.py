@@ -3,7 +3,9 @@ thousandth page as on the first. The cursor in the address is the sort key of th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+
+from diversion import keyset
 
 
 @dataclass
@@ -30,16 +32,24 @@ def decode(token: str | None) -> tuple | None:
         value = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
     except ValueError:
         return None
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return None
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:  # a moment outside the years 1 to 9999 once in UTC
+            return None
     return value, int(row_id)
 
 
-def keyset_page(fetch, key, after: str | None, size: int) -> Page:
+def keyset_page(fetch, key, after: str | None, size: int, column=None) -> Page:
     """`fetch(after=, limit=, reverse=, audited=)` returns rows past a position (sort value, id) in order,
     audited as viewed; `key(row)` is a row's position. A previous page costs one more query, only when there
-    is one, and is not audited (only its positions are used)."""
+    is one, and is not audited (only its positions are used). `column`: the sort column, whose type a
+    cursor's sort value must fit (a day for a date, a moment for a timestamp), or it is the first page."""
     position = decode(after)
+    if position is not None and column is not None and not keyset.fits(column, position[0]):
+        position = None
     rows = fetch(after=position, limit=size + 1, reverse=False, audited=True)
     next_after = encode(key(rows[size - 1])) if len(rows) > size else None
     rows = rows[:size]
