@@ -37,6 +37,10 @@ def run(job_id: int) -> str:
         db.session.commit()
         log.info("export job %s done: %s rows, %s bytes", job_id, job.rows, job.bytes)
         return "done"
+    except export_jobs.NoLongerRunning:  # failed as abandoned while it was being made: its file goes, it stays failed
+        db.session.rollback()
+        log.warning("export job %s was no longer running when finished: its file was discarded", job_id)
+        return "failed"
     except Exception as failure:  # noqa: BLE001  (whatever it was, the job must end failed, not stay running)
         db.session.rollback()
         code = "unknown_kind" if isinstance(failure, export_jobs.UnknownKind) else "export_failed"

@@ -84,10 +84,16 @@ class UnknownKind(Exception):
     """A job of a kind this version cannot make (failed as `unknown_kind`)."""
 
 
+class NoLongerRunning(Exception):
+    """The job was no longer running when its file was finished (failed as abandoned meanwhile): the file is
+    discarded and the job left as it is."""
+
+
 def write(job: ExportJob, *, chunk_bytes: int = CHUNK_BYTES) -> None:
     """Make the job's file: every row, then the trailer; hashed, compressed and stored in chunks; the job marked
-    done with its rows, bytes and SHA-256. Memory stays flat (a batch of rows and a chunk at a time). Flushes,
-    never commits: the caller commits the file and the status together, or rolls both back."""
+    done with its rows, bytes and SHA-256 (NoLongerRunning if it was failed meanwhile: the caller rolls the file
+    back). Memory stays flat (a batch of rows and a chunk at a time). Flushes, never commits: the caller commits
+    the file and the status together, or rolls both back."""
     digest, compressor = hashlib.sha256(), zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: a gzip stream
     text, pending = io.StringIO(), bytearray()
     writer = csv_safe.writer(text)
@@ -120,8 +126,14 @@ def write(job: ExportJob, *, chunk_bytes: int = CHUNK_BYTES) -> None:
     drain()
     pending.extend(compressor.flush())
     store(final=True)
-    job.status, job.finished_at, job.error = rules.DONE, clock.now(), None
-    job.rows, job.bytes, job.stored_bytes, job.sha256 = max(rows, 0), state["bytes"], state["stored"], digest.hexdigest()
+    # Done only if still running: a job failed as abandoned meanwhile (a slow but live worker) stays failed, and the
+    # caller rolls its file back (its requester was told to ask again).
+    finished = db.session.execute(
+        sa.update(ExportJob).where(ExportJob.id == job.id, ExportJob.status == rules.RUNNING)
+        .values(status=rules.DONE, finished_at=clock.now(), error=None, rows=max(rows, 0), bytes=state["bytes"],
+                stored_bytes=state["stored"], sha256=digest.hexdigest()))
+    if finished.rowcount != 1:
+        raise NoLongerRunning(job.id)
     db.session.flush()
 
 

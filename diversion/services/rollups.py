@@ -13,7 +13,15 @@ the transaction (`before_commit`, or before a report is read inside it) the cont
 is computed afresh and the difference applied with `INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`:
 - ORM writes are seen by a `before_flush` hook (changed rows: before; new rows: pending after the flush);
 - the two bulk UPDATEs that move or scrub cases (merges, erasure) call `capture_people` first;
-- a rollback forgets everything pending (the counters were not touched).
+- a rollback forgets everything pending (the counters were not touched); a rollback to a savepoint forgets
+  nothing (each pending case's contribution afterwards is computed afresh at the end, from what is left).
+Concurrency (PostgreSQL, READ COMMITTED). A case's "before" must be what the last committed transaction left,
+or two transactions that both change its figures (one through its person or referral, without updating the
+case's row, so no version check stops it) would both subtract the same "before". So a case's person, then the
+case, is locked (in id order, in a statement of its own) before its "before" is read: a second transaction waits
+for the first to commit, and its next statement (a new snapshot) reads what the first left. A change to a person
+locks the person (`FOR NO KEY UPDATE`) before finding their cases, and a new case locks its person the same way
+before it is counted, so a case created while its person's details change is counted by exactly one of the two.
 Both contributions are computed by the database with the same SELECT, so the rule lives once. Applying all of a
 transaction's differences in one sorted statement at its end means two transactions lock counter rows in the
 same order (no deadlock between them) and hold them only for the commit; two transactions bumping one counter
@@ -70,7 +78,9 @@ def _delta(session: Session) -> Counter:
     return session.info.setdefault(DELTA, Counter())
 
 
-def _forget(session: Session, _previous=None) -> None:
+def _forget(session: Session, previous=None) -> None:
+    if previous is not None and previous.parent is not None:
+        return  # a savepoint rolled back: the outer transaction's changes (and their "before") still stand
     session.info.pop(PENDING, None)
     session.info.pop(DELTA, None)
 
@@ -84,6 +94,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
     ids: dict[str, set[int]] = {kind.name: set() for kind in KINDS}
     people: set[int] = set()
     referrals_moved: set[int] = set()
+    new_cases_of = {_person_id(obj) for obj in session.new if type(obj) in KIND_OF} - {None}
     for obj in (*session.dirty, *session.deleted):
         model = type(obj)
         if model in KIND_OF and obj.id is not None and (obj in session.deleted or _changed(obj, WATCHED[model])):
@@ -98,6 +109,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
             if referral_id is not None:
                 ids[DIVERT_REFERRALS.name].add(referral_id)
     connection = session.connection()
+    _lock(connection, Person.id, people | new_cases_of)  # people before cases: the same order everywhere
     if referrals_moved:
         ids[CONTRACTS.name] |= _ids(connection, Contract.id, Contract.referral_id, referrals_moved)
     _capture(session, ids)
@@ -120,6 +132,7 @@ def capture_people(session: Session, person_ids: Iterable[int]) -> None:
     if not person_ids:
         return
     connection = session.connection()
+    _lock(connection, Person.id, person_ids)
     _capture(session, {kind.name: _ids(connection, kind.model.id, kind.model.person_id, person_ids)
                        for kind in KINDS})
 
@@ -132,13 +145,42 @@ def _ids(connection, column, by, values: set[int]) -> set[int]:
     return found
 
 
+def _person_id(case) -> int | None:
+    """The id of a new case's person, when that person is already in the database."""
+    if case.person_id is not None:
+        return case.person_id
+    person = case.person
+    return person.id if person is not None and sa.inspect(person).has_identity else None
+
+
+def _lock(connection, column, ids: set[int]) -> None:
+    """PostgreSQL: lock these rows (in id order, so two transactions lock in the same order) in a statement of its
+    own. A transaction that changed them and still holds them is waited for; the caller's next statement takes a new
+    snapshot (READ COMMITTED) and so reads what it committed. (Reading the facts with FOR UPDATE in one statement
+    would not: a row another transaction only locked is returned, after the wait, joined with the person and
+    referral as they were when the statement began.) People are locked FOR NO KEY UPDATE, which does not stop other
+    rows referring to them. SQLite runs one writing transaction at a time: nothing to do."""
+    if not ids or connection.dialect.name != "postgresql":
+        return
+    ids = sorted(ids)
+    for start in range(0, len(ids), CHUNK):
+        connection.execute(sa.select(column).where(column.in_(ids[start:start + CHUNK])).order_by(column)
+                           .with_for_update(of=column.table, key_share=column.table is Person.__table__))
+
+
 def _capture(session: Session, ids: dict[str, set[int]]) -> None:
     pending = _pending(session)
+    connection = session.connection()
+    new = {kind.name: ids.get(kind.name, set()) - pending[kind.name] for kind in KINDS}
+    if connection.dialect.name == "postgresql" and any(new.values()):
+        # the cases' people first, then the cases: every transaction takes its locks in the same order
+        _lock(connection, Person.id, set().union(*(_ids(connection, kind.model.person_id, kind.model.id, new[kind.name])
+                                                   for kind in KINDS if new[kind.name])) - {None})
     for kind in KINDS:
-        new = ids.get(kind.name, set()) - pending[kind.name]
-        if new:
-            _contribute(session.connection(), kind, new, -1, _delta(session))
-            pending[kind.name] |= new
+        if new[kind.name]:
+            _lock(connection, kind.model.id, new[kind.name])
+            _contribute(connection, kind, new[kind.name], -1, _delta(session))
+            pending[kind.name] |= new[kind.name]
 
 
 def settle(session: Session) -> None:

@@ -225,3 +225,37 @@ def test_two_workers_never_take_the_same_job(app, make_user):
     with app.app_context():
         workers = dict(db.session.execute(sa.select(ExportJob.id, ExportJob.worker)).all())
     assert all(workers[job_id] == name for name, job_id in taken)
+
+
+def test_a_slow_job_failed_as_abandoned_meanwhile_stays_failed_and_keeps_no_file(app, make_user, make_contract,
+                                                                                  monkeypatch):
+    make_contract()
+    manager = make_user("manager")
+    job_id = _queue(app, manager)
+    rows = export_jobs._rows
+
+    def slow_rows(job):
+        yield from rows(job)
+        # ... so slow that another worker, in its own transaction, fails it as abandoned before the file is finished
+
+        def other_worker():
+            with app.app_context():
+                later = clock.now() + timedelta(minutes=61)
+                assert export_jobs.fail_abandoned(timedelta(minutes=60), now=later) == 1
+                db.session.commit()
+                db.session.remove()
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        thread.join()
+
+    monkeypatch.setattr(export_jobs, "_rows", slow_rows)
+    with app.app_context():
+        assert export_jobs.claim("a slow worker", job_id=job_id) == job_id
+        db.session.commit()
+        assert export_runner.run(job_id) == "failed"
+        db.session.expire_all()
+        job = db.session.get(ExportJob, job_id)
+        assert (job.status, job.error, job.sha256) == (rules.FAILED, "interrupted", None)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportChunk)
+                                 .where(ExportChunk.job_id == job_id)) == 0
+        assert not export_jobs.downloadable(job, db.session.get(User, manager.id))

@@ -171,3 +171,22 @@ def test_rebuild_gives_the_counters_the_changes_kept(frozen):
     rollups.rebuild(db.session.connection())
     assert sorted(db.session.execute(sa.select(ReportCount.__table__)).all()) == kept
     assert report_recount.differences([(date(2026, 1, 1), date(2026, 12, 31))]) == []
+
+
+def test_a_savepoint_rolled_back_keeps_the_outer_transactions_changes_counted(frozen):
+    officer = factories.user("custody_officer")
+    first = factories.referral(officer, referral_date="2026-03-02", **{"offence.offence_date": "2026-03-01",
+                                                                       "person.ethnicity": "white_british"})
+    second = factories.referral(officer, referral_date="2026-03-03", **{"offence.offence_date": "2026-03-01"})
+    db.session.commit()
+    first.person.ethnicity = "asian_indian"  # the outer transaction's change, pending
+    db.session.flush()
+    savepoint = db.session.begin_nested()
+    second.person.ethnicity = "black_african"
+    db.session.flush()
+    savepoint.rollback()
+    assert second.person.ethnicity != "black_african"
+    db.session.commit()
+    assert report_recount.differences([(date(2026, 1, 1), date(2026, 12, 31))]) == []
+    assert reports.checkpoint(date(2026, 1, 1), date(2026, 12, 31), "ethnicity") == \
+        report_recount.checkpoint(date(2026, 1, 1), date(2026, 12, 31), "ethnicity")
