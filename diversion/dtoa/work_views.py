@@ -68,14 +68,20 @@ def record_event(test_id: int):
 @bp.route("/worklist")
 @roles_required(PROVIDER, MANAGER, ADMIN)
 def worklist():
-    return render_template("dtoa/worklist.html", lists=dtoa_lists.worklist(current_user), rules=rules)
+    return render_template("dtoa/worklist.html", lists=dtoa_lists.worklist(current_user), rules=rules,
+                           cut_at=_cut_at(rules.PROVIDER_WAITING))
 
 
 @bp.route("/missed")
 @roles_required(CUSTODY_OFFICER, MANAGER, ADMIN)
 def missed():
     return render_template("dtoa/missed.html", tests=dtoa_lists.awaiting_decision(current_user), rules=rules,
-                           today=clock.today())
+                           today=clock.today(), cut_at=_cut_at(rules.AWAITING_DECISION))
+
+
+def _cut_at(statuses) -> int | None:
+    """The list's limit when there are more tests than it shows (said on the page, never silently cut)."""
+    return dtoa_lists.LIMIT if dtoa_lists.waiting(current_user, statuses) > dtoa_lists.LIMIT else None
 
 
 @bp.route("/tests/<int:test_id>/decision", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from diversion import audit, clock
@@ -25,6 +25,14 @@ def _tests(viewer: User, statuses) -> list[DrugTest]:
         select(DrugTest).options(joinedload(DrugTest.person), selectinload(DrugTest.events))
         .where(DrugTest.status.in_(statuses), need_to_know.visible(access.DRUG_TEST, viewer))
         .order_by(DrugTest.status_since, DrugTest.id).limit(LIMIT)))
+
+
+def waiting(viewer: User, statuses) -> int:
+    """How many tests the list would hold, counted up to LIMIT + 1 (enough to say "more than"): by the
+    (status, id) index, never every row."""
+    found = select(DrugTest.id).where(DrugTest.status.in_(statuses), need_to_know.visible(access.DRUG_TEST, viewer)) \
+        .limit(LIMIT + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(found))
 
 
 def _when(test: DrugTest) -> datetime | None:

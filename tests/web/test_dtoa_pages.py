@@ -169,3 +169,18 @@ def test_the_person_page_shows_tests_to_those_who_may_see_them(signed_in, app, m
     navigator.sign_in_as(make_user("navigator"))
     assert navigator.get(f"/dtoa/tests/{test.id}").status_code == 404  # not on their caseload
     assert officer.get(f"/people/{test.person_id}").status_code == 403  # custody read no person's record
+
+
+def test_a_list_longer_than_the_page_says_so(signed_in, app, monkeypatch):
+    from diversion.services import dtoa_lists
+
+    officer, _ = signed_in("custody_officer")
+    for _ in range(3):
+        officer.post_form("/dtoa/tests/new", _form(), expected_status=302)
+    provider, _ = signed_in("provider")
+    assert provider.get_page("/dtoa/worklist").select_one(".govuk-warning-text") is None
+    monkeypatch.setattr(dtoa_lists, "LIMIT", 2)
+    page = provider.get_page("/dtoa/worklist")
+    assert "more than 2 tests waiting" in page.select_one(".govuk-warning-text").get_text()
+    shown = sum(int(h.get_text().rsplit("(", 1)[1].rstrip(")")) for h in page.select("h2.govuk-heading-m[id]"))
+    assert shown == 2
