@@ -94,7 +94,9 @@ def export(what: str):
     today = clock.today()
     source = request.form if request.method == "POST" else request.args
     _choice, start, end = chosen_period(source, today)
-    group_by = source.get("group") or None
+    # Only a grouping the reports know is kept (and written into the disclosure's record); anything else is none.
+    group_by = source.get("group") if source.get("group") in {*reports.CHECKPOINT_GROUPS, *reports.DIVERT_GROUPS} \
+        else None
     errors = PageErrors()
     if what == "dtoa-monthly":  # the return is for one whole month that has begun: the month of `from`
         start = dtoa_return.month_arg({"month": f"{start:%Y-%m}"}, today)

@@ -2,6 +2,7 @@
 import csv
 import io
 
+import pytest
 import sqlalchemy as sa
 
 from diversion.extensions import db
@@ -106,3 +107,17 @@ def test_each_chart_is_named_and_points_to_its_table_whose_month_labels_it_uses(
         assert caption.find_parent("table")["id"] == table
     for row in page.select("#trend-table tbody tr"):
         assert row["data-label"] == row.th.get_text(strip=True)  # the chart's axis labels (static/reports.js)
+
+
+@pytest.mark.parametrize("group", ["\x00", "x" * 5000, "ethnicity\x00"])
+def test_an_unknown_grouping_on_an_export_is_left_out_never_a_500(signed_in, app, group):
+    from diversion.models import AuditEvent
+
+    client, _ = signed_in("manager")
+    response = client.post_form(f"/reports/export/checkpoint-groups?period=last_12_months&group={group}",
+                                {"purpose": "Board figures", "group": group},
+                                form_page="/reports/export/checkpoint-groups?period=last_12_months")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    with app.app_context():
+        event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "report.export")).one()
+        assert event.details["group_by"] is None
