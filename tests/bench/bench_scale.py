@@ -120,24 +120,40 @@ def main() -> int:
     os.environ.setdefault("DIVERSION_ENV", "testing")
     logging.getLogger("diversion.request").setLevel(logging.WARNING)  # one line per request is noise here
     started = time.perf_counter()
-    results, kept = {}, {}
-    for size in SIZES:
-        outcome = _with_database(size, keep_for_throughput=size == SIZES[-1])
-        if outcome is None:
-            return 2
-        results[size], kept[size] = outcome
-    _print_table(results)
-    throughput = None
-    if os.environ.get("BENCH_THROUGHPUT", "1") != "0" and kept.get(SIZES[-1]):
-        throughput = _throughput(kept[SIZES[-1]])
-    if kept.get(SIZES[-1]) and not os.environ.get("BENCH_KEEP") and not os.environ.get(f"BENCH_REUSE_{SIZES[-1]}"):
-        _drop(kept[SIZES[-1]])
-    if "_export_ok" in results[SIZES[-1]]:
-        print(f"case-level export of {SIZES[-1]:,} rows: "
-              f"{'complete, within the memory goal' if results[SIZES[-1]]['_export_ok'] else 'MISSES the goal'}")
-    if throughput is not None:
-        print(f"caseload throughput at {SIZES[-1]:,} contracts: {throughput:.1%} of /health "
-              f"(goal >= 35%){'' if throughput >= 0.35 else '  MISSES the goal'}")
+    databases = {}
+    try:
+        for size in SIZES:  # seed every size first, then measure them side by side
+            url = _database(size)
+            if url is None:
+                return 2
+            databases[size] = url
+        prepared = {size: _prepare(url, size, seed=not os.environ.get(f"BENCH_REUSE_{size}"))
+                    for size, url in databases.items()}
+        results = _measure(prepared)
+        _print_table(results)
+        export_ok = None
+        if os.environ.get("BENCH_EXPORT", "1") != "0":
+            export_ok = _export(*prepared[SIZES[-1]][:2], SIZES[-1])
+        for app, *_rest in prepared.values():
+            with app.app_context():
+                from diversion.extensions import db
+
+                db.engine.dispose()
+        throughput = None
+        if os.environ.get("BENCH_THROUGHPUT", "1") != "0":
+            throughput = _throughput(databases[SIZES[-1]])
+        if export_ok is not None:
+            print(f"case-level export of {SIZES[-1]:,} rows: "
+                  f"{'complete, within the memory goal' if export_ok else 'MISSES the goal'}")
+        if throughput is not None:
+            print(f"caseload throughput at {SIZES[-1]:,} contracts: {throughput:.1%} of /health "
+                  f"(goal >= 35%){'' if throughput >= 0.35 else '  MISSES the goal'}")
+    finally:
+        for size, url in databases.items():
+            if os.environ.get("BENCH_KEEP") or os.environ.get(f"BENCH_REUSE_{size}"):
+                print(f"kept database {sa.make_url(url).database} ({size:,} contracts)")
+            else:
+                _drop(url)
     print(f"scale report finished in {(time.perf_counter() - started) / 60:.1f} min")
     return 0
 
@@ -169,11 +185,11 @@ def _size_label(size: int) -> str:
         f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
 
-def _with_database(size: int, keep_for_throughput: bool):
+def _database(size: int) -> str | None:
+    """The URL of a fresh database for `size` contracts (or of the kept one named by BENCH_REUSE_<size>)."""
     reuse = os.environ.get(f"BENCH_REUSE_{size}")
     if reuse:
-        url = sa.make_url(SERVER).set(database=reuse).render_as_string(hide_password=False)
-        return _measure(url, size, seed=False), url
+        return sa.make_url(SERVER).set(database=reuse).render_as_string(hide_password=False)
     admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
     name = f"diversion_bench_{uuid.uuid4().hex[:8]}"
     try:
@@ -184,15 +200,7 @@ def _with_database(size: int, keep_for_throughput: bool):
         return None
     finally:
         admin.dispose()
-    url = sa.make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    keep = os.environ.get("BENCH_KEEP") or keep_for_throughput
-    try:
-        return _measure(url, size), (url if keep else None)
-    finally:
-        if os.environ.get("BENCH_KEEP"):
-            print(f"kept database {name} ({size:,} contracts)")
-        elif not keep:
-            _drop(url)
+    return sa.make_url(SERVER).set(database=name).render_as_string(hide_password=False)
 
 
 def _drop(url: str) -> None:
@@ -226,10 +234,11 @@ def _seed(connection, size: int, navigators: int) -> dict:
     return timings
 
 
-def _measure(url: str, size: int, seed: bool = True) -> dict:
+def _prepare(url: str, size: int, seed: bool) -> tuple:
+    """Migrate and seed (unless reused) one size's database; an app on it, signed-in clients and the requests."""
     from flask_migrate import upgrade
 
-    from diversion import clock, create_app
+    from diversion import create_app
     from diversion.extensions import db
     from diversion.keyset import encode
     from diversion.models import User
@@ -242,8 +251,8 @@ def _measure(url: str, size: int, seed: bool = True) -> dict:
     with app.app_context():
         started = time.perf_counter()
         timings = {}
+        upgrade()  # (a kept database is brought up to the code's schema)
         if seed:
-            upgrade()
             with db.engine.begin() as connection:
                 timings = _seed(connection, size, navigators)
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -272,14 +281,13 @@ def _measure(url: str, size: int, seed: bool = True) -> dict:
             db.session.refresh(user)
             db.session.expunge(user)
         db.session.remove()
-    statements = {"n": 0}
+    counter = {"n": 0}
 
     def _count(*_args, **_kwargs):
-        statements["n"] += 1
+        counter["n"] += 1
 
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", _count)
-    clock.freeze(NOW)
     clients = {}
     for role, user in users.items():
         client = app.test_client()
@@ -292,35 +300,47 @@ def _measure(url: str, size: int, seed: bool = True) -> dict:
         headers = {"Authorization": f"Bearer {secrets[role]}"} if api else {}
         client = app.test_client() if api else clients[role]
         requests.append((label, client, path.format(**fill), headers))
-    timings, counted = {label: [] for label, *_ in requests}, {}
+    return app, users["manager"], requests, counter
+
+
+def _measure(prepared: dict) -> dict:
+    """Each request at every size in turn, BENCH_RUNS rounds (so that the machine's load, which drifts, falls on
+    every size alike): {size: {label: (median ms, statements)}}."""
+    from diversion import clock
+
+    clock.freeze(NOW)
+    timings = {size: {label: [] for label, *_ in REQUESTS} for size in prepared}
+    counted = {size: {} for size in prepared}
     try:
-        for label, client, path, headers in requests:  # warm up, and check each answers
-            response = client.get(path, headers=headers)
-            if response.status_code != 200:
-                raise SystemExit(f"{label}: {path} answered {response.status_code}")
-        for _ in range(RUNS):
+        for size, (_app, _manager, requests, _counter) in prepared.items():  # warm up, and check each answers
             for label, client, path, headers in requests:
-                statements["n"] = 0
-                t = time.perf_counter()
                 response = client.get(path, headers=headers)
-                timings[label].append((time.perf_counter() - t) * 1000)
-                counted[label] = statements["n"]
                 if response.status_code != 200:
-                    raise SystemExit(f"{label}: {path} answered {response.status_code}")
+                    raise SystemExit(f"{size:,}: {label}: {path} answered {response.status_code}")
+        for number in range(RUNS):
+            for index, (label, *_rest) in enumerate(REQUESTS):
+                for size, (_app, _manager, requests, counter) in prepared.items():
+                    _label, client, path, headers = requests[index]
+                    counter["n"] = 0
+                    t = time.perf_counter()
+                    response = client.get(path, headers=headers)
+                    timings[size][label].append((time.perf_counter() - t) * 1000)
+                    counted[size][label] = counter["n"]
+                    if response.status_code != 200:
+                        raise SystemExit(f"{size:,}: {label}: {path} answered {response.status_code}")
+            print(f"round {number + 1} of {RUNS} done", flush=True)
     finally:
         clock.freeze(None)
-        with app.app_context():
-            db.engine.dispose()
-    medians = {label: (statistics.median(values), counted[label]) for label, values in timings.items()}
-    print(f"  {size:,}: " + "; ".join(f"{label} {ms:.0f} ms" for label, (ms, _n) in medians.items()), flush=True)
-    if size == SIZES[-1] and os.environ.get("BENCH_EXPORT", "1") != "0":
-        from tests.bench.bench_export import export_report
+    return {size: {label: (statistics.median(values), counted[size][label]) for label, values in by_label.items()}
+            for size, by_label in timings.items()}
 
-        with app.app_context():  # every contract started within the ten years the export covers
-            sa.event.remove(db.engine, "before_cursor_execute", _count)
-            medians["_export_ok"] = export_report(app, db.session.merge(users["manager"]), size)
-            db.engine.dispose()
-    return medians
+
+def _export(app, manager, size: int) -> bool:
+    from diversion.extensions import db
+    from tests.bench.bench_export import export_report
+
+    with app.app_context():  # every contract started within the ten years the export covers
+        return export_report(app, db.session.merge(manager), size)
 
 
 RUNTIME_ROLE = "diversion_bench_app"
