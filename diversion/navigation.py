@@ -39,9 +39,13 @@ ALERTS = ("Alerts", "main.home", "#alerts-title", frozenset({NAVIGATOR}))
 
 
 def _badge(label: str, count: int, what: str) -> str:
-    """The link text with its count: seen as "Approvals 6", read as "Approvals, 6 waiting"."""
+    """The link text with its count: seen as "Approvals 6", read as "Approvals, 6 waiting"; above the badges' cap
+    seen as "99+", read as "more than 99 waiting"."""
+    from diversion.services.badges import CAP
+
+    seen, read = (f"{CAP}+", f"more than {CAP}") if count > CAP else (count, count)
     return (f'{escape(label)} <span class="moj-notification-badge app-navigation-badge"><span aria-hidden="true">'
-            f'{count}</span><span class="govuk-visually-hidden">, {count} {escape(what)}</span></span>')
+            f'{seen}</span><span class="govuk-visually-hidden">, {read} {escape(what)}</span></span>')
 
 
 def _with_counts(items: list[dict], role: str) -> list[dict]:

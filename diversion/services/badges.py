@@ -1,5 +1,7 @@
 """Counts at a glance (revision 2, casework): the numbers beside the navigation's links. One statement per request
-for all of a role's badges (each count a cheap indexed COUNT), computed once per request and kept on `g`."""
+for all of a role's badges, computed once per request and kept on `g`. Each counts by index up to CAP + 1 rows and
+no further (a national queue can hold tens of thousands; "more than 99" is all a badge needs to say), so the cost of
+every page's navigation does not grow with the tables."""
 from __future__ import annotations
 
 import logging
@@ -15,18 +17,17 @@ from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, ContractAlert
 
 APPROVALS, AWAITING_NAVIGATOR, ALERTS = "approvals", "awaiting_navigator", "alerts"
+CAP = 99  # a badge shows at most this; above it, "99+"
 log = logging.getLogger(__name__)
 
 
 def _approvals(_user):
-    return (select(func.count()).select_from(CheckpointReferral)
-            .where(CheckpointReferral.status == referral_rules.AWAITING_APPROVAL))
+    return select(CheckpointReferral.id).where(CheckpointReferral.status == referral_rules.AWAITING_APPROVAL)
 
 
 def _awaiting_navigator(user):
     """A navigator's queue: unreserved referrals and those reserved for them; managers and admins: every one."""
-    query = (select(func.count()).select_from(CheckpointReferral)
-             .where(CheckpointReferral.status == referral_rules.AWAITING_NAVIGATOR))
+    query = select(CheckpointReferral.id).where(CheckpointReferral.status == referral_rules.AWAITING_NAVIGATOR)
     if user.role == NAVIGATOR:
         query = query.where(or_(CheckpointReferral.allocated_navigator_id.is_(None),
                                 CheckpointReferral.allocated_navigator_id == user.id))
@@ -35,7 +36,7 @@ def _awaiting_navigator(user):
 
 def _alerts(user):
     """New referrals waiting for the navigator's decision on their open contracts (services/live_cases.waiting_for)."""
-    return (select(func.count()).select_from(ContractAlert).join(Contract, Contract.id == ContractAlert.contract_id)
+    return (select(ContractAlert.id).join(Contract, Contract.id == ContractAlert.contract_id)
             .where(ContractAlert.resolved_at.is_(None), Contract.status == contract_rules.ACTIVE,
                    Contract.navigator_id == user.id))
 
@@ -48,7 +49,8 @@ BADGES = {
 
 
 def counts(user) -> dict[str, int]:
-    """This user's badge counts, by badge; the same answer for the rest of the request."""
+    """This user's badge counts, by badge (at most CAP + 1: above CAP means "more than CAP"); the same answer for
+    the rest of the request."""
     cached = g.get("badge_counts")
     if cached is not None and cached[0] == user.id:
         return cached[1]
@@ -56,7 +58,9 @@ def counts(user) -> dict[str, int]:
     found: dict[str, int] = {}
     if wanted:
         try:
-            row = db.session.execute(select(*(make(user).scalar_subquery() for make in wanted.values()))).one()
+            row = db.session.execute(select(*(
+                select(func.count()).select_from(make(user).limit(CAP + 1).subquery()).scalar_subquery()
+                for make in wanted.values()))).one()
         except SQLAlchemyError as error:  # a page (an error page too) still renders without its counts
             log.warning("navigation counts unavailable (%s)", type(error).__name__)
         else:

@@ -264,6 +264,19 @@ def test_the_navigation_counts_what_waits_for_each_role(app, world, make_user):
     assert alerts.select_one("[aria-hidden=true]").get_text() == "1"
 
 
+def test_a_badge_counts_no_further_than_its_cap_and_says_more_than(app, world, monkeypatch):
+    from diversion.services import badges
+
+    monkeypatch.setattr(badges, "CAP", 2)  # (99 in life: three referrals stand for a national queue)
+    for n in range(3):
+        _referral(app, world.officer, **{"person.given_name": f"Q{n}"})
+    client = app.test_client()
+    client.sign_in_as(world.manager)
+    assert _badges(client)["Awaiting a navigator"] == "more than 2 waiting"
+    queue = client.get_page("/").select_one(".govuk-service-navigation__link[href='/queue']")
+    assert queue.select_one("[aria-hidden=true]").get_text() == "2+"
+
+
 def test_the_counts_cost_one_statement_whatever_the_numbers(app, client, world, make_user):
     client.sign_in_as(world.manager)
     client.get_page("/team")
