@@ -10,6 +10,7 @@ from diversion import clock
 from diversion.domain import contracts as rules
 from diversion.domain import risk as risk_rules
 from diversion.domain.roles import NAVIGATOR
+from diversion.checkpoint.casework import navigator_filter
 from diversion.ids import valid_id
 from diversion.lists import ListPage, search_text, whole_number
 from diversion.services import caseload, contracts
@@ -48,7 +49,8 @@ def render(navigators):
         "risk": ("Breach risk", risk_rules.LEVEL_LABELS.get(level, ""))})
     return render_template("casework/caseload.html", contracts=found.rows, risks=found.risks, total=found.total,
                            page=page_number, status=status or "all", navigator_id=navigator_id, q=q, due=due,
-                           level=level, bounded=bounded, navigators=navigators, listing=listing, selected=selected,
+                           level=level, bounded=bounded, listing=listing, selected=selected,
+                           navigator_select=navigator_filter.select_html(navigators, navigator_id) if navigators else None,
                            statuses=STATUS_CHOICES, risk_labels=risk_rules.LEVEL_LABELS,
                            pagination=_pagination(listing, page_number, found),
                            counted_up_to=caseload.COUNTED_UP_TO,
