@@ -212,3 +212,39 @@ def test_the_worklist_and_the_missed_list_are_paged_to_the_end(signed_in, app, m
     shown += [a.get_text() for a in page.select("table td:first-child a")]
     assert sorted(shown) == sorted(references)
     assert officer.get_page(page.select_one(".govuk-pagination__prev a")["href"]).select("table tbody tr")
+
+
+def test_the_lists_cost_the_same_number_of_statements_for_few_tests_or_many(signed_in, app, make_user):
+    from tests.web.test_intake_support import counting_statements
+
+    officer, _ = signed_in("custody_officer")
+    provider = app.test_client()
+    provider.sign_in_as(make_user("provider"))
+    yesterday = clock.today() - timedelta(days=1)
+    past = {"test_date-day": str(yesterday.day), "test_date-month": str(yesterday.month),
+            "test_date-year": str(yesterday.year), "assessment-at-day": str(yesterday.day),
+            "assessment-at-month": str(yesterday.month), "assessment-at-year": str(yesterday.year)}
+
+    def statements(url, client) -> int:
+        with counting_statements(app) as seen:
+            client.get_page(url)
+        return len(seen)
+
+    def add(count: int) -> None:  # coming up, overdue, and missed (custody's list)
+        for _ in range(count):
+            officer.post_form("/dtoa/tests/new", _form(), expected_status=302)
+            officer.post_form("/dtoa/tests/new", _form(**past), expected_status=302)
+            officer.post_form("/dtoa/tests/new", _form(**past), expected_status=302)
+            with app.app_context():
+                from diversion.models import User
+                from diversion.services import dtoa
+
+                missed = db.session.scalars(sa.select(DrugTest).order_by(DrugTest.id.desc())).first()
+                dtoa.record_event(missed, {"event": "initial_assessment_missed", "date": yesterday.isoformat()},
+                                  actor=db.session.scalars(sa.select(User).where(User.role == "provider")).first())
+                db.session.commit()
+
+    add(1)
+    few = statements("/dtoa/worklist", provider), statements("/dtoa/missed", officer)
+    add(4)
+    assert (statements("/dtoa/worklist", provider), statements("/dtoa/missed", officer)) == few
