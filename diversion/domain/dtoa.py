@@ -170,6 +170,18 @@ def replay(events: list[str], start: str = ASSESSMENT_REQUIRED) -> str:
     return status
 
 
+def waiting_for(status: object, assessment_at, follow_up_at):
+    """The appointment the person is waiting for (the provider's worklist is ordered and grouped by it): the initial
+    assessment booked at the test while one is required, the follow-up while one is; None when it has no time or
+    nothing is awaited. `follow_up_at` is called (and the events read) only while a follow-up is required: it gives
+    the appointment of the latest follow_up_required event that has one."""
+    if status == ASSESSMENT_REQUIRED:
+        return assessment_at
+    if status == FOLLOW_UP_REQUIRED:
+        return follow_up_at()
+    return None
+
+
 def may_decide(status: object) -> bool:
     """Custody decides on prosecution only while a missed assessment awaits a decision."""
     return _is(status, AWAITING_DECISION)

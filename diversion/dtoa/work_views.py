@@ -1,6 +1,6 @@
-"""After the test: its page (events offered only where they fit the status), the provider's worklist, custody's
-list of missed assessments and the decision on each, and the way on to a DIVERT or Checkpoint referral without
-typing the person again."""
+"""After the test: its page (events offered only where they fit the status), custody's decision on a missed
+assessment, and the way on to a DIVERT or Checkpoint referral without typing the person again. The provider's
+worklist and custody's list of missed assessments are in list_views.py."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -14,7 +14,7 @@ from diversion.domain.roles import ADMIN, CUSTODY_OFFICER, MANAGER, NAVIGATOR, P
 from diversion.dtoa.views import bp
 from diversion.errors import Conflict, ValidationFailed
 from diversion.pages import PageErrors, date_from_form, date_parts
-from diversion.services import drafts, dtoa, dtoa_lists, treatment
+from diversion.services import drafts, dtoa, treatment
 from diversion.services.parse import whole_number
 
 READERS = (CUSTODY_OFFICER, PROVIDER, MANAGER, ADMIN, NAVIGATOR)
@@ -63,25 +63,6 @@ def record_event(test_id: int):
         return _test_page(test_id, PageErrors({"event": [conflict.message]}), 409)
     flash(f"Recorded: {rules.EVENTS[data['event']].lower()}.", "success")
     return redirect(url_for("dtoa.test", test_id=test_id))
-
-
-@bp.route("/worklist")
-@roles_required(PROVIDER, MANAGER, ADMIN)
-def worklist():
-    return render_template("dtoa/worklist.html", lists=dtoa_lists.worklist(current_user), rules=rules,
-                           cut_at=_cut_at(rules.PROVIDER_WAITING))
-
-
-@bp.route("/missed")
-@roles_required(CUSTODY_OFFICER, MANAGER, ADMIN)
-def missed():
-    return render_template("dtoa/missed.html", tests=dtoa_lists.awaiting_decision(current_user), rules=rules,
-                           today=clock.today(), cut_at=_cut_at(rules.AWAITING_DECISION))
-
-
-def _cut_at(statuses) -> int | None:
-    """The list's limit when there are more tests than it shows (said on the page, never silently cut)."""
-    return dtoa_lists.LIMIT if dtoa_lists.waiting(current_user, statuses) > dtoa_lists.LIMIT else None
 
 
 @bp.route("/tests/<int:test_id>/decision", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diversion import clock
@@ -24,6 +24,12 @@ class DrugTest(Timestamped, Versioned, Base):
         Index("ix_dtoa_tests_test_date", "test_date"),
         Index("ix_dtoa_tests_person_id", "person_id"),
         Index("ix_dtoa_tests_status_id", "status", "id"),
+        # The lists, each walked in its order per status: the worklist's booked groups by appointment, its
+        # "not booked yet" group and custody's missed assessments by the day they reached their status.
+        Index("ix_dtoa_tests_status_waiting_for_id", "status", "waiting_for", "id"),
+        Index("ix_dtoa_tests_status_status_since_id", "status", "status_since", "id"),
+        Index("ix_dtoa_tests_not_booked", "status", "status_since", "id",
+              postgresql_where=text("waiting_for IS NULL"), sqlite_where=text("waiting_for IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -47,6 +53,9 @@ class DrugTest(Timestamped, Versioned, Base):
     # The initial assessment a positive test requires: when, and the service that holds it.
     assessment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assessment_service_code: Mapped[str | None] = mapped_column(ForeignKey("treatment_services.code"))
+    # The appointment the person is waiting for (domain/dtoa.py waiting_for): kept by services/dtoa.py whenever
+    # the status changes, so that the provider's worklist reads it from an index.
+    waiting_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A missed required assessment goes back to custody for a decision on prosecution.
     non_attendance_decision: Mapped[str | None] = mapped_column(String(24))  # prosecute | no_further_action
     non_attendance_reason: Mapped[str | None] = mapped_column(Text)

@@ -99,6 +99,7 @@ def record(data: dict, *, actor: User, warning_required: bool = False) -> DrugTe
         person_as_recorded=identity.recorded(person_fields), identity_match=linked.match,
         possible_duplicates=linked.possible_duplicates, status=status, status_since=fields["test_date"],
         assessment_at=assessment.get("at"), assessment_service_code=assessment.get("service"),
+        waiting_for=rules.waiting_for(status, assessment.get("at"), lambda: None),
         age_band=kpis.age_band(max(age_on(person.date_of_birth, fields["test_date"]), 0)),
         created_by_id=actor.id, **fields)
     db.session.add(test)
@@ -127,6 +128,13 @@ def follow_up_at(test: DrugTest):
     """When the follow-up assessment is, if one was required with a time."""
     times = [e.appointment_at for e in test.events if e.event == rules.FOLLOW_UP_REQUIRED and e.appointment_at]
     return times[-1] if times else None
+
+
+def _moved(test: DrugTest, status: str, on: date) -> None:
+    """The test reached `status` on `on`: a new version, and the appointment its person now waits for."""
+    test.status, test.status_since = status, on
+    test.waiting_for = rules.waiting_for(status, test.assessment_at, lambda: follow_up_at(test))
+    test.updated_at = clock.now()
 
 
 # --- What followed ------------------------------------------------------------------------------------------------
@@ -161,8 +169,7 @@ def record_event(test: DrugTest, data: dict, *, actor: User) -> DrugTestEvent:
     row = _add_event(test, event, on, actor, appointment_at)
     if event == rules.PROSECUTED:
         _decided(test, rules.PROSECUTE, None, on, actor)
-    test.status, test.status_since = target, on
-    test.updated_at = clock.now()  # every event is a change to the test (a new version)
+    _moved(test, target, on)  # every event is a change to the test (a new version)
     writes.flush("drug test")
     audit.record("drug_test.event", actor=actor, object_type="drug_test", object_id=test.id,
                  person_id=test.person_id, details={"event": event, "status": target})
@@ -208,8 +215,7 @@ def decide(test: DrugTest, data: dict, *, actor: User) -> DrugTest:
     if decision == rules.PROSECUTE:
         _add_event(test, rules.PROSECUTED, on, actor)
     _decided(test, decision, reason, on, actor)
-    test.status, test.status_since = rules.status_after_decision(decision), on
-    test.updated_at = clock.now()
+    _moved(test, rules.status_after_decision(decision), on)
     writes.flush("drug test")
     audit.record("drug_test.decision", actor=actor, object_type="drug_test", object_id=test.id,
                  person_id=test.person_id, details={"decision": decision})

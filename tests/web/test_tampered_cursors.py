@@ -50,6 +50,19 @@ def test_a_tampered_cursor_is_the_first_page_of_the_providers_lists(signed_in, u
     assert response.status_code == 200, response.status_code
 
 
+DTOA_PAGES = {"provider": ["/dtoa/worklist?overdue_after={}", "/dtoa/worklist?today_after={}",
+                            "/dtoa/worklist?coming_after={}", "/dtoa/worklist?not_booked_after={}"],
+              "custody_officer": ["/dtoa/missed?after={}"]}
+
+
+@pytest.mark.parametrize("role, url", [(role, url) for role, urls in DTOA_PAGES.items() for url in urls])
+@pytest.mark.parametrize("cursor", TAMPERED)
+def test_a_tampered_cursor_is_the_first_page_of_the_drug_test_lists(signed_in, role, url, cursor):
+    client, _ = signed_in(role)
+    response = client.get(url.format(cursor))
+    assert response.status_code == 200, response.status_code
+
+
 @pytest.mark.parametrize("url", ["/contracts?after={}", "/contracts?sort=name&after={}",
                                  "/contracts?sort=start&after={}", "/queue?after={}",
                                  "/queue?sort=newest&after={}", "/approvals?after={}"])
