@@ -15,7 +15,7 @@ from diversion.domain import contracts as contract_rules
 from diversion.domain import divert as divert_rules
 from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
-from diversion.models import CheckpointReferral, Condition, Contract, DivertReferral, OnwardReferral
+from diversion.models import CheckpointReferral, Condition, Contract, DivertReferral, NeedsAssessment, OnwardReferral
 from diversion.services import (divert, needs, needs_report, partnership, referrals, rollups, section_recount,
                                 treatment, treatment_report)
 from tests import factories
@@ -23,7 +23,7 @@ from tests.services.test_report_rollups import PERIODS, TODAY, History, frozen  
 
 SUITES = ["Durham", "Peterlee", "Somewhere Else", ""]
 PATHWAYS = ["alcohol", "drugs", "mental_health", "accommodation"]
-ACTIONS = ["referral", "referral", "decline", "contract", "contract", "needs", "needs", "review", "onward",
+ACTIONS = ["referral", "referral", "decline", "contract", "contract", "needs", "needs", "review", "review", "onward",
            "onward", "divert_onward", "start", "start", "divert", "divert_event", "merge", "erase", "commit",
            "rollback", "check"]
 # "Waiting" (started neither nor said not to, referred in the last three weeks) as of these days, too.
@@ -81,8 +81,8 @@ class Sections(History):
             _on(TODAY)
 
     def review(self):
-        contract = self.pick(Contract)
-        assessment = needs.of(contract) if contract is not None else None
+        assessment = self.pick(NeedsAssessment)
+        contract = assessment.contract if assessment is not None else None
         if assessment is not None and assessment.scores:
             reviews = [{"pathway": s.pathway, "result": self.draw(["met", "reduced", "unchanged"])}
                        for s in assessment.scores if s.score > 0 and self.rng.random() < 0.7]
