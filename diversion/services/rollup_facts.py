@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sqlalchemy as sa
-import sqlalchemy.orm
 
 from diversion.domain import kpis
 from diversion.domain import referrals as referral_rules
@@ -118,10 +117,9 @@ def _needs_facts() -> sa.Select:
     """One row per need score of an assessment (one row when it has none), on the day the assessment was made: the
     score (its `days`) under "review:<result>" by pathway; the assessment itself counted on its first row."""
     a, s = NeedsAssessment, NeedScore
-    other = sa.orm.aliased(NeedScore)
-    first = sa.select(sa.func.min(other.id)).where(other.assessment_id == a.id).scalar_subquery()
+    first = sa.func.row_number().over(partition_by=a.id, order_by=s.id) == 1
     return (sa.select(a.id.label("id"), sa.func.coalesce(s.pathway, "").label("k_pathway"),
-                      sa.case((sa.or_(s.id.is_(None), s.id == first), a.assessed_on)).label("d_assessment"),
+                      sa.case((first, a.assessed_on)).label("d_assessment"),
                       sa.case((s.id.is_not(None), a.assessed_on)).label("d_scored"),
                       sa.func.coalesce(s.score, 0).label("score"),
                       (sa.literal("review:") + sa.func.coalesce(s.review_result, "")).label("reviewed"))
