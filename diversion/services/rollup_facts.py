@@ -9,6 +9,11 @@ still active by their deadline (so "active now" is every such row and "overdue n
 DIVERT figures for the cohort of referrals made on each day, as far as each has got. Groups: the person's
 ethnicity and gender now ("not_stated" when unknown), the age band on the referral date (kept on the referral
 once the person is erased), offence category, the contract's navigator, DIVERT substance and source.
+The dashboard's other sections (issue 14): Checkpoint referrals by custody suite, declined offers and offers
+(declined or contracted) and DIVERT declined, all on the referral date; needs assessments and their scores by
+pathway, score and review result on the day the assessment was made; onward referrals by scheme, service and
+pathway on the day they were made (referred, started, started within three weeks, still open). Needs and onward
+referrals have no person groupings (`by_person=False`): a person's details, a merge or an erasure leaves them be.
 """
 from __future__ import annotations
 

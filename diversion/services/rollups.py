@@ -11,7 +11,8 @@ Exactness. A change to a case (or to what its figures depend on: the person's ge
 birth; a DIVERT event) takes the case's contribution *before* it changes and marks it pending; at the end of
 the transaction (`before_commit`, or before a report is read inside it) the contribution of every pending case
 is computed afresh and the difference applied with `INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`:
-- ORM writes are seen by a `before_flush` hook (changed rows: before; new rows: pending after the flush);
+- ORM writes are seen by a `before_flush` hook (changed rows: before; new rows: pending after the flush; a
+  changed child row, a DIVERT event or a need score, recounts its parent case);
 - the two bulk UPDATEs that move or scrub cases (merges, erasure) call `capture_people` first;
 - a rollback forgets everything pending (the counters were not touched); a rollback to a savepoint forgets
   nothing (each pending case's contribution afterwards is computed afresh at the end, from what is left).
