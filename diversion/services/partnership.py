@@ -4,7 +4,8 @@ intervals, flagging where a group differs from the whole.
 
 Every figure is an SQL aggregate (a fixed number of statements whatever the data) run with erased records
 included (reports._execute), so an erasure never changes a figure; those by custody suite and by ethnic group are
-read from the report counters (services/rollups.py), recounted the slow way in services/section_recount.py. The maths is in domain/kpis.py.
+read from the report counters (services/rollups.py), recounted the slow way in services/section_recount.py.
+The maths is in domain/kpis.py.
 """
 from __future__ import annotations
 

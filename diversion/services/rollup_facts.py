@@ -163,7 +163,8 @@ DIVERT_REFERRALS = Kind("divert_referral", DIVERT, DivertReferral, PERSON_GROUPI
                         _divert_facts)
 NEEDS_ASSESSMENTS = Kind("needs_assessment", NEEDS, NeedsAssessment, ("pathway",),
                          (Measure("assessments", "d_assessment"),
-                          Measure(None, "d_scored", days="score", name_column="reviewed")), _needs_facts, by_person=False)
+                          Measure(None, "d_scored", days="score", name_column="reviewed")),
+                         _needs_facts, by_person=False)
 ONWARD_REFERRALS = Kind("onward_referral", TREATMENT, OnwardReferral, ("scheme", "service", "pathway"),
                         (Measure("referred", "d_referred"), Measure("started", "d_started"),
                          Measure("within", "d_within"), Measure("open", "d_open")), _onward_facts, by_person=False)

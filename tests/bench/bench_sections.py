@@ -34,7 +34,8 @@ UPDATE checkpoint_referrals SET
 INSERT INTO divert_referrals (id, reference, person_id, person_as_recorded, identity_match, status, referral_date,
     source, substance, suspected_supply, referring_officer, referral_number, ever_assessed, possible_duplicates,
     created_at, updated_at, version)
-SELECT n, 'DV-B-' || n, n * 3, '{}', 'new', (ARRAY['referred', 'contacted', 'assessed', 'completed', 'declined'])[1 + n % 5],
+SELECT n, 'DV-B-' || n, n * 3, '{}', 'new',
+       (ARRAY['referred', 'contacted', 'assessed', 'completed', 'declined'])[1 + n % 5],
        date '2016-01-01' + ((n::bigint * 3 * 3650) / :count)::int, (ARRAY['street', 'custody'])[1 + n % 2],
        (ARRAY['cannabis', 'cocaine'])[1 + n % 2], false, 'PC 1 Bench', 1, n % 5 IN (2, 3), '[]', now(), now(), 1
 FROM generate_series(1, :count / 3) AS n;
