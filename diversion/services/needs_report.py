@@ -1,30 +1,34 @@
 """Needs by pathway: for the assessments made in a period, how many needs were found at each level on each
 pathway, and how the reviewed ones came out (met, reduced, unchanged). Erased people are counted (their coded
-scores stay; their notes do not): one grouped query, answered from the assessments' date index."""
+scores stay; their notes do not). Read from the report counters (services/rollups.py, kind "needs_assessment":
+each score by pathway, score and review result on the day its assessment was made), a bounded number of rows
+whatever the period; the same figures counted from the assessments are services/section_recount.py."""
 from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
-
 from diversion.domain import contracts as contract_rules
 from diversion.domain import needs as rules
-from diversion.reporting_db import reporting_session
-from diversion.models import NeedsAssessment, NeedScore
-from diversion.services.reports import FIGURES
+from diversion.services import reports
+from diversion.services.rollup_facts import NEEDS
+
+REVIEWED = "review:"  # the counters' measure of a score: "review:<its review result, blank when none>"
 
 
 def by_pathway(start: date, end: date) -> dict:
     """{"from", "to", "assessments", "pathways": [{"pathway", "label", "levels": {none, low, medium, high},
     "reviews": {met, reduced, unchanged, not_reviewed}}]} for assessments made from `start` to `end`."""
-    period = NeedsAssessment.assessed_on.between(start, end)
-    assessments = reporting_session().execute(sa.select(sa.func.count(NeedsAssessment.id)).where(period),
-                                              execution_options=FIGURES).scalar_one()
-    rows = reporting_session().execute(
-        sa.select(NeedScore.pathway, NeedScore.score, NeedScore.review_result, sa.func.count(NeedScore.id))
-        .join(NeedsAssessment, NeedsAssessment.id == NeedScore.assessment_id).where(period)
-        .group_by(NeedScore.pathway, NeedScore.score, NeedScore.review_result),
-        execution_options=FIGURES).all()
+    assessments, rows = 0, []
+    for measure, pathway, score, n in reports._read(reports._counts(NEEDS, "pathway", start, end)):
+        if measure == "assessments":
+            assessments += n
+        elif measure.startswith(REVIEWED):
+            rows.append((pathway, score, measure[len(REVIEWED):] or None, n))
+    return pathway_report(start, end, assessments, rows)
+
+
+def pathway_report(start: date, end: date, assessments: int, rows) -> dict:
+    """The report from the number of assessments and (pathway, score, review result, count) rows."""
     figures = {code: {"levels": {label: 0 for label in rules.SCORES.values()},
                       "reviews": {**{result: 0 for result in rules.REVIEW_RESULTS}, "not_reviewed": 0}}
                for code in contract_rules.PATHWAYS}

@@ -3,7 +3,9 @@ more than once, referrals by custody suite, and declined offers and eligibility 
 intervals, flagging where a group differs from the whole.
 
 Every figure is an SQL aggregate (a fixed number of statements whatever the data) run with erased records
-included (reports._execute), so an erasure never changes a figure. The maths is in domain/kpis.py.
+included (reports._execute), so an erasure never changes a figure; those by custody suite and by ethnic group are
+read from the report counters (services/rollups.py), recounted the slow way in services/section_recount.py.
+The maths is in domain/kpis.py.
 """
 from __future__ import annotations
 
@@ -13,11 +15,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from diversion.domain import kpis
-from diversion.domain import divert as divert_rules
-from diversion.domain import referrals as referral_rules
-from diversion.models import CheckpointReferral, Contract, CustodySuite, DivertReferral, Person
+from diversion.models import CheckpointReferral, Contract, CustodySuite, DivertReferral, ReportCount
+from diversion.services import reports
 from diversion.services.custody_suites import OTHER, OTHER_LABEL
 from diversion.services.reports import _execute
+from diversion.services.rollup_facts import CHECKPOINT, DIVERT
 
 
 def report(start: date, end: date) -> dict:
@@ -68,11 +70,18 @@ def seen_more_than_once(start: date, end: date) -> dict:
 
 def by_custody_suite(start: date, end: date) -> list[dict]:
     """Checkpoint referrals in the period by custody suite (by its code, so a renamed suite stays one row);
-    a referral naming no suite on the list is "Other / not recorded". Every suite on the list has a row."""
-    key = sa.func.coalesce(CheckpointReferral.custody_suite_code, OTHER).label("k")
-    counts = {k: (n, eligible or 0) for k, n, eligible in _execute(
-        sa.select(key, sa.func.count(), sa.func.sum(sa.case((CheckpointReferral.eligible, 1), else_=0)))
-        .where(CheckpointReferral.referral_date.between(start, end)).group_by("k"))}
+    a referral naming no suite on the list is "Other / not recorded". Every suite on the list has a row.
+    Read from the report counters (services/rollups.py): a bounded number of rows whatever the period."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for measure, key, _days, n in reports._read(
+            reports._counts(CHECKPOINT, "custody_suite", start, end).where(
+                ReportCount.measure.in_(["referrals", "eligible"]))):
+        counts[key][0 if measure == "referrals" else 1] += n
+    return suite_rows({key: tuple(pair) for key, pair in counts.items()})
+
+
+def suite_rows(counts: dict[str, tuple[int, int]]) -> list[dict]:
+    """The rows of the custody suite table from {code: (referrals, eligible)} (codes with at least one referral)."""
     suites = list(_execute(sa.select(CustodySuite.code, CustodySuite.name, CustodySuite.active)
                            .order_by(CustodySuite.name)))
     rows = [{"code": code, "name": name, "active": active, "referrals": counts.get(code, (0, 0))[0],
@@ -83,29 +92,28 @@ def by_custody_suite(start: date, end: date) -> list[dict]:
     return rows
 
 
+# The counters (scheme, measure) each figure by ethnic group is read from.
+ETHNICITY_FIGURES = {(CHECKPOINT, "referrals"): "referrals", (CHECKPOINT, "eligible"): "eligible",
+                     (CHECKPOINT, "declined"): "declined", (CHECKPOINT, "offers"): "offers",
+                     (DIVERT, "referrals"): "divert_referrals", (DIVERT, "declined"): "divert_declined"}
+
+
 def by_ethnicity(start: date, end: date) -> dict:
     """By ethnic group, for the referrals made in the period: Checkpoint eligibility (eligible of referred) and
     declined offers (declined of those offered a contract: declined or contracted); DIVERT declined of referred.
     Each rate with its Wilson interval; `disparity` says where a group's whole interval lies above or below the
-    overall rate."""
-    group = sa.func.coalesce(Person.ethnicity, "not_stated").label("k")
+    overall rate. Read from the report counters (one statement)."""
     figures: dict[str, dict] = defaultdict(lambda: defaultdict(int))
-    status = CheckpointReferral.status
-    for k, n, eligible, declined, contracted in _execute(
-            sa.select(group, sa.func.count(), sa.func.sum(sa.case((CheckpointReferral.eligible, 1), else_=0)),
-                      sa.func.sum(sa.case((status == referral_rules.DECLINED, 1), else_=0)),
-                      sa.func.sum(sa.case((status == referral_rules.CONTRACTED, 1), else_=0)))
-            .select_from(CheckpointReferral).join(Person, CheckpointReferral.person_id == Person.id)
-            .where(CheckpointReferral.referral_date.between(start, end)).group_by("k")):
-        f = figures[k]
-        f["referrals"], f["eligible"], f["declined"] = n, eligible or 0, declined or 0
-        f["offers"] = (declined or 0) + (contracted or 0)
-    for k, n, declined in _execute(
-            sa.select(group, sa.func.count(),
-                      sa.func.sum(sa.case((DivertReferral.status == divert_rules.DECLINED, 1), else_=0)))
-            .select_from(DivertReferral).join(Person, DivertReferral.person_id == Person.id)
-            .where(DivertReferral.referral_date.between(start, end)).group_by("k")):
-        figures[k]["divert_referrals"], figures[k]["divert_declined"] = n, declined or 0
+    parts = [reports._counts(scheme, "ethnicity", start, end)
+             .where(ReportCount.measure.in_([m for s, m in ETHNICITY_FIGURES if s == scheme]))
+             .add_columns(sa.literal(scheme).label("scheme")) for scheme in (CHECKPOINT, DIVERT)]
+    for measure, key, _days, n, scheme in reports._read(sa.union_all(*parts)):
+        figures[key][ETHNICITY_FIGURES[(scheme, measure)]] += n
+    return ethnicity_report(figures)
+
+
+def ethnicity_report(figures: dict[str, dict]) -> dict:
+    """The ethnicity table from {group: {figure: count}} (groups with at least one referral)."""
     overall: dict = defaultdict(int)
     for values in figures.values():
         for name, value in values.items():

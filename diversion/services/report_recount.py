@@ -153,4 +153,6 @@ def differences(periods: list[tuple[date, date]] | None = None) -> list[str]:
                 found.append(f"divert {start}..{end} by {group or 'nothing'}")
         if reports.monthly_checkpoint(start, end) != monthly_checkpoint(start, end):
             found.append(f"checkpoint month by month {start}..{end}")
-    return found
+    from diversion.services import section_recount  # the dashboard's other sections (partnership, needs, treatment)
+
+    return found + section_recount.differences(periods)

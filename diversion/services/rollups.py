@@ -11,7 +11,8 @@ Exactness. A change to a case (or to what its figures depend on: the person's ge
 birth; a DIVERT event) takes the case's contribution *before* it changes and marks it pending; at the end of
 the transaction (`before_commit`, or before a report is read inside it) the contribution of every pending case
 is computed afresh and the difference applied with `INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`:
-- ORM writes are seen by a `before_flush` hook (changed rows: before; new rows: pending after the flush);
+- ORM writes are seen by a `before_flush` hook (changed rows: before; new rows: pending after the flush; a
+  changed child row, a DIVERT event or a need score, recounts its parent case);
 - the two bulk UPDATEs that move or scrub cases (merges, erasure) call `capture_people` first;
 - a rollback forgets everything pending (the counters were not touched); a rollback to a savepoint forgets
   nothing (each pending case's contribution afterwards is computed afresh at the end, from what is left).
@@ -43,7 +44,9 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from diversion.domain import rollup_periods as periods
 from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, ReportCount
+from diversion.models import NeedsAssessment, NeedScore, OnwardReferral
 from diversion.services.rollup_facts import CONTRACTS, DIVERT_REFERRALS, KINDS, REFERRALS, Kind
+from diversion.services.rollup_facts import NEEDS_ASSESSMENTS, ONWARD_REFERRALS
 
 TABLE = ReportCount.__table__
 COLUMNS = ("scheme", "grouping", "unit", "day", "measure", "key", "days")
@@ -52,14 +55,22 @@ CHUNK = 500
 
 # What a report figure reads from each kind of row (a change to anything else changes no figure).
 WATCHED = {
-    CheckpointReferral: ("person_id", "person", "referral_date", "eligible", "offence_category", "age_band"),
+    CheckpointReferral: ("person_id", "person", "referral_date", "eligible", "offence_category", "age_band",
+                         "status", "custody_suite_code"),
     Contract: ("person_id", "person", "referral_id", "referral", "navigator_id", "navigator", "status", "start_date",
                "deadline", "outcome_date", "outcome_reason"),
     DivertReferral: ("person_id", "person", "referral_date", "source", "substance", "age_band", "referral_number",
                      "ever_assessed", "status"),
     Person: ("gender", "ethnicity", "date_of_birth"),
+    NeedsAssessment: ("assessed_on", "scores"),
+    OnwardReferral: ("scheme", "service_code", "pathway", "referred_on", "started_on", "did_not_start"),
 }
-KIND_OF = {CheckpointReferral: REFERRALS, Contract: CONTRACTS, DivertReferral: DIVERT_REFERRALS}
+KIND_OF = {CheckpointReferral: REFERRALS, Contract: CONTRACTS, DivertReferral: DIVERT_REFERRALS,
+           NeedsAssessment: NEEDS_ASSESSMENTS, OnwardReferral: ONWARD_REFERRALS}
+# The kinds of case that belong to a person (a change to the person, a merge or an erasure recounts them).
+PERSON_KINDS = tuple(kind for kind in KINDS if kind.by_person)
+# Rows whose every change (new, edited, deleted) changes the figures of their parent case: (kind, id column, link).
+CHILDREN = {NeedScore: (NEEDS_ASSESSMENTS, "assessment_id", "assessment")}
 
 
 def install() -> None:
@@ -94,7 +105,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
     ids: dict[str, set[int]] = {kind.name: set() for kind in KINDS}
     people: set[int] = set()
     referrals_moved: set[int] = set()
-    new_cases_of = {_person_id(obj) for obj in session.new if type(obj) in KIND_OF} - {None}
+    new_cases_of = {_person_id(obj) for obj in session.new if KIND_OF.get(type(obj)) in PERSON_KINDS} - {None}
     for obj in (*session.dirty, *session.deleted):
         model = type(obj)
         if model in KIND_OF and obj.id is not None and (obj in session.deleted or _changed(obj, WATCHED[model])):
@@ -108,6 +119,13 @@ def _before_flush(session: Session, _context, _instances) -> None:
             referral_id = obj.referral_id if obj.referral_id is not None else getattr(obj.referral, "id", None)
             if referral_id is not None:
                 ids[DIVERT_REFERRALS.name].add(referral_id)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if type(obj) in CHILDREN:
+            kind, column, link = CHILDREN[type(obj)]
+            parent_id = getattr(obj, column)
+            parent_id = parent_id if parent_id is not None else getattr(getattr(obj, link), "id", None)
+            if parent_id is not None:
+                ids[kind.name].add(parent_id)
     connection = session.connection()
     _lock(connection, Person.id, people | new_cases_of)  # people before cases: the same order everywhere
     if referrals_moved:
@@ -134,7 +152,7 @@ def capture_people(session: Session, person_ids: Iterable[int]) -> None:
     connection = session.connection()
     _lock(connection, Person.id, person_ids)
     _capture(session, {kind.name: _ids(connection, kind.model.id, kind.model.person_id, person_ids)
-                       for kind in KINDS})
+                       for kind in PERSON_KINDS})
 
 
 def _ids(connection, column, by, values: set[int]) -> set[int]:
@@ -175,7 +193,7 @@ def _capture(session: Session, ids: dict[str, set[int]]) -> None:
     if connection.dialect.name == "postgresql" and any(new.values()):
         # the cases' people first, then the cases: every transaction takes its locks in the same order
         _lock(connection, Person.id, set().union(*(_ids(connection, kind.model.person_id, kind.model.id, new[kind.name])
-                                                   for kind in KINDS if new[kind.name])) - {None})
+                                                   for kind in PERSON_KINDS if new[kind.name])) - {None})
     for kind in KINDS:
         if new[kind.name]:
             _lock(connection, kind.model.id, new[kind.name])
