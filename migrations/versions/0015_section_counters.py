@@ -4,14 +4,14 @@ from the cases by the same statements as `flask --app wsgi reports rebuild` (the
 measures and kinds of case only).
 
 Revision ID: 0015_section_counters
-Revises: 0014_export_jobs
+Revises: 0015_dtoa_waiting_for
 Create Date: 2026-11-27
 """
 from alembic import op
 
 
 revision = '0015_section_counters'
-down_revision = '0014_export_jobs'
+down_revision = '0015_dtoa_waiting_for'
 branch_labels = None
 depends_on = None
 
