@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from diversion import audit, clock
 from diversion.domain import contracts as rules
@@ -326,7 +326,6 @@ def _contract_query(user: User, *, status: str | None = None, due_within_days: i
 def caseload(user: User, *, page: int = 1, per_page: int = 25, **filters) -> tuple[list[Contract], int]:
     """One page of contracts sorted by deadline, with people and navigators, and the total: two queries."""
     from sqlalchemy import func
-    from sqlalchemy.orm import joinedload
 
     query = _contract_query(user, **filters)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
@@ -339,12 +338,13 @@ def caseload(user: User, *, page: int = 1, per_page: int = 25, **filters) -> tup
 
 
 def listing(user: User, *, after_id: int | None, limit: int, **filters) -> list[Contract]:
-    """For the API: contracts in id order after a cursor, with conditions and notes, in a fixed number of queries."""
+    """For the API: contracts in id order after a cursor, with their referral and person (joined), conditions,
+    alerts and notes, and the notes' authors: six statements whatever the page's length."""
     query = _contract_query(user, **filters)
     if after_id is not None:
         query = query.where(Contract.id > after_id)
     rows = list(db.session.scalars(query.options(
-        selectinload(Contract.person), selectinload(Contract.conditions), selectinload(Contract.referral),
+        joinedload(Contract.person), joinedload(Contract.referral), selectinload(Contract.conditions),
         selectinload(Contract.alerts), selectinload(Contract.notes).selectinload(Note.author))
         .order_by(Contract.id).limit(limit)))
     audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in rows]})

@@ -24,59 +24,61 @@ def for_contracts(contracts: Iterable[Contract], today: date | None = None) -> d
     """Each contract's risk, by contract id."""
     contracts = list(contracts)
     today = today or clock.today()
-    open_ids = [c.id for c in contracts if contract_rules.is_open(c.status)]
-    facts = _facts(open_ids)
+    facts = _facts([c for c in contracts if contract_rules.is_open(c.status)])
     return {c.id: rules.assess(rules.Facts(
         today=today, start_date=c.start_date, deadline=c.deadline, is_open=contract_rules.is_open(c.status),
         **facts.get(c.id, {}))) for c in contracts}
 
 
 def for_contract(contract: Contract, today: date | None = None) -> rules.Risk:
-    """One contract's risk: from the records loaded with it when the caller has them (the contract page), else
-    read as for a page of contracts."""
-    if not contract_records.loaded(contract, "appointments", "notes", "conditions", "alerts"):
-        return for_contracts([contract], today)[contract.id]
-    today = today or clock.today()
-    is_open = contract_rules.is_open(contract.status)
-    facts = _facts_in_memory(contract) if is_open else {}
-    return rules.assess(rules.Facts(today=today, start_date=contract.start_date, deadline=contract.deadline,
-                                    is_open=is_open, **facts))
+    return for_contracts([contract], today)[contract.id]
 
 
-def _facts(ids: list[int]) -> dict[int, dict]:
-    if not ids:
+def _facts(contracts: list[Contract]) -> dict[int, dict]:
+    """The facts of these contracts, grouped by contract: each kind from the records loaded with them when every
+    contract has that kind in memory (the contract page, the API's list), else in one statement."""
+    if not contracts:
         return {}
+    ids = [c.id for c in contracts]
+
+    def in_memory(relation: str) -> bool:
+        return all(contract_records.loaded(c, relation) for c in contracts)
+
     missed = func.sum(case((Appointment.status == appointment_rules.MISSED, 1), else_=0))
     attended = func.max(case((Appointment.status == appointment_rules.ATTENDED, Appointment.starts_at)))
     return _gather(
-        appointments=db.session.execute(
-            select(Appointment.contract_id, missed, attended)
-            .where(Appointment.contract_id.in_(ids)).group_by(Appointment.contract_id)),
-        notes=db.session.execute(
-            select(Note.contract_id, func.max(Note.occurred_at))
-            .where(Note.contract_id.in_(ids), Note.kind.in_(CONTACT_NOTE_KINDS)).group_by(Note.contract_id)),
-        conditions=db.session.execute(
-            select(Condition.contract_id, Condition.community_kind, Condition.target_hours, Condition.hours_done,
-                   Condition.status, Condition.type).where(Condition.contract_id.in_(ids))),
-        alerts=db.session.execute(
-            select(ContractAlert.contract_id, func.count())
-            .where(ContractAlert.contract_id.in_(ids), ContractAlert.resolved_at.is_(None),
-                   ContractAlert.kind == NEW_REFERRAL).group_by(ContractAlert.contract_id)))
+        appointments=[_appointment_row(c) for c in contracts if c.appointments] if in_memory("appointments") else
+        db.session.execute(select(Appointment.contract_id, missed, attended)
+                           .where(Appointment.contract_id.in_(ids)).group_by(Appointment.contract_id)),
+        notes=[row for c in contracts if (row := _note_row(c))] if in_memory("notes") else
+        db.session.execute(select(Note.contract_id, func.max(Note.occurred_at))
+                           .where(Note.contract_id.in_(ids), Note.kind.in_(CONTACT_NOTE_KINDS))
+                           .group_by(Note.contract_id)),
+        conditions=[(c.id, x.community_kind, x.target_hours, x.hours_done, x.status, x.type)
+                    for c in contracts for x in c.conditions] if in_memory("conditions") else
+        db.session.execute(select(Condition.contract_id, Condition.community_kind, Condition.target_hours,
+                                  Condition.hours_done, Condition.status, Condition.type)
+                           .where(Condition.contract_id.in_(ids))),
+        alerts=[row for c in contracts if (row := _alert_row(c))] if in_memory("alerts") else
+        db.session.execute(select(ContractAlert.contract_id, func.count())
+                           .where(ContractAlert.contract_id.in_(ids), ContractAlert.resolved_at.is_(None),
+                                  ContractAlert.kind == NEW_REFERRAL).group_by(ContractAlert.contract_id)))
 
 
-def _facts_in_memory(contract: Contract) -> dict:
-    """The same facts as `_facts`, from the contract's loaded records: the same rows the statements would group."""
-    appointments, key = contract.appointments, contract.id
-    attended = [a.starts_at for a in appointments if a.status == appointment_rules.ATTENDED]
-    contact_notes = [n.occurred_at for n in contract.notes if n.kind in CONTACT_NOTE_KINDS]
-    open_alerts = sum(1 for a in contract.alerts if a.resolved_at is None and a.kind == NEW_REFERRAL)
-    return _gather(
-        appointments=[(key, sum(1 for a in appointments if a.status == appointment_rules.MISSED),
-                       max(attended, default=None))] if appointments else [],
-        notes=[(key, max(contact_notes))] if contact_notes else [],
-        conditions=[(key, c.community_kind, c.target_hours, c.hours_done, c.status, c.type)
-                    for c in contract.conditions],
-        alerts=[(key, open_alerts)] if open_alerts else []).get(key, {})
+# The rows the statements in `_facts` would give, from a contract's loaded records (None where they give no row).
+def _appointment_row(c: Contract) -> tuple:
+    attended = [a.starts_at for a in c.appointments if a.status == appointment_rules.ATTENDED]
+    return (c.id, sum(1 for a in c.appointments if a.status == appointment_rules.MISSED), max(attended, default=None))
+
+
+def _note_row(c: Contract) -> tuple | None:
+    contact = [n.occurred_at for n in c.notes if n.kind in CONTACT_NOTE_KINDS]
+    return (c.id, max(contact)) if contact else None
+
+
+def _alert_row(c: Contract) -> tuple | None:
+    count = sum(1 for a in c.alerts if a.resolved_at is None and a.kind == NEW_REFERRAL)
+    return (c.id, count) if count else None
 
 
 def _gather(*, appointments, notes, conditions, alerts) -> dict[int, dict]:
