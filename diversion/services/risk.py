@@ -65,6 +65,45 @@ def _facts(contracts: list[Contract]) -> dict[int, dict]:
                                   ContractAlert.kind == NEW_REFERRAL).group_by(ContractAlert.contract_id)))
 
 
+def fact_columns() -> tuple:
+    """The facts of a contract as scalar subqueries correlated to `Contract`, for a list that selects contracts'
+    columns rather than records (the team page: every open contract of a page of navigators in one statement).
+    Read the rows with `for_fact_rows`."""
+    def scalar(query, name):
+        return query.scalar_subquery().label(name)
+    return (
+        scalar(select(func.count()).where(Appointment.contract_id == Contract.id,
+                                          Appointment.status == appointment_rules.MISSED), "fact_missed"),
+        scalar(select(func.max(Appointment.starts_at)).where(Appointment.contract_id == Contract.id,
+                                                             Appointment.status == appointment_rules.ATTENDED),
+               "fact_last_attended"),
+        scalar(select(func.max(Note.occurred_at)).where(Note.contract_id == Contract.id,
+                                                        Note.kind.in_(CONTACT_NOTE_KINDS)), "fact_last_note"),
+        scalar(select(func.count()).where(ContractAlert.contract_id == Contract.id, ContractAlert.resolved_at.is_(None),
+                                          ContractAlert.kind == NEW_REFERRAL), "fact_alerts"),
+    )
+
+
+def for_fact_rows(rows, contracts_where, today: date | None = None) -> dict[int, rules.Risk]:
+    """Each contract's risk, by id, from rows with `id`, `start_date`, `deadline`, `status` and the `fact_columns`;
+    their conditions are read in one statement, for the contracts `contracts_where` (a condition on Contract)
+    selects."""
+    today = today or clock.today()
+    open_rows = [r for r in rows if contract_rules.is_open(r.status)]
+    conditions = db.session.execute(
+        select(Condition.contract_id, Condition.community_kind, Condition.target_hours, Condition.hours_done,
+               Condition.status, Condition.type).join(Contract, Contract.id == Condition.contract_id)
+        .where(contracts_where)) if open_rows else []
+    wanted = {r.id for r in open_rows}
+    facts = _gather(appointments=[(r.id, r.fact_missed, r.fact_last_attended) for r in open_rows],
+                    notes=[(r.id, r.fact_last_note) for r in open_rows],
+                    conditions=[row for row in conditions if row[0] in wanted],
+                    alerts=[(r.id, r.fact_alerts) for r in open_rows if r.fact_alerts])
+    return {r.id: rules.assess(rules.Facts(
+        today=today, start_date=r.start_date, deadline=r.deadline, is_open=contract_rules.is_open(r.status),
+        **facts.get(r.id, {}))) for r in rows}
+
+
 # The rows the statements in `_facts` would give, from a contract's loaded records (None where they give no row).
 def _appointment_row(c: Contract) -> tuple:
     attended = [a.starts_at for a in c.appointments if a.status == appointment_rules.ATTENDED]

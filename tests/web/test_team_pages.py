@@ -173,7 +173,7 @@ def test_the_team_page_is_a_fixed_number_of_statements_whatever_the_team(app, cl
     with counting_statements(app) as more:
         page = client.get_page("/team")
         assert len(page.select("#navigators tbody tr")) == 5 and len(page.select("#high-risk-contracts tbody tr")) == 5
-    assert len(few) == len(more)
+    assert len(few) == len(more) <= 12  # issue 14: at most 12 a page, session and audit included
 
 
 def test_the_team_pages_by_25_navigators_in_name_order(app, client, world, make_user):
