@@ -1,9 +1,10 @@
-"""The team page (managers, admins): one row per active navigator, ordered by name, 25 to a page, with their open
-contracts, how many are overdue or at high breach risk, and their booked appointments this week; below, the
-high-risk contracts of the navigators on the page. A fixed number of statements per page, whatever the number of
-navigators or contracts: the page of navigators and its total (2), their open contracts as plain values with the
-appointments booked this week and the breach-risk facts (1), those contracts' conditions (1), and the high-risk ones
-with their people (1)."""
+"""The team page (managers, admins): one row per active navigator, ordered by name, 25 to a page (keyset pages: a
+deep page costs what the first does), with their open contracts, how many are overdue or at high breach risk, and
+their booked appointments this week; below, the high-risk contracts of the navigators on the page. A fixed number of
+statements per page, whatever the number of navigators or contracts: the page of navigators and their total (2, and
+1 more for the previous page's cursor on a later page), their open contracts as plain values with the appointments
+booked this week and the breach-risk facts (1), those contracts' conditions (1), and the high-risk ones with their
+people (1)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
-from diversion import audit, clock
+from diversion import audit, clock, keyset
 from diversion.domain import appointments as appointment_rules
 from diversion.domain import contracts as contract_rules
 from diversion.domain import risk as risk_rules
@@ -38,15 +39,18 @@ class NavigatorRow:
 @dataclass
 class TeamPage:
     rows: list[NavigatorRow]
-    total: int
-    page: int
-    per_page: int
+    total: int  # active navigators in all
+    keyset: keyset.Page | None = None
     high_risk: list[tuple[Contract, risk_rules.Risk]] = field(default_factory=list)
     week: tuple = ()
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def paged(self) -> bool:
+        """Whether the team is on more than one page."""
+        return self.total > len(self.rows)
+
+
+BY_NAME = keyset.Sort("name", (User.name, User.id), False, lambda user: (user.name, user.id))
 
 
 def this_week(today) -> tuple[datetime, datetime]:
@@ -57,16 +61,16 @@ def this_week(today) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
-def team_page(viewer: User, page: int = 1, per_page: int = PER_PAGE) -> TeamPage:
+def team_page(viewer: User, after: str | None = None, per_page: int = PER_PAGE) -> TeamPage:
+    """The page of navigators (by name) after the cursor `after` (None: the first)."""
     today = clock.today()
     navigators_query = select(User).where(User.role == NAVIGATOR, User.active.is_(True))
     total = db.session.scalar(select(func.count()).select_from(navigators_query.subquery()))
-    navigators = list(db.session.scalars(navigators_query.order_by(User.name, User.id)
-                                         .offset((page - 1) * per_page).limit(per_page)))
-    rows = {n.id: NavigatorRow(n) for n in navigators}
+    found = keyset.page(navigators_query, BY_NAME, after, per_page, lambda query: list(db.session.scalars(query)))
+    rows = {n.id: NavigatorRow(n) for n in found.rows}
     ids = list(rows)
     start, end = this_week(today)
-    result = TeamPage(list(rows.values()), total, page, per_page, week=(start, end))
+    result = TeamPage(list(rows.values()), total, found, week=(start, end))
     if not ids:
         return result
     # Every open contract of the page's navigators as one row of plain values with what its counts and breach risk

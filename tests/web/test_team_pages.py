@@ -186,6 +186,9 @@ def test_the_team_pages_by_25_navigators_in_name_order(app, client, world, make_
     second = client.get_page(first.select_one(".govuk-pagination__next a")["href"])
     assert [r.th.get_text(" ", strip=True).split(" 's")[0] for r in second.select("#navigators tbody tr")] == [
         "Navigator 25", "Navigator 26"]
+    assert second.select_one(".govuk-pagination__next") is None
+    back = client.get_page(second.select_one(".govuk-pagination__prev a")["href"])  # by key, both ways
+    assert _names(back, "#navigators tbody tr") == _names(first, "#navigators tbody tr")
 
 
 # --- A leaver's caseload -------------------------------------------------------------------------------------------
