@@ -14,10 +14,9 @@ from diversion.domain import contracts as contract_rules
 from diversion.domain import risk as rules
 from diversion.extensions import db
 from diversion.models import Appointment, Condition, Contract, ContractAlert, Note
-from diversion.services import contract_records
+from diversion.services import contract_records, live_cases
 
 CONTACT_NOTE_KINDS = ("meeting", "phone")
-NEW_REFERRAL = "new_referral"
 
 
 def for_contracts(contracts: Iterable[Contract], today: date | None = None) -> dict[int, rules.Risk]:
@@ -62,7 +61,7 @@ def _facts(contracts: list[Contract]) -> dict[int, dict]:
         alerts=[row for c in contracts if (row := _alert_row(c))] if in_memory("alerts") else
         db.session.execute(select(ContractAlert.contract_id, func.count())
                            .where(ContractAlert.contract_id.in_(ids), ContractAlert.resolved_at.is_(None),
-                                  ContractAlert.kind == NEW_REFERRAL).group_by(ContractAlert.contract_id)))
+                                  ContractAlert.kind == live_cases.NEW_REFERRAL).group_by(ContractAlert.contract_id)))
 
 
 def fact_columns() -> tuple:
@@ -80,7 +79,7 @@ def fact_columns() -> tuple:
         scalar(select(func.max(Note.occurred_at)).where(Note.contract_id == Contract.id,
                                                         Note.kind.in_(CONTACT_NOTE_KINDS)), "fact_last_note"),
         scalar(select(func.count()).where(ContractAlert.contract_id == Contract.id, ContractAlert.resolved_at.is_(None),
-                                          ContractAlert.kind == NEW_REFERRAL), "fact_alerts"),
+                                          ContractAlert.kind == live_cases.NEW_REFERRAL), "fact_alerts"),
     )
 
 
@@ -116,7 +115,7 @@ def _note_row(c: Contract) -> tuple | None:
 
 
 def _alert_row(c: Contract) -> tuple | None:
-    count = sum(1 for a in c.alerts if a.resolved_at is None and a.kind == NEW_REFERRAL)
+    count = sum(1 for a in c.alerts if a.resolved_at is None and a.kind == live_cases.NEW_REFERRAL)
     return (c.id, count) if count else None
 
 
