@@ -50,9 +50,10 @@ def chosen_period(args, today: date) -> tuple[str, date, date]:
 
 
 def _labels(group_by: str | None) -> dict:
+    if group_by == "offence_category":  # read only when asked for
+        return {c.code: c.title for c in reference.categories(include_inactive=True)}
     return {"ethnicity": people_rules.ETHNICITIES, "gender": people_rules.GENDERS,
             "age_band": dict(zip(kpis.AGE_BANDS, kpis.AGE_BAND_LABELS)),
-            "offence_category": {c.code: c.title for c in reference.categories(include_inactive=True)},
             "substance": divert_rules.SUBSTANCES, "source": divert_rules.SOURCES}.get(group_by or "", {})
 
 
@@ -73,8 +74,8 @@ def dashboard():
     from diversion.services import partnership
     together = partnership.report(start, end)
     funnel = reports.divert(start, end, divert_group)
-    due_soon, due_total = contracts.caseload(current_user, due_within_days=14, per_page=10)
-    overdue, overdue_total = contracts.caseload(current_user, status=contract_rules.OVERDUE, per_page=10)
+    lists = contracts.due_and_overdue(current_user, due_within_days=14, shown=10)
+    (due_soon, due_total), (overdue, overdue_total) = lists["due"], lists["overdue"]
     query = {"period": choice, "from": start.isoformat(), "to": end.isoformat()}
     return render_template(
         "reports/dashboard.html", errors=errors, choice=choice, start=start, end=end, periods=PERIODS,

@@ -323,18 +323,22 @@ def _contract_query(user: User, *, status: str | None = None, due_within_days: i
     return query
 
 
-def caseload(user: User, *, page: int = 1, per_page: int = 25, **filters) -> tuple[list[Contract], int]:
-    """One page of contracts sorted by deadline, with people and navigators, and the total: two queries."""
+def due_and_overdue(user: User, *, due_within_days: int, shown: int) -> dict:
+    """The dashboard's two short lists: the first `shown` contracts due within the days given and the first overdue
+    ones (by deadline, with people), and how many there are of each: three statements and one audit row."""
     from sqlalchemy import func
 
-    query = _contract_query(user, **filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(
-        query.options(joinedload(Contract.person), joinedload(Contract.navigator), joinedload(Contract.referral),
-                      selectinload(Contract.alerts))
-        .order_by(Contract.deadline, Contract.id).offset((page - 1) * per_page).limit(per_page)).all()
-    audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in rows]})
-    return list(rows), total
+    queries = {"due": _contract_query(user, due_within_days=due_within_days),
+               "overdue": _contract_query(user, status=rules.OVERDUE)}
+    totals = db.session.execute(select(*(
+        select(func.count()).select_from(query.order_by(None).subquery()).scalar_subquery().label(name)
+        for name, query in queries.items()))).one()._asdict()
+    lists = {name: list(db.session.scalars(query.options(joinedload(Contract.person))
+                                           .order_by(Contract.deadline, Contract.id).limit(shown)))
+             for name, query in queries.items()}
+    audit.record("contract.list", actor=user, object_type="contract",
+                 details={"ids": [c.id for rows in lists.values() for c in rows]})
+    return {name: (lists[name], totals[name]) for name in queries}
 
 
 def listing(user: User, *, after_id: int | None, limit: int, **filters) -> list[Contract]:

@@ -138,33 +138,16 @@ def main() -> int:
 
 
 def _seed(connection) -> None:
-    """The seed, with audit_events' keys and indexes dropped for the load and built again after it (as the
-    migrations define them: read back from the catalogue), and the table unlogged."""
+    """The seed, with audit_events' keys and indexes dropped for the load and built again after it (tests/bench/bulk.py)."""
+    from tests.bench.bulk import without_indexes
+
     connection.execute(sa.text("SET LOCAL statement_timeout = 0"))  # seeding is not a request
     connection.execute(sa.text("SET LOCAL maintenance_work_mem = '512MB'"))
     connection.execute(sa.text("SET LOCAL synchronous_commit = off"))
-    indexes = connection.execute(sa.text(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_events' "
-        "AND indexname <> 'pk_audit_events'")).all()
-    # The primary key and the foreign key (actor_id -> users: a per-row check trigger) go too, and come back
-    # checked in one pass each.
-    constraints = connection.execute(sa.text(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'audit_events'::regclass "
-        "AND contype IN ('p', 'f') ORDER BY contype DESC")).all()
-    for index, _definition in indexes:
-        connection.execute(sa.text(f'DROP INDEX "{index}"'))
-    for constraint, _definition in constraints:
-        connection.execute(sa.text(f'ALTER TABLE audit_events DROP CONSTRAINT "{constraint}"'))
-    # A benchmark's database is thrown away: its trail need not survive a crash, so the load and the index builds
-    # skip the write-ahead log (reads are the same on an unlogged table).
-    connection.execute(sa.text("ALTER TABLE audit_events SET UNLOGGED"))
-    for statement in SEED.split(";\n"):
-        if statement.strip():
-            connection.execute(sa.text(statement), {"users": USERS, "people": PEOPLE, "events": EVENTS})
-    for constraint, definition in constraints:
-        connection.execute(sa.text(f'ALTER TABLE audit_events ADD CONSTRAINT "{constraint}" {definition}'))
-    for _index, definition in indexes:
-        connection.execute(sa.text(definition))
+    with without_indexes(connection, "audit_events"):
+        for statement in SEED.split(";\n"):
+            if statement.strip():
+                connection.execute(sa.text(statement), {"users": USERS, "people": PEOPLE, "events": EVENTS})
 
 
 def _plan(connection, statement: str, parameters) -> str:

@@ -41,7 +41,7 @@ def seeded():
     from diversion.config import normalise_database_url
     from diversion.extensions import db
     from diversion.models import User
-    from tests.bench.bench_casework import SEED
+    from tests.bench.national_seed import SEED
 
     admin_url = sa.make_url(normalise_database_url(os.environ["DATABASE_URL"]))
     name = f"diversion_plans_{uuid.uuid4().hex[:10]}"

@@ -1,52 +1,15 @@
-"""Benchmark (not a test): the working-day pages at 1,000 and at 1,000,000 contracts in PostgreSQL, measured in
-one run, to see whether they stay flat as the data grows. Run with `make bench` or
-`python -m tests.bench.bench_casework`.
-
-For each size it creates a fresh database, builds the schema with the migrations and seeds, with INSERT ... SELECT,
-ten years of Checkpoint work as a national deployment would hold it: one navigator per thousand contracts (so that
-each navigator's open caseload is about the same at every size, as it is in life), people, referrals (a few
-awaiting a navigator), contracts of every status with two or three conditions each, three notes and two
+"""The national seed of the scale report (tests/bench/bench_scale.py): ten years of Checkpoint and DIVERT work, in
+proportion at any size, loaded with INSERT ... SELECT. One navigator per thousand contracts (so that each navigator's
+open caseload is about the same at every size, as it is in life), people, referrals (2% awaiting a navigator),
+contracts of every status (about 36 in progress per navigator), two or three conditions each, three notes and two
 appointments per contract (some today), alerts, and two DIVERT referrals per contract with their events (for the
-same people: most people known to one scheme are known to the other). Then it
-signs in as a navigator, a provider and a manager and requests each page BENCH_RUNS times through the app (Flask's
-test client: the whole request, sessions, need to know, audit row and rendering, no network), alternating pages, and
-prints for each page the median time at both sizes, their ratio (goal: at most 1.3) and the SQL statements the page
-ran at each size (which must not grow).
-Environment: BENCH_CONTRACTS (1000000), BENCH_CONTRACTS_SMALL (1000), BENCH_RUNS (15), BENCH_POSTGRES_URL;
-BENCH_KEEP=1 keeps the seeded databases (their names are printed) and BENCH_REUSE_<size>=<database name> measures
-an already seeded one, for looking at plans without seeding again.
+same people: most people known to one scheme are known to the other). Parameters: :count (contracts), :navigators.
+The first navigator, the manager, the provider and the custody officer are users 1, :navigators + 1, + 2, + 3.
 """
 from __future__ import annotations
 
-import os
-import statistics
-import sys
-import time
-import uuid
-from datetime import datetime, timezone
-
-import sqlalchemy as sa
-
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-BIG = int(os.environ.get("BENCH_CONTRACTS", "1000000"))
-SMALL = int(os.environ.get("BENCH_CONTRACTS_SMALL", "1000"))
-RUNS = int(os.environ.get("BENCH_RUNS", "15"))
-NOW = datetime(2026, 6, 30, 10, tzinfo=timezone.utc)
 TODAY = "date '2026-06-30'"
 CONTRACTS_PER_NAVIGATOR = 1000
-
-# (label, role, path): the pages a working day is spent on. The provider's and team pages list everything they
-# may see, first page, default sort.
-PAGES = [
-    ("navigator: Today (home)", "navigator", "/"),
-    ("navigator: caseload, open", "navigator", "/contracts"),
-    ("navigator: caseload by risk", "navigator", "/contracts?sort=risk"),
-    ("navigator: a contract", "navigator", "/contracts/{contract_id}"),
-    ("provider: all referrals", "provider", "/divert/referrals"),
-    ("provider: upcoming assessments", "provider", "/divert/upcoming"),
-    ("manager: team", "manager", "/team"),
-    ("manager: awaiting a navigator", "manager", "/queue"),
-]
 
 SEED = f"""
 INSERT INTO users (id, email, name, role, password_hash, active, password_changed_at, created_at, updated_at,
@@ -167,122 +130,3 @@ SELECT setval(pg_get_serial_sequence('checkpoint_referrals', 'id'), (SELECT max(
 SELECT setval(pg_get_serial_sequence('contracts', 'id'), (SELECT max(id) FROM contracts));
 SELECT setval(pg_get_serial_sequence('divert_referrals', 'id'), (SELECT max(id) FROM divert_referrals))
 """
-
-
-def main() -> int:
-    os.environ.setdefault("DIVERSION_ENV", "testing")
-    results = {}
-    for size in (SMALL, BIG):
-        outcome = _with_database(size)
-        if outcome is None:
-            return 2
-        results[size] = outcome
-    print(f"\nWorking-day pages, median of {RUNS} requests each (ratio = {BIG:,} contracts / {SMALL:,}; goal <= 1.3):")
-    worst = 0.0
-    for label, *_ in PAGES:
-        (small_ms, small_sql), (big_ms, big_sql) = results[SMALL][label], results[BIG][label]
-        ratio = big_ms / small_ms
-        worst = max(worst, ratio)
-        print(f"  {label:34s} {small_ms:7.1f} ms -> {big_ms:7.1f} ms  ratio {ratio:4.2f}   "
-              f"statements {small_sql} -> {big_sql}")
-    print(f"worst ratio {worst:.2f}")
-    return 0
-
-
-def _with_database(size: int):
-    admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    reuse = os.environ.get(f"BENCH_REUSE_{size}")
-    if reuse:
-        return _measure(sa.make_url(SERVER).set(database=reuse).render_as_string(hide_password=False), size,
-                        seed=False)
-    name = f"diversion_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        print(f"PostgreSQL is needed for the benchmark and is unreachable: {type(error).__name__}", file=sys.stderr)
-        return None
-    url = sa.make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
-        return _measure(url, size)
-    finally:
-        if os.environ.get("BENCH_KEEP"):
-            print(f"kept database {name} ({size:,} contracts)")
-        else:
-            with admin.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _measure(url: str, size: int, seed: bool = True) -> dict:
-    from flask_migrate import upgrade
-
-    from diversion import clock, create_app
-    from diversion.extensions import db
-    from diversion.models import User
-    from tests.client import PageClient
-
-    import logging
-
-    logging.getLogger("diversion.request").setLevel(logging.WARNING)  # one line per request is noise here
-
-    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True})
-    app.test_client_class = PageClient
-    navigators = max(1, size // CONTRACTS_PER_NAVIGATOR)
-    with app.app_context():
-        started = time.perf_counter()
-        if seed:
-            upgrade()
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("SET LOCAL statement_timeout = 0"))  # seeding is not a request
-            for statement in SEED.split(";\n") if seed else ():
-                if statement.strip():
-                    connection.execute(sa.text(statement), {"count": size, "navigators": navigators})
-            connection.execute(sa.text("ANALYZE"))
-            counts = {table: connection.scalar(sa.text(f"SELECT count(*) FROM {table}")) for table in (
-                "contracts", "contract_notes", "appointments", "divert_referrals", "divert_events")}
-            open_for_one = connection.scalar(sa.text(
-                "SELECT count(*) FROM contracts WHERE navigator_id = 1 AND status = 'active'"))
-            contract_id = connection.scalar(sa.text(
-                "SELECT min(id) FROM contracts WHERE navigator_id = 1 AND status = 'active'"))
-        print(f"{'seeded' if seed else 'reused a database of'} {', '.join(f'{n:,} {t}' for t, n in counts.items())}, {navigators:,} navigators "
-              f"({open_for_one} open contracts for navigator 1) in {time.perf_counter() - started:.0f} s")
-        users = {role: db.session.scalar(sa.select(User).where(User.role == role).order_by(User.id).limit(1))
-                 for role in ("navigator", "provider", "manager")}
-        db.session.remove()
-    clock.freeze(NOW)
-    statements = {"n": 0}
-
-    def _count(*_args, **_kwargs):
-        statements["n"] += 1
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", _count)
-
-    clients = {}
-    for role, user in users.items():
-        client = app.test_client()
-        client.sign_in_as(user)
-        clients[role] = client
-    paths = [(label, role, path.format(contract_id=contract_id)) for label, role, path in PAGES]
-    timings = {label: [] for label, *_ in paths}
-    counted = {}
-    try:
-        for label, role, path in paths:  # warm up, and check each page answers
-            response = clients[role].get(path)
-            if response.status_code != 200:
-                raise SystemExit(f"{label}: {path} answered {response.status_code}")
-        for _ in range(RUNS):
-            for label, role, path in paths:
-                statements["n"] = 0
-                t = time.perf_counter()
-                clients[role].get(path)
-                timings[label].append((time.perf_counter() - t) * 1000)
-                counted[label] = statements["n"]
-    finally:
-        clock.freeze(None)
-    return {label: (statistics.median(values), counted[label]) for label, values in timings.items()}
-
-
-if __name__ == "__main__":
-    sys.exit(main())
