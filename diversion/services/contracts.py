@@ -347,9 +347,12 @@ def listing(user: User, *, after_id: int | None, limit: int, **filters) -> list[
     query = _contract_query(user, **filters)
     if after_id is not None:
         query = query.where(Contract.id > after_id)
-    rows = list(db.session.scalars(query.options(
+    # The page's ids first, then their rows joined to their referrals and people: the joins are made for the page,
+    # not for every contract the filter matches before the database sorts them and keeps the first `limit`.
+    page = query.with_only_columns(Contract.id).order_by(Contract.id).limit(limit).subquery()
+    rows = list(db.session.scalars(select(Contract).join(page, page.c.id == Contract.id).options(
         joinedload(Contract.person), joinedload(Contract.referral), selectinload(Contract.conditions),
         selectinload(Contract.alerts), selectinload(Contract.notes).selectinload(Note.author))
-        .order_by(Contract.id).limit(limit)))
+        .order_by(Contract.id)))
     audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in rows]})
     return rows
