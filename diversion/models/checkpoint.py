@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from diversion import clock
 from diversion.models.base import Base, Timestamped, UTCDateTime, Versioned
 from diversion.models.people import Person
 from diversion.models.users import User
+
+if TYPE_CHECKING:
+    from diversion.models.casework import Appointment, NavigatorChange
 
 
 class CheckpointReferral(Timestamped, Versioned, Base):
@@ -121,6 +125,11 @@ class Contract(Timestamped, Versioned, Base):
     notes: Mapped[list[Note]] = relationship(back_populates="contract", order_by="Note.occurred_at.desc()")
     alerts: Mapped[list[ContractAlert]] = relationship(back_populates="contract",
                                                        order_by="[ContractAlert.created_at, ContractAlert.id]")
+    # Read-only views for pages that show the whole case (services/contract_records.py loads them eagerly); the
+    # records are written through their own services, never through these lists.
+    appointments: Mapped[list[Appointment]] = relationship(viewonly=True,
+                                                           order_by="[Appointment.starts_at, Appointment.id]")
+    navigator_changes: Mapped[list[NavigatorChange]] = relationship(viewonly=True, order_by="NavigatorChange.id")
 
     @property
     def reference(self) -> str:

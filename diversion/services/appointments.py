@@ -19,7 +19,7 @@ from diversion.errors import Conflict, NotFound
 from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.models import Appointment, Contract, User
-from diversion.services import need_to_know, parse, writes
+from diversion.services import contract_records, need_to_know, parse, writes
 from diversion.services.parse import Problems
 
 
@@ -107,7 +107,10 @@ def cancel(contract: Contract, appointment_id: object, data: dict, *, actor: Use
 
 def for_contract(contract: Contract) -> list[Appointment]:
     """Every appointment on a contract (with who booked and recorded it, and its condition): one statement. The
-    contract page that shows them has audited the contract's view."""
+    contract page that shows them has audited the contract's view. No statement when they were loaded with the
+    contract and the users they name (contracts.load_full)."""
+    if contract_records.loaded(contract, "appointments"):
+        return list(contract.appointments)
     return list(db.session.scalars(
         select(Appointment).where(Appointment.contract_id == contract.id)
         .options(joinedload(Appointment.booked_by), joinedload(Appointment.recorded_by),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from diversion import audit, clock
 from diversion.domain import contracts as rules
@@ -13,9 +13,9 @@ from diversion.domain.roles import NAVIGATOR
 from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.ids import valid_id
-from diversion.models import (CheckpointReferral, Condition, Contract, ContractAlert, Note, Person, ProgressEntry,
+from diversion.models import (CheckpointReferral, Condition, Contract, Note, Person, ProgressEntry,
                               User)
-from diversion.services import identity, live_cases, need_to_know, officer_outcomes, parse, writes
+from diversion.services import contract_records, identity, live_cases, need_to_know, officer_outcomes, parse, writes
 from diversion.services.parse import Problems
 from diversion.services.retention import refresh_review_date
 
@@ -114,10 +114,11 @@ def _navigator(value: object, actor: User, problems: Problems) -> User:
     return user
 
 
-def load(contract_id: object, user: User, *, action: str = "view") -> Contract:
-    """The contract if this user may see it: navigators only their own caseload (need to know: 404)."""
+def load(contract_id: object, user: User, *, action: str = "view", options: tuple = ()) -> Contract:
+    """The contract if this user may see it: navigators only their own caseload (need to know: 404). `options`
+    are loader options for the same statement (what else to read with it)."""
     need_to_know.require(access.CONTRACT, user)
-    contract = need_to_know.load(access.CONTRACT, contract_id, user, not_found="No such contract.")
+    contract = need_to_know.load(access.CONTRACT, contract_id, user, not_found="No such contract.", options=options)
     if action == "view":
         audit.record("contract.view", actor=user, object_type="contract", object_id=contract.id,
                      person_id=contract.person_id,
@@ -126,13 +127,10 @@ def load(contract_id: object, user: User, *, action: str = "view") -> Contract:
 
 
 def load_full(contract_id: object, user: User) -> Contract:
-    """As `load`, with conditions and notes (and their authors) fetched in a fixed number of queries."""
-    contract = load(contract_id, user)
-    db.session.scalars(select(Contract).where(Contract.id == contract.id).options(
-        selectinload(Contract.conditions).selectinload(Condition.progress).selectinload(ProgressEntry.author),
-        selectinload(Contract.notes).selectinload(Note.author),
-        selectinload(Contract.alerts).selectinload(ContractAlert.resolved_by),
-        selectinload(Contract.navigator), selectinload(Contract.person), selectinload(Contract.referral))).one()
+    """As `load`, with everything on the contract and the users it names, in a fixed number of statements
+    (services/contract_records.py)."""
+    contract = load(contract_id, user, options=contract_records.WHOLE)
+    contract_records.load_users(contract_records.user_ids(contract))
     return contract
 
 
@@ -329,7 +327,6 @@ def due_and_overdue(user: User, *, due_within_days: int, shown: int) -> dict:
     """The dashboard's two short lists: the first `shown` contracts due within the days given and the first overdue
     ones (by deadline, with people), and how many there are of each: three statements and one audit row."""
     from sqlalchemy import func
-    from sqlalchemy.orm import joinedload
 
     queries = {"due": _contract_query(user, due_within_days=due_within_days),
                "overdue": _contract_query(user, status=rules.OVERDUE)}
@@ -345,13 +342,17 @@ def due_and_overdue(user: User, *, due_within_days: int, shown: int) -> dict:
 
 
 def listing(user: User, *, after_id: int | None, limit: int, **filters) -> list[Contract]:
-    """For the API: contracts in id order after a cursor, with conditions and notes, in a fixed number of queries."""
+    """For the API: contracts in id order after a cursor, with their referral and person (joined), conditions,
+    alerts and notes, and the notes' authors: six statements whatever the page's length."""
     query = _contract_query(user, **filters)
     if after_id is not None:
         query = query.where(Contract.id > after_id)
-    rows = list(db.session.scalars(query.options(
-        selectinload(Contract.person), selectinload(Contract.conditions), selectinload(Contract.referral),
+    # The page's ids first, then their rows joined to their referrals and people: the joins are made for the page,
+    # not for every contract the filter matches before the database sorts them and keeps the first `limit`.
+    page = query.with_only_columns(Contract.id).order_by(Contract.id).limit(limit).subquery()
+    rows = list(db.session.scalars(select(Contract).join(page, page.c.id == Contract.id).options(
+        joinedload(Contract.person), joinedload(Contract.referral), selectinload(Contract.conditions),
         selectinload(Contract.alerts), selectinload(Contract.notes).selectinload(Note.author))
-        .order_by(Contract.id).limit(limit)))
+        .order_by(Contract.id)))
     audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in rows]})
     return rows

@@ -86,12 +86,13 @@ def require(kind: str, user: User) -> None:
         raise Forbidden()
 
 
-def load(kind: str, record_id: object, user: User, *, not_found: str):
-    """The record if it exists and `user` may read it; otherwise 404 (whether or not it exists)."""
+def load(kind: str, record_id: object, user: User, *, not_found: str, options: tuple = ()):
+    """The record if it exists and `user` may read it; otherwise 404 (whether or not it exists). `options`: loader
+    options for the same statement (related rows to read with it)."""
     model = MODELS[kind]
     record = None
     if valid_id(record_id):
-        record = db.session.scalar(select(model).where(model.id == record_id, visible(kind, user)))
+        record = db.session.scalar(select(model).where(model.id == record_id, visible(kind, user)).options(*options))
     if record is None:
         raise NotFound(not_found)
     return record

@@ -6,6 +6,7 @@ the first assessment), and of two writes on the same version one wins and the ot
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from diversion import audit, clock
 from diversion.domain import contracts as contract_rules
@@ -23,7 +24,8 @@ _POSITION = {code: index for index, code in enumerate(contract_rules.PATHWAYS)}
 
 def of(contract: Contract) -> NeedsAssessment | None:
     """The contract's assessment with its scores (None before one is made)."""
-    return db.session.scalars(select(NeedsAssessment).where(NeedsAssessment.contract_id == contract.id)).first()
+    return db.session.scalars(select(NeedsAssessment).where(NeedsAssessment.contract_id == contract.id)
+                              .options(joinedload(NeedsAssessment.scores))).unique().one_or_none()
 
 
 def _may_assess(actor: User) -> None:

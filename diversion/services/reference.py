@@ -1,6 +1,9 @@
 """Reference data: offence categories and policy values."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
 from sqlalchemy import select
 
 from diversion import audit
@@ -11,11 +14,27 @@ from diversion.extensions import db
 from diversion.models import OffenceCategory, PolicySetting
 from diversion.services import writes
 
+
 def categories(include_inactive: bool = False) -> list[OffenceCategory]:
     query = select(OffenceCategory).order_by(OffenceCategory.position, OffenceCategory.title)
     if not include_inactive:
         query = query.where(OffenceCategory.active.is_(True))
     return list(db.session.scalars(query))
+
+
+# Offence categories' titles by code, per process. Codes and titles are written only by migrations (an administrator
+# changes a category's eligibility, which is not kept here), so what a worker read stays true until the next deploy;
+# a code it has not seen (a migration added one while it ran) makes it read them again.
+_titles: dict[str, str] = {}
+
+
+def category_titles(codes: Iterable[str] = ()) -> Mapping[str, str]:
+    """{code: title} of every offence category, active or not: read once per process, again for an unknown code
+    among `codes` (the ones the caller is about to show)."""
+    global _titles
+    if not _titles or any(code not in _titles for code in codes if isinstance(code, str)):
+        _titles = dict(db.session.execute(select(OffenceCategory.code, OffenceCategory.title)).all())
+    return MappingProxyType(_titles)
 
 
 def category(code: str) -> OffenceCategory | None:

@@ -20,6 +20,7 @@ from diversion.errors import ValidationFailed
 from diversion.extensions import db
 from diversion.models import (Appointment, Condition, Contract, ContractAlert, DivertEvent, DivertReferral,
                               NavigatorChange, Note, ProgressEntry, User)
+from diversion.services import contract_records
 
 
 @dataclass(frozen=True)
@@ -65,24 +66,20 @@ def for_contract(contract: Contract, user: User, kinds: set[str] | None = None, 
     items: list[Item] = []
     conditions = {}
     if wanted & {rules.PROGRESS, rules.CONDITION_STATUS}:
-        conditions = {c.id: c for c in db.session.scalars(
-            select(Condition).where(Condition.contract_id == contract.id))}
+        conditions = {c.id: c for c in _rows(contract, "conditions", Condition)}
     if rules.NOTE in wanted:
-        items += [_note(n) for n in db.session.scalars(select(Note).where(Note.contract_id == contract.id))]
+        items += [_note(n) for n in _rows(contract, "notes", Note)]
     if rules.PROGRESS in wanted and conditions:
-        items += [_progress(p, conditions[p.condition_id]) for p in db.session.scalars(
-            select(ProgressEntry).where(ProgressEntry.condition_id.in_(list(conditions))))]
+        items += [_progress(p, conditions[p.condition_id]) for p in _progress_rows(list(conditions.values()))]
     if rules.CONDITION_STATUS in wanted:
         items += [item for c in conditions.values() if (item := _condition_status(c, contract)) is not None]
     if rules.APPOINTMENT in wanted:
-        items += [_appointment(a) for a in db.session.scalars(
-            select(Appointment).where(Appointment.contract_id == contract.id))]
+        items += [_appointment(a) for a in _rows(contract, "appointments", Appointment)]
     if rules.ALERT in wanted:
-        for alert in db.session.scalars(select(ContractAlert).where(ContractAlert.contract_id == contract.id)):
+        for alert in _rows(contract, "alerts", ContractAlert):
             items += _alert(alert)
     if rules.NAVIGATOR_CHANGE in wanted:
-        items += [_navigator_change(c) for c in db.session.scalars(
-            select(NavigatorChange).where(NavigatorChange.contract_id == contract.id))]
+        items += [_navigator_change(c) for c in _rows(contract, "navigator_changes", NavigatorChange)]
     if rules.OUTCOME in wanted and contract.outcome_recorded_at is not None:
         items.append(_outcome(contract))
     _name_people(items)
@@ -103,6 +100,21 @@ def for_divert_referral(referral: DivertReferral) -> list[Item]:
     return sorted(items, key=lambda item: item.key, reverse=True)
 
 
+def _rows(contract: Contract, relation: str, model) -> list:
+    """The contract's records of one kind: from memory when the caller loaded them with the contract
+    (services/contract_records.py), else in one statement."""
+    if contract_records.loaded(contract, relation):
+        return list(getattr(contract, relation))
+    return list(db.session.scalars(select(model).where(model.contract_id == contract.id)))
+
+
+def _progress_rows(conditions: list[Condition]) -> list[ProgressEntry]:
+    if all(contract_records.loaded(c, "progress") for c in conditions):
+        return [entry for c in conditions for entry in c.progress]
+    return list(db.session.scalars(select(ProgressEntry).where(
+        ProgressEntry.condition_id.in_([c.id for c in conditions]))))
+
+
 def _who(user_id: int | None) -> Person | None:
     """A placeholder filled in by `_name_people` (all names in one statement)."""
     return Person(user_id, "") if user_id is not None else None
@@ -111,7 +123,10 @@ def _who(user_id: int | None) -> Person | None:
 def _name_people(items: list[Item]) -> None:
     people = [p for item in items for p in (item.by, *item.details.values()) if isinstance(p, Person)]
     ids = {p.id for p in people}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+    names = {user_id: user.name for user_id in ids if (user := contract_records.in_session(User, user_id))}
+    unknown = ids - names.keys()
+    if unknown:  # one statement for the names the session does not hold
+        names.update(db.session.execute(select(User.id, User.name).where(User.id.in_(unknown))).all())
     for item in items:
         if item.by is not None:
             item.by = Person(item.by.id, names.get(item.by.id, ""))

@@ -65,7 +65,7 @@ def test_a_tampered_cursor_is_the_first_page_of_the_drug_test_lists(signed_in, r
 
 @pytest.mark.parametrize("url", ["/contracts?after={}", "/contracts?sort=name&after={}",
                                  "/contracts?sort=start&after={}", "/queue?after={}",
-                                 "/queue?sort=newest&after={}", "/approvals?after={}"])
+                                 "/queue?sort=newest&after={}", "/approvals?after={}", "/team?after={}"])
 @pytest.mark.parametrize("cursor", TAMPERED + ["2026-01-01T00:00:00+00:00~1", "2026-01-01~1",
                                                "0001-01-01T00:00:00+01:00~1"])
 def test_a_tampered_cursor_is_the_first_page_of_the_caseload_and_queue(signed_in, url, cursor):

@@ -13,6 +13,7 @@ from diversion.domain import risk as risk_rules
 from diversion.domain.referrals import AWAITING_NAVIGATOR
 from diversion.domain.roles import ADMIN, MANAGER
 from diversion.errors import Conflict, ValidationFailed
+from diversion.lists import ListPage
 from diversion.pages import PageErrors
 from diversion.services import allocation, contracts, referrals, team, users
 from diversion.services.parse import whole_number
@@ -83,19 +84,10 @@ def change_navigator(contract_id: int):
 @bp.route("/team")
 @roles_required(*MANAGERS)
 def team_page():
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
-    shown = team.team_page(current_user, page)
+    shown = team.team_page(current_user, request.args.get("after"))
+    listing = ListPage("casework.team_page", {}, "name", {"name": "Name"}, "name")
     return render_template("casework/team.html", team=shown, risk_labels=risk_rules.REASONS,
-                           pagination=_pagination(shown))
-
-
-def _pagination(shown) -> dict | None:
-    params = {}
-    if shown.page > 1:
-        params["previous"] = {"href": url_for("casework.team_page", page=shown.page - 1)}
-    if shown.page < shown.pages:
-        params["next"] = {"href": url_for("casework.team_page", page=shown.page + 1)}
-    return params or None
+                           pagination=listing.pagination(shown.keyset) if shown.keyset else None)
 
 
 @bp.route("/team/reassign", methods=["GET", "POST"])

@@ -118,7 +118,7 @@ def caseload():
 def _contract_page(contract_id: int, errors: PageErrors | None = None, values=None, status: int = 200,
                    open_form: str | None = None):
     contract = contracts.load_full(contract_id, current_user)
-    categories = {c.code: c.title for c in reference.categories(include_inactive=True)}
+    categories = _category_titles(contract)
     preset = request.args.get("breach")
     return render_template("casework/contract.html", **contract_extras(contract, current_user),
                            contract=contract, referral=contract.referral,
@@ -141,7 +141,14 @@ def print_contract(contract_id: int):
     return render_template("casework/print.html", contract=record, rules=rules,
                            doc=print_language.document(request.args.get("language"), record.person.language),
                            preferred=print_language.chosen(None, record.person.language),
-                           categories={c.code: c.title for c in reference.categories(include_inactive=True)})
+                           categories=_category_titles(record))
+
+
+def _category_titles(contract) -> dict[str, str]:
+    """The offence categories' titles the contract page may show: its referral's, and its alerts' (kept per
+    process: services/reference.category_titles)."""
+    codes = [contract.referral.offence_category] + [(a.summary or {}).get("offence_category") for a in contract.alerts]
+    return reference.category_titles(codes)
 
 
 def _act(contract_id: int, form_name: str, act, order: list[str], rename: dict | None = None):
