@@ -19,12 +19,16 @@ def by_pathway(start: date, end: date) -> dict:
     """{"from", "to", "assessments", "pathways": [{"pathway", "label", "levels": {none, low, medium, high},
     "reviews": {met, reduced, unchanged, not_reviewed}}]} for assessments made from `start` to `end`."""
     assessments, rows = 0, []
-    for measure, pathway, score, n in reports._read(reports._counts(NEEDS, "pathway", start, end)):
+    for measure, pathway, score, n in reports._read(statement(start, end)):
         if measure == "assessments":
             assessments += n
         elif measure.startswith(REVIEWED):
             rows.append((pathway, score, measure[len(REVIEWED):] or None, n))
     return pathway_report(start, end, assessments, rows)
+
+
+def statement(start: date, end: date):
+    return reports._counts(NEEDS, "pathway", start, end)
 
 
 def pathway_report(start: date, end: date, assessments: int, rows) -> dict:

@@ -73,11 +73,14 @@ def by_custody_suite(start: date, end: date) -> list[dict]:
     a referral naming no suite on the list is "Other / not recorded". Every suite on the list has a row.
     Read from the report counters (services/rollups.py): a bounded number of rows whatever the period."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for measure, key, _days, n in reports._read(
-            reports._counts(CHECKPOINT, "custody_suite", start, end).where(
-                ReportCount.measure.in_(["referrals", "eligible"]))):
+    for measure, key, _days, n in reports._read(custody_suite_statement(start, end)):
         counts[key][0 if measure == "referrals" else 1] += n
     return suite_rows({key: tuple(pair) for key, pair in counts.items()})
+
+
+def custody_suite_statement(start: date, end: date):
+    return reports._counts(CHECKPOINT, "custody_suite", start, end).where(
+        ReportCount.measure.in_(["referrals", "eligible"]))
 
 
 def suite_rows(counts: dict[str, tuple[int, int]]) -> list[dict]:
@@ -104,12 +107,15 @@ def by_ethnicity(start: date, end: date) -> dict:
     Each rate with its Wilson interval; `disparity` says where a group's whole interval lies above or below the
     overall rate. Read from the report counters (one statement)."""
     figures: dict[str, dict] = defaultdict(lambda: defaultdict(int))
-    parts = [reports._counts(scheme, "ethnicity", start, end)
-             .where(ReportCount.measure.in_([m for s, m in ETHNICITY_FIGURES if s == scheme]))
-             .add_columns(sa.literal(scheme).label("scheme")) for scheme in (CHECKPOINT, DIVERT)]
-    for measure, key, _days, n, scheme in reports._read(sa.union_all(*parts)):
+    for measure, key, _days, n, scheme in reports._read(ethnicity_statement(start, end)):
         figures[key][ETHNICITY_FIGURES[(scheme, measure)]] += n
     return ethnicity_report(figures)
+
+
+def ethnicity_statement(start: date, end: date):
+    return sa.union_all(*(reports._counts(scheme, "ethnicity", start, end)
+                          .where(ReportCount.measure.in_([m for s, m in ETHNICITY_FIGURES if s == scheme]))
+                          .add_columns(sa.literal(scheme).label("scheme")) for scheme in (CHECKPOINT, DIVERT)))
 
 
 def ethnicity_report(figures: dict[str, dict]) -> dict:

@@ -23,7 +23,7 @@ from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, ReportCount, User
 from diversion.reporting_db import reporting_session
 from diversion.erased_records import INCLUDE as INCLUDE_ERASED
-from diversion.services import rollups
+from diversion.services import counter_batch, rollups
 from diversion.services.rollup_facts import CHECKPOINT, DIVERT, EVERYONE, _kept_band
 
 CHECKPOINT_GROUPS = ("navigator", "ethnicity", "gender", "age_band", "offence_category")
@@ -61,9 +61,17 @@ def _counts(scheme: str, group_by: str | None, start: date, end: date, *, measur
 
 def _read(statement):
     """Rows of the counters (those that sum to more than 0), after bringing them up to date with this
-    transaction's own changes."""
+    transaction's own changes; fetched already when the page prefetched them (services/counter_batch.py)."""
     rollups.settle(db.session)
-    return [row for row in reporting_session().execute(statement) if row.n]
+    rows = counter_batch.take(db.session, statement)
+    return [row for row in (reporting_session().execute(statement) if rows is None else rows) if row.n]
+
+
+def prefetch(statements: list) -> None:
+    """Read these counter statements in one round trip; each section's `_read` of the same statement then takes its
+    rows from there (services/counter_batch.py)."""
+    rollups.settle(db.session)
+    counter_batch.prefetch(db.session, reporting_session().execute, statements)
 
 
 def _group_key(key: str) -> str:
@@ -178,13 +186,17 @@ def divert(start: date, end: date, group_by: str | None = None) -> dict:
     """The DIVERT funnel for the referrals made in a period (1 statement), overall and, with `group_by`, per group."""
     check_group(group_by, DIVERT_GROUPS)
     figures: dict[str, dict] = defaultdict(_empty_divert)
-    for measure, key, days, n in _read(_counts(DIVERT, group_by, start, end)):
+    for measure, key, days, n in _read(divert_statement(start, end, group_by)):
         f = figures[_group_key(key)]
         if measure == "assessment_days":
             f["_days"].append((days, n))
         elif measure in DIVERT_MEASURES:
             f[measure] += n
     return _divert_report(figures, start, end, group_by)
+
+
+def divert_statement(start: date, end: date, group_by: str | None):
+    return _counts(DIVERT, group_by, start, end)
 
 
 def _divert_report(figures: dict, start: date, end: date, group_by: str | None) -> dict:
@@ -271,23 +283,26 @@ def monthly_checkpoint(start: date, end: date) -> list[dict]:
     """Referrals, contract starts and outcomes per month of the period (one statement: whole months read from the
     months' counters, the partial months at either end from their days')."""
     months = _empty_months(start, end)
-    table = ReportCount.__table__
-    parts = [sa.and_(table.c.unit == rollup_periods.MONTH, table.c.day.between(first, last))
-             for unit, first, last in rollup_periods.month_ranges(start, end) if unit == rollup_periods.MONTH]
-    parts += [sa.and_(table.c.unit == rollup_periods.DAY, table.c.day.between(first, last))
-              for unit, first, last in rollup_periods.month_ranges(start, end) if unit == rollup_periods.DAY]
-    statement = (sa.select(table.c.measure, table.c.day, sa.cast(sa.func.sum(table.c.n), sa.BigInteger).label("n"))
-                 .where(table.c.scheme == CHECKPOINT, table.c.grouping == EVERYONE,
-                        table.c.measure.in_(["referrals", "started"]) | table.c.measure.like("ended:%"),
-                        sa.or_(*parts) if parts else sa.false())
-                 .group_by(table.c.measure, table.c.day))
     totals: dict[tuple[str, str], int] = defaultdict(int)
-    for measure, day, n in _read(statement):
+    for measure, day, n in _read(monthly_statement(start, end)):
         totals[(f"{day:%Y-%m}", measure[6:] if measure.startswith("ended:") else measure)] += n
     for (month, name), n in totals.items():
         if n:
             months[month][name] = n
     return list(months.values())
+
+
+def monthly_statement(start: date, end: date):
+    table = ReportCount.__table__
+    parts = [sa.and_(table.c.unit == rollup_periods.MONTH, table.c.day.between(first, last))
+             for unit, first, last in rollup_periods.month_ranges(start, end) if unit == rollup_periods.MONTH]
+    parts += [sa.and_(table.c.unit == rollup_periods.DAY, table.c.day.between(first, last))
+              for unit, first, last in rollup_periods.month_ranges(start, end) if unit == rollup_periods.DAY]
+    return (sa.select(table.c.measure, table.c.day, sa.cast(sa.func.sum(table.c.n), sa.BigInteger).label("n"))
+            .where(table.c.scheme == CHECKPOINT, table.c.grouping == EVERYONE,
+                   table.c.measure.in_(["referrals", "started"]) | table.c.measure.like("ended:%"),
+                   sa.or_(*parts) if parts else sa.false())
+            .group_by(table.c.measure, table.c.day))
 
 
 CASE_COLUMNS = ("Reference", "Person number", "Referral date", "Start date", "Deadline", "Status",

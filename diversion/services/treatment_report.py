@@ -30,6 +30,18 @@ def report(start: date, end: date, *, today: date | None = None) -> dict:
     started nor said not to start), overall and by scheme, service and pathway. "Waiting" is the open ones made in
     the last WITHIN_DAYS days up to today: the open counters of that part of the period, so it stays exact as the
     days pass without any counter changing."""
+    blocks: dict[str, dict[str, dict]] = {grouping: {} for grouping in GROUPINGS}
+    for measure, key, _days, n, grouping in _read(statement(start, end, today=today)):
+        blocks[grouping].setdefault(key, _blank())[MEASURES[measure]] += n
+    overall = _blank()
+    for block in blocks["scheme"].values():  # every onward referral is of one scheme
+        for name, n in block.items():
+            overall[name] += n
+    return treatment_figures(start, end, overall, blocks["scheme"], blocks["service"], blocks["pathway"])
+
+
+def statement(start: date, end: date, *, today: date | None = None):
+    """The report's one statement of counters."""
     today = today or clock.today()
     recent = max(start, today - timedelta(days=rules.WITHIN_DAYS))
     table = ReportCount.__table__
@@ -38,14 +50,7 @@ def report(start: date, end: date, *, today: date | None = None) -> dict:
         label = sa.literal(grouping).label("grouping")
         parts.append(_counts(TREATMENT, grouping, start, end).where(table.c.measure != "open").add_columns(label))
         parts.append(_counts(TREATMENT, grouping, recent, end, measure="open").add_columns(label))
-    blocks: dict[str, dict[str, dict]] = {grouping: {} for grouping in GROUPINGS}
-    for measure, key, _days, n, grouping in _read(sa.union_all(*parts)):
-        blocks[grouping].setdefault(key, _blank())[MEASURES[measure]] += n
-    overall = _blank()
-    for block in blocks["scheme"].values():  # every onward referral is of one scheme
-        for name, n in block.items():
-            overall[name] += n
-    return treatment_figures(start, end, overall, blocks["scheme"], blocks["service"], blocks["pathway"])
+    return sa.union_all(*parts)
 
 
 GROUPINGS = ("scheme", "service", "pathway")

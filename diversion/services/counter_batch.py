@@ -1,0 +1,63 @@
+"""Several report-counter reads in one round trip (issue 14: the dashboard's statements, at most 12 a page).
+
+The dashboard's sections each read the counters with a statement of their own (services/reports.py `_read`). A page
+that shows them all first hands the same statements, built by the same functions, to `prefetch`: they go to the
+database as one UNION ALL, each row tagged with the statement it belongs to and its columns padded to a common list,
+and the rows of each are kept on the session (so for this request only, and dropped with it) under the statement's
+compiled SQL and parameters. `take` then gives a section the rows of the statement it built, once; a statement that
+was not fetched (a section that changed without its page's prefetch) is simply run on its own, so a missed
+prefetch costs a statement, never a wrong figure.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import sqlalchemy as sa
+
+KEY = "counter_batch"
+
+
+def _key(session, statement) -> tuple:
+    compiled = statement.compile(dialect=session.get_bind().dialect)
+    return str(compiled), tuple(sorted((name, repr(value)) for name, value in compiled.params.items()))
+
+
+def prefetch(session, execute, statements: list) -> None:
+    """Run `statements` (each a SELECT of counter rows) as one statement through `execute`; keep their rows."""
+    statements = [statement for statement in statements if statement is not None]
+    if not statements:
+        return
+    columns: dict[str, sa.types.TypeEngine] = {}
+    for statement in statements:
+        for column in statement.selected_columns:
+            known = columns.setdefault(column.key, column.type)
+            if type(known) is not type(column.type) and not (
+                    isinstance(known, sa.Integer) and isinstance(column.type, sa.Integer)):
+                raise TypeError(f"counter statements disagree on the type of {column.key!r}")
+    parts = []
+    for number, statement in enumerate(statements):
+        inner = statement.subquery()
+        parts.append(sa.select(sa.literal(number).label("_statement"), *(
+            inner.c[name] if name in inner.c else sa.null().cast(kind).label(name)
+            for name, kind in columns.items())))
+    found: dict[int, list] = {number: [] for number in range(len(statements))}
+    names = list(columns)
+    for row in execute(sa.union_all(*parts)):
+        found[row[0]].append(dict(zip(names, row[1:])))
+    kept = session.info.setdefault(KEY, {})
+    for number, statement in enumerate(statements):
+        own = [column.key for column in statement.selected_columns]
+        shape = namedtuple("CounterRow", own, rename=True)
+        kept[_key(session, statement)] = [shape(*(values[name] for name in own)) for values in found[number]]
+
+
+def take(session, statement) -> list | None:
+    """The prefetched rows of `statement` (then forgotten), or None when it was not prefetched."""
+    kept = session.info.get(KEY)
+    if not kept:
+        return None
+    return kept.pop(_key(session, statement), None)
+
+
+def forget(session) -> None:
+    session.info.pop(KEY, None)
