@@ -43,6 +43,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from diversion.domain import rollup_periods as periods
 from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, ReportCount
+from diversion.services import people_counts
 from diversion.services.rollup_facts import CONTRACTS, DIVERT_REFERRALS, KINDS, REFERRALS, Kind
 
 TABLE = ReportCount.__table__
@@ -68,6 +69,7 @@ def install() -> None:
                        ("before_commit", settle), ("after_soft_rollback", _forget)):
         if not event.contains(Session, name, hook):
             event.listen(Session, name, hook)
+    people_counts.install()
 
 
 def _pending(session: Session) -> dict[str, set[int]]:
@@ -109,7 +111,9 @@ def _before_flush(session: Session, _context, _instances) -> None:
             if referral_id is not None:
                 ids[DIVERT_REFERRALS.name].add(referral_id)
     connection = session.connection()
-    _lock(connection, Person.id, people | new_cases_of)  # people before cases: the same order everywhere
+    streams_of = people_counts.changing(session)  # people whose dated cases change (services/people_counts.py)
+    _lock(connection, Person.id, people | new_cases_of | streams_of)  # people before cases: the same order everywhere
+    people_counts.capture(session, streams_of)
     if referrals_moved:
         ids[CONTRACTS.name] |= _ids(connection, Contract.id, Contract.referral_id, referrals_moved)
     _capture(session, ids)
@@ -133,6 +137,7 @@ def capture_people(session: Session, person_ids: Iterable[int]) -> None:
         return
     connection = session.connection()
     _lock(connection, Person.id, person_ids)
+    people_counts.capture(session, person_ids)
     _capture(session, {kind.name: _ids(connection, kind.model.id, kind.model.person_id, person_ids)
                        for kind in KINDS})
 
