@@ -69,12 +69,3 @@ def pair_ranges(start: date, end: date) -> list[tuple[str, date, date, str, date
     parts = rollup_periods.ranges(start, end)
     return [(unit, first, last, next_unit, next_first, next_last)
             for unit, first, last in parts for next_unit, next_first, next_last in parts if first <= next_last]
-
-
-def people(events: int, pairs: int) -> int:
-    return events - pairs
-
-
-def seen_more_than_once(people_in_period: int, first_events: int, first_pairs: int) -> int:
-    """Of the people with an event in the period, those with more than one event up to its end."""
-    return people_in_period - (first_events - first_pairs)
