@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from diversion.domain import rollup_periods
 
@@ -55,6 +55,15 @@ def pair_cells(day: date, next_day: date) -> list[tuple[str, date, str, date]]:
     """The counters one pair adds 1 to: (unit, start, next unit, next start) for each of the nine combinations."""
     return [(unit, rollup_periods.unit_start(unit, day), next_unit, rollup_periods.unit_start(next_unit, next_day))
             for unit in UNITS for next_unit in UNITS]
+
+
+def unit_starts(unit: str, first: date, last: date) -> list[date]:
+    """The starts of the units of `unit` from `first` to `last` (both starts of such units)."""
+    found, cursor = [], first
+    while cursor <= last:
+        found.append(cursor)
+        cursor = rollup_periods.unit_start(unit, cursor + timedelta(days={"d": 1, "m": 31, "y": 366}[unit]))
+    return found
 
 
 def event_ranges(start: date, end: date) -> list[tuple[str, date, date]]:
