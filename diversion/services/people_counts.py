@@ -223,12 +223,12 @@ def _template(names: tuple[str, ...], series: tuple[str, ...], shape: tuple) -> 
     parts, dates = [], []
     events = [part for part in shape if part[0] == "e"]
     for i, (_, unit, _) in enumerate(events):
-        parts.append(f"SELECT stream, series, SUM(n) AS n FROM {EVENTS.name} WHERE {which} AND unit = '{unit}' "
+        parts.append(f"SELECT stream, series, CAST(SUM(n) AS BIGINT) AS n FROM {EVENTS.name} WHERE {which} AND unit = '{unit}' "
                      f"AND day BETWEEN :e{i}_lo AND :e{i}_hi GROUP BY stream, series")
         dates += [f"e{i}_lo", f"e{i}_hi"]
     for i, (_, unit, next_unit, count) in enumerate(part for part in shape if part[0] == "p"):
         starts = [f"p{i}_{k}" for k in range(count)]
-        parts.append(f"SELECT stream, series, -SUM(n) AS n FROM {PAIRS.name} WHERE {which} AND unit = '{unit}' "
+        parts.append(f"SELECT stream, series, -CAST(SUM(n) AS BIGINT) AS n FROM {PAIRS.name} WHERE {which} AND unit = '{unit}' "
                      f"AND next_unit = '{next_unit}' AND day IN ({', '.join(':' + s for s in starts)}) "
                      f"AND next_day BETWEEN :p{i}_lo AND :p{i}_hi GROUP BY stream, series")
         dates += [*starts, f"p{i}_lo", f"p{i}_hi"]
@@ -256,7 +256,7 @@ def _read(streams: tuple[Stream, ...], start: date, end: date) -> Counter:
     found: Counter = Counter()
     statement, params = _statement(streams, start, end)
     for stream, series, n in reads.execute(statement, params):
-        found[(stream, series)] += n or 0
+        found[(stream, series)] += int(n or 0)
     if postgresql:
         reads.scalar(sa.text(_SERIAL), {"value": previous})
     return found

@@ -36,6 +36,8 @@ def assert_people_match(extra=()):
         assert people_counts.seen_more_than_once(start, end) == report_recount.seen_more_than_once(start, end), \
             (start, end)
         assert reports.divert(start, end) == report_recount.divert(start, end)
+    figures = {**people_counts.divert_people(*PERIODS[0]), **people_counts.seen_more_than_once(*PERIODS[0])}
+    assert all(type(value) is int for value in figures.values())  # a Decimal would reach the JSON as a string
 
 
 class PeopleHistory(History):
