@@ -314,6 +314,8 @@ def rebuild(connection) -> int:
     from it, then the months' and years' from the days'."""
     from diversion.services.rollups import _constant, _unit_start
 
+    if connection.dialect.name == "postgresql":  # long work by design (an upgrade, the CLI): no statement timeout
+        connection.execute(sa.text("SET LOCAL statement_timeout = 0"))
     connection.execute(EVENTS.delete())
     connection.execute(PAIRS.delete())
     for stream in STREAMS:

@@ -38,6 +38,7 @@ FROM generate_series(1, 2 * :count) AS n
 
 def main() -> int:
     os.environ.setdefault("DIVERSION_ENV", "testing")
+    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "300")  # seeding a million rows, and the old queries
     admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
     name = f"diversion_bench_{uuid.uuid4().hex[:8]}"
     with admin.connect() as connection:
