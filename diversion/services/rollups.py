@@ -27,6 +27,9 @@ transaction's differences in one sorted statement at its end means two transacti
 same order (no deadlock between them) and hold them only for the commit; two transactions bumping one counter
 serialise on its row. Counters that reach 0 are kept (a report ignores them); `rebuild` drops them.
 
+The distinct-people counters (services/people_counts.py) ride on these hooks: the people whose dated cases a
+flush changes are locked in the same statement as the rest, and their streams captured there.
+
 `flask --app wsgi reports rebuild` recomputes every counter from the cases (upgrades; after loading cases with
 SQL); `--check` compares the reports with a full recount (services/report_recount.py).
 """
