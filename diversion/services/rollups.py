@@ -274,10 +274,11 @@ def _constant(value: str | int):
     return sa.literal_column(str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'")
 
 
-def rebuild(connection) -> int:
-    """Recompute every counter from the cases (deleting the old ones); returns how many rows it wrote. Set-based:
-    each kind's facts go once into a temporary table, then one INSERT ... SELECT ... GROUP BY per grouping and
-    measure, then months and years from the days."""
+def rebuild(connection, *, people: bool = True) -> int:
+    """Recompute every counter from the cases (deleting the old ones), and with `people` the distinct-people
+    counters too (services/people_counts.py); returns how many rows it wrote. Set-based: each kind's facts go once
+    into a temporary table, then one INSERT ... SELECT ... GROUP BY per grouping and measure, then months and
+    years from the days."""
     connection.execute(TABLE.delete())
     for kind in KINDS:
         _rebuild_days(connection, kind)
@@ -288,7 +289,8 @@ def rebuild(connection) -> int:
             .where(TABLE.c.unit == periods.DAY) \
             .group_by(TABLE.c.scheme, TABLE.c.grouping, start, TABLE.c.measure, TABLE.c.key, TABLE.c.days)
         connection.execute(TABLE.insert().from_select([*COLUMNS, "n"], days))
-    return connection.scalar(sa.select(sa.func.count()).select_from(TABLE))
+    people_rows = people_counts.rebuild(connection) if people else 0
+    return connection.scalar(sa.select(sa.func.count()).select_from(TABLE)) + people_rows
 
 
 def _rebuild_days(connection, kind: Kind) -> None:

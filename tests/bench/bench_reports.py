@@ -126,9 +126,9 @@ def _run(url: str) -> int:
         print(f"seeded {CONTRACTS:,} contracts with their referrals and people in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         with db.engine.begin() as connection:  # cases loaded with SQL: the report counters are rebuilt from them
-            from diversion.services import people_counts, rollups
+            from diversion.services import rollups
 
-            rows = rollups.rebuild(connection) + people_counts.rebuild(connection)
+            rows = rollups.rebuild(connection)
             connection.execute(sa.text("ANALYZE"))
         print(f"rebuilt the report counters ({rows:,} rows) in {time.perf_counter() - started:.1f} s")
         from datetime import datetime, timezone
