@@ -14,7 +14,7 @@ reports_cli = AppGroup("reports", help="The report figures' counters.")
               help="Change nothing: compare every report with a full recount of the cases, list any difference.")
 @with_appcontext
 def rebuild(check: bool) -> None:
-    """Recompute every report counter from the cases (after an upgrade, or cases loaded with SQL), in one
+    """Recompute every report counter (and people counter) from the cases (after an upgrade, or cases loaded with SQL), in one
     transaction; with --check, compare the reports with a full recount instead (exit 1 on any difference)."""
     from diversion.extensions import db
     from diversion.services import report_recount, rollups
@@ -28,4 +28,4 @@ def rebuild(check: bool) -> None:
         sys.exit(1 if found else 0)
     rows = rollups.rebuild(db.session.connection())
     db.session.commit()
-    click.echo(f"Rebuilt the report counters: {rows} rows.")
+    click.echo(f"Rebuilt the report counters (and the people counters): {rows} rows.")

@@ -15,6 +15,7 @@ from diversion.models.breach_packs import BreachPack
 from diversion.models.needs import NeedScore, NeedsAssessment
 from diversion.models.officer_outcomes import OutcomesSeen, ReferralOutcome
 from diversion.models.reoffending import Reoffence, ReoffenceImport
+from diversion.models.people_counts import PeopleEventCount, PeoplePairCount
 from diversion.models.report_counts import ReportCount
 from diversion.models.treatment import OnwardReferral, TreatmentService
 from diversion.models.users import ApiToken, RecoveryCode, User, UserSession
@@ -24,4 +25,5 @@ __all__ = ["ApiToken", "Appointment", "AuditEvent", "Base", "CheckpointReferral"
            "IdempotentResponse", "PolicySetting", "ProgressEntry", "RecoveryCode", "ReferenceCounter", "ReferralDraft",
            "RetentionDecision", "SubjectAccessRequest", "Reoffence", "ReoffenceImport", "ReportCount",
            "BreachPack", "NeedScore", "OnwardReferral", "TreatmentService", "NeedsAssessment", "OutcomesSeen", "ReferralOutcome",
+           "PeopleEventCount", "PeoplePairCount",
            "User", "UserSession"]

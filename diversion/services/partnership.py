@@ -3,8 +3,9 @@ more than once, referrals by custody suite, and declined offers and eligibility 
 intervals, flagging where a group differs from the whole.
 
 Every figure is an SQL aggregate (a fixed number of statements whatever the data) run with erased records
-included (reports._execute), so an erasure never changes a figure; those by custody suite and by ethnic group are
-read from the report counters (services/rollups.py), recounted the slow way in services/section_recount.py.
+included (reports._execute), so an erasure never changes a figure. Those by custody suite and by ethnic group are
+read from the report counters (services/rollups.py; recounted the slow way in services/section_recount.py); the people
+figures from the people counters (services/people_counts.py; recounted in services/report_recount.py).
 The maths is in domain/kpis.py.
 """
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from diversion.domain import kpis
-from diversion.models import CheckpointReferral, Contract, CustodySuite, DivertReferral, ReportCount
-from diversion.services import reports
+from diversion.models import CheckpointReferral, CustodySuite, DivertReferral, ReportCount
+from diversion.services import people_counts, reports
 from diversion.services.custody_suites import OTHER, OTHER_LABEL
 from diversion.services.reports import _execute
 from diversion.services.rollup_facts import CHECKPOINT, DIVERT
@@ -30,42 +31,14 @@ def report(start: date, end: date) -> dict:
 
 def people_diverted(start: date, end: date) -> dict:
     """Distinct people diverted in the period: a Checkpoint contract started or a DIVERT referral made; someone
-    with both (or several) counts once."""
-    checkpoint = sa.select(Contract.person_id.label("person_id"), sa.literal("checkpoint").label("scheme")).where(
-        Contract.start_date.between(start, end))
-    divert = sa.select(DivertReferral.person_id.label("person_id"), sa.literal("divert").label("scheme")).where(
-        DivertReferral.referral_date.between(start, end))
-    both = sa.union_all(checkpoint, divert).subquery()
-    per_person = (sa.select(both.c.person_id,
-                            sa.func.max(sa.case((both.c.scheme == "checkpoint", 1), else_=0)).label("cp"),
-                            sa.func.max(sa.case((both.c.scheme == "divert", 1), else_=0)).label("dv"))
-                  .group_by(both.c.person_id).subquery())
-    total, in_checkpoint, in_divert, in_both = _execute(sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(per_person.c.cp), 0),
-        sa.func.coalesce(sa.func.sum(per_person.c.dv), 0),
-        sa.func.coalesce(sa.func.sum(per_person.c.cp * per_person.c.dv), 0))).one()
-    return {"people_diverted": total, "people_diverted_by_scheme": {
-        "checkpoint": in_checkpoint, "divert": in_divert, "both": in_both}}
+    with both (or several) counts once. Read from the people counters (services/people_counts.py)."""
+    return people_counts.people_diverted(start, end)
 
 
 def seen_more_than_once(start: date, end: date) -> dict:
     """Of the people referred in the period (either scheme), how many have had more than one referral across
-    both schemes, ever up to the end of the period."""
-    # The people referred in the period (the referral_date indexes), then each one's referrals up to the end
-    # (the person_id indexes): the work follows the period, not the size of the tables.
-    people = sa.union(
-        sa.select(CheckpointReferral.person_id.label("person_id"))
-        .where(CheckpointReferral.referral_date.between(start, end)),
-        sa.select(DivertReferral.person_id.label("person_id"))
-        .where(DivertReferral.referral_date.between(start, end))).subquery()
-    checkpoint = (sa.select(sa.func.count()).where(CheckpointReferral.person_id == people.c.person_id,
-                                                   CheckpointReferral.referral_date <= end).scalar_subquery())
-    divert = (sa.select(sa.func.count()).where(DivertReferral.person_id == people.c.person_id,
-                                               DivertReferral.referral_date <= end).scalar_subquery())
-    referred, repeated = _execute(sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((checkpoint + divert > 1, 1), else_=0)), 0))
-        .select_from(people)).one()
-    return {"people_referred": referred, "people_seen_more_than_once": repeated}
+    both schemes, ever up to the end of the period (the people counters)."""
+    return people_counts.seen_more_than_once(start, end)
 
 
 def by_custody_suite(start: date, end: date) -> list[dict]:

@@ -15,7 +15,7 @@ from diversion import clock
 from diversion.domain.contracts import ACTIVE, BREACHED
 from diversion.domain.divert import ASSESSED, COMPLETED as DIVERT_COMPLETED, CONTACTED
 from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person
-from diversion.services import reports
+from diversion.services import people_counts, reports
 from diversion.services.report_sql import days_between, year_month
 from diversion.services.rollup_facts import _kept_band
 
@@ -116,7 +116,61 @@ def divert(start: date, end: date, group_by: str | None = None) -> dict:
             cohort.join(first_assessed, first_assessed.c.referral_id == DivertReferral.id)
             .add_columns(key.label("k"), waited.label("d"), sa.func.count()).group_by("k", "d")):
         figures[k]["_days"].append((days, count))
-    return reports._divert_report(figures, start, end, group_by)
+    return reports._divert_report(figures, start, end, group_by, people=divert_people(start, end))
+
+
+def divert_people(start: date, end: date) -> dict:
+    """People, not referrals (overall only: one person's referrals can fall in different groups): how many people
+    were referred to DIVERT in the period, and how many of them have had more than one DIVERT referral up to its
+    end (the seeds' "seen more than once"). Scans the period's referrals."""
+    people = (sa.select(DivertReferral.person_id.label("person_id"))
+              .where(DivertReferral.referral_date.between(start, end)).distinct().subquery())
+    referrals = (sa.select(sa.func.count()).where(DivertReferral.person_id == people.c.person_id,
+                                                  DivertReferral.referral_date <= end).scalar_subquery())
+    count, repeated = _execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((referrals > 1, 1), else_=0)), 0))
+        .select_from(people)).one()
+    return {"people": count, "people_seen_more_than_once": repeated}
+
+
+def people_diverted(start: date, end: date) -> dict:
+    """Distinct people diverted in the period: a Checkpoint contract started or a DIVERT referral made; someone
+    with both (or several) counts once."""
+    checkpoint = sa.select(Contract.person_id.label("person_id"), sa.literal("checkpoint").label("scheme")).where(
+        Contract.start_date.between(start, end))
+    divert = sa.select(DivertReferral.person_id.label("person_id"), sa.literal("divert").label("scheme")).where(
+        DivertReferral.referral_date.between(start, end))
+    both = sa.union_all(checkpoint, divert).subquery()
+    per_person = (sa.select(both.c.person_id,
+                            sa.func.max(sa.case((both.c.scheme == "checkpoint", 1), else_=0)).label("cp"),
+                            sa.func.max(sa.case((both.c.scheme == "divert", 1), else_=0)).label("dv"))
+                  .group_by(both.c.person_id).subquery())
+    total, in_checkpoint, in_divert, in_both = _execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(per_person.c.cp), 0),
+        sa.func.coalesce(sa.func.sum(per_person.c.dv), 0),
+        sa.func.coalesce(sa.func.sum(per_person.c.cp * per_person.c.dv), 0))).one()
+    return {"people_diverted": total, "people_diverted_by_scheme": {
+        "checkpoint": in_checkpoint, "divert": in_divert, "both": in_both}}
+
+
+def seen_more_than_once(start: date, end: date) -> dict:
+    """Of the people referred in the period (either scheme), how many have had more than one referral across
+    both schemes, ever up to the end of the period."""
+    # The people referred in the period (the referral_date indexes), then each one's referrals up to the end
+    # (the person_id indexes): the work follows the period, not the size of the tables.
+    people = sa.union(
+        sa.select(CheckpointReferral.person_id.label("person_id"))
+        .where(CheckpointReferral.referral_date.between(start, end)),
+        sa.select(DivertReferral.person_id.label("person_id"))
+        .where(DivertReferral.referral_date.between(start, end))).subquery()
+    checkpoint = (sa.select(sa.func.count()).where(CheckpointReferral.person_id == people.c.person_id,
+                                                   CheckpointReferral.referral_date <= end).scalar_subquery())
+    divert = (sa.select(sa.func.count()).where(DivertReferral.person_id == people.c.person_id,
+                                               DivertReferral.referral_date <= end).scalar_subquery())
+    referred, repeated = _execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((checkpoint + divert > 1, 1), else_=0)), 0))
+        .select_from(people)).one()
+    return {"people_referred": referred, "people_seen_more_than_once": repeated}
 
 
 def monthly_checkpoint(start: date, end: date) -> list[dict]:
@@ -137,7 +191,7 @@ def monthly_checkpoint(start: date, end: date) -> list[dict]:
 
 
 def differences(periods: list[tuple[date, date]] | None = None) -> list[str]:
-    """Every report (each scheme and grouping, and month by month) that the counters answer differently from a
+    """Every report (each scheme and grouping, month by month, and the people figures) that the counters answer differently from a
     full recount, for each period given (by default: all time, and each calendar year since 2000 up to next)."""
     if periods is None:
         this_year = clock.today().year
@@ -153,6 +207,10 @@ def differences(periods: list[tuple[date, date]] | None = None) -> list[str]:
                 found.append(f"divert {start}..{end} by {group or 'nothing'}")
         if reports.monthly_checkpoint(start, end) != monthly_checkpoint(start, end):
             found.append(f"checkpoint month by month {start}..{end}")
+        if people_counts.people_diverted(start, end) != people_diverted(start, end):
+            found.append(f"people diverted {start}..{end}")
+        if people_counts.seen_more_than_once(start, end) != seen_more_than_once(start, end):
+            found.append(f"people seen more than once {start}..{end}")
     from diversion.services import section_recount  # the dashboard's other sections (partnership, needs, treatment)
 
     return found + section_recount.differences(periods)

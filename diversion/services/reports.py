@@ -23,7 +23,7 @@ from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, ReportCount, User
 from diversion.reporting_db import reporting_session
 from diversion.erased_records import INCLUDE as INCLUDE_ERASED
-from diversion.services import counter_batch, rollups
+from diversion.services import counter_batch, people_counts, rollups
 from diversion.services.rollup_facts import CHECKPOINT, DIVERT, EVERYONE, _kept_band
 
 CHECKPOINT_GROUPS = ("navigator", "ethnicity", "gender", "age_band", "offence_category")
@@ -199,14 +199,14 @@ def divert_statement(start: date, end: date, group_by: str | None):
     return _counts(DIVERT, group_by, start, end)
 
 
-def _divert_report(figures: dict, start: date, end: date, group_by: str | None) -> dict:
+def _divert_report(figures: dict, start: date, end: date, group_by: str | None, people: dict | None = None) -> dict:
     overall = _empty_divert()
     for values in figures.values():
         for name in DIVERT_MEASURES:
             overall[name] += values[name]
         overall["_days"].extend(values["_days"])
     report = {"period": {"from": start.isoformat(), "to": end.isoformat()}, **_finish_divert(overall),
-              **_divert_people(start, end)}
+              **(_divert_people(start, end) if people is None else people)}
     overall_rate = report.pop("_raw")[0]
     if group_by is not None:
         report["groups"] = []
@@ -221,15 +221,8 @@ def _divert_report(figures: dict, start: date, end: date, group_by: str | None) 
 def _divert_people(start: date, end: date) -> dict:
     """People, not referrals (overall only: one person's referrals can fall in different groups): how many people
     were referred to DIVERT in the period, and how many of them have had more than one DIVERT referral up to its
-    end (the seeds' "seen more than once"). One statement, led by the referral_date and person_id indexes."""
-    people = (sa.select(DivertReferral.person_id.label("person_id"))
-              .where(DivertReferral.referral_date.between(start, end)).distinct().subquery())
-    referrals = (sa.select(sa.func.count()).where(DivertReferral.person_id == people.c.person_id,
-                                                  DivertReferral.referral_date <= end).scalar_subquery())
-    count, repeated = _execute(sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((referrals > 1, 1), else_=0)), 0))
-        .select_from(people)).one()
-    return {"people": count, "people_seen_more_than_once": repeated}
+    end (the seeds' "seen more than once"). Read from the people counters (services/people_counts.py)."""
+    return people_counts.divert_people(start, end)
 
 
 def _empty_divert() -> dict:

@@ -28,6 +28,9 @@ transaction's differences in one sorted statement at its end means two transacti
 same order (no deadlock between them) and hold them only for the commit; two transactions bumping one counter
 serialise on its row. Counters that reach 0 are kept (a report ignores them); `rebuild` drops them.
 
+The distinct-people counters (services/people_counts.py) ride on these hooks: the people whose dated cases a
+flush changes are locked in the same statement as the rest, and their streams captured there.
+
 `flask --app wsgi reports rebuild` recomputes every counter from the cases (upgrades; after loading cases with
 SQL); `--check` compares the reports with a full recount (services/report_recount.py).
 """
@@ -45,6 +48,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from diversion.domain import rollup_periods as periods
 from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, ReportCount
 from diversion.models import NeedsAssessment, NeedScore, OnwardReferral
+from diversion.services import people_counts
 from diversion.services.rollup_facts import CONTRACTS, DIVERT_REFERRALS, KINDS, REFERRALS, Kind
 from diversion.services.rollup_facts import NEEDS_ASSESSMENTS, ONWARD_REFERRALS
 
@@ -79,6 +83,7 @@ def install() -> None:
                        ("before_commit", settle), ("after_soft_rollback", _forget)):
         if not event.contains(Session, name, hook):
             event.listen(Session, name, hook)
+    people_counts.install()
 
 
 def _pending(session: Session) -> dict[str, set[int]]:
@@ -127,7 +132,9 @@ def _before_flush(session: Session, _context, _instances) -> None:
             if parent_id is not None:
                 ids[kind.name].add(parent_id)
     connection = session.connection()
-    _lock(connection, Person.id, people | new_cases_of)  # people before cases: the same order everywhere
+    streams_of = people_counts.changing(session)  # people whose dated cases change (services/people_counts.py)
+    _lock(connection, Person.id, people | new_cases_of | streams_of)  # people before cases: the same order everywhere
+    people_counts.capture(session, streams_of)
     if referrals_moved:
         ids[CONTRACTS.name] |= _ids(connection, Contract.id, Contract.referral_id, referrals_moved)
     _capture(session, ids)
@@ -151,6 +158,7 @@ def capture_people(session: Session, person_ids: Iterable[int]) -> None:
         return
     connection = session.connection()
     _lock(connection, Person.id, person_ids)
+    people_counts.capture(session, person_ids)
     _capture(session, {kind.name: _ids(connection, kind.model.id, kind.model.person_id, person_ids)
                        for kind in PERSON_KINDS})
 
@@ -284,10 +292,11 @@ def _constant(value: str | int):
     return sa.literal_column(str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'")
 
 
-def rebuild(connection) -> int:
-    """Recompute every counter from the cases (deleting the old ones); returns how many rows it wrote. Set-based:
-    each kind's facts go once into a temporary table, then one INSERT ... SELECT ... GROUP BY per grouping and
-    measure, then months and years from the days."""
+def rebuild(connection, *, people: bool = True) -> int:
+    """Recompute every counter from the cases (deleting the old ones), and with `people` the distinct-people
+    counters too (services/people_counts.py); returns how many rows it wrote. Set-based: each kind's facts go once
+    into a temporary table, then one INSERT ... SELECT ... GROUP BY per grouping and measure, then months and
+    years from the days."""
     connection.execute(TABLE.delete())
     for kind in KINDS:
         _rebuild_days(connection, kind)
@@ -298,7 +307,8 @@ def rebuild(connection) -> int:
             .where(TABLE.c.unit == periods.DAY) \
             .group_by(TABLE.c.scheme, TABLE.c.grouping, start, TABLE.c.measure, TABLE.c.key, TABLE.c.days)
         connection.execute(TABLE.insert().from_select([*COLUMNS, "n"], days))
-    return connection.scalar(sa.select(sa.func.count()).select_from(TABLE))
+    people_rows = people_counts.rebuild(connection) if people else 0
+    return connection.scalar(sa.select(sa.func.count()).select_from(TABLE)) + people_rows
 
 
 def _rebuild_days(connection, kind: Kind) -> None:

@@ -19,7 +19,7 @@ depends_on = None
 def upgrade():
     from diversion.services import rollups
 
-    rollups.rebuild(op.get_bind())
+    rollups.rebuild(op.get_bind(), people=False)  # the people counters come with 0015_people_counts
 
 
 def downgrade():
