@@ -70,13 +70,13 @@ def dashboard():
     group_by = request.args.get("group") if request.args.get("group") in reports.CHECKPOINT_GROUPS else "ethnicity"
     divert_group = request.args.get("divert_group") if request.args.get("divert_group") in reports.DIVERT_GROUPS \
         else "substance"
-    from diversion.services import partnership
+    from diversion.services import partnership, people_counts
 
     reports.prefetch([  # every section's counters in one round trip (services/counter_batch.py)
         reports.checkpoint_statement(start, end, group_by, today), reports.divert_statement(start, end, divert_group),
         reports.monthly_statement(start, end), partnership.custody_suite_statement(start, end),
         partnership.ethnicity_statement(start, end), needs_report.statement(start, end),
-        treatment_report.statement(start, end, today=today)])
+        treatment_report.statement(start, end, today=today), *people_counts.statements(start, end)])
     checkpoint = reports.checkpoint(start, end, group_by)
     together = partnership.report(start, end)
     funnel = reports.divert(start, end, divert_group)

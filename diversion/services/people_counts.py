@@ -241,24 +241,42 @@ def _quoted(name: str) -> str:
     return f"'{name}'"
 
 
+def statement(streams: tuple[Stream, ...], start: date, end: date):
+    """The read of these streams for the period as a SELECT of (stream, series, n) with its dates bound."""
+    text, params = _statement(streams, start, end)
+    return text.bindparams(**params).columns(sa.column("stream", sa.String), sa.column("series", sa.String),
+                                             sa.column("n", sa.BigInteger))
+
+
+# What each figure reads: a page showing them all prefetches these (services/counter_batch.py).
+READS = {"divert_people": (DIVERT,), "people_diverted": (CONTRACTS, DIVERT, DIVERTED), "seen": (REFERRED,)}
+
+
+def statements(start: date, end: date) -> list:
+    return [statement(streams, start, end) for streams in READS.values()]
+
+
 def _read(streams: tuple[Stream, ...], start: date, end: date) -> Counter:
     """{(stream, series): events − pairs} for the period, after settling this transaction's own changes."""
     from diversion.extensions import db
     from diversion.reporting_db import reporting_session
-    from diversion.services import rollups
+    from diversion.services import counter_batch, rollups
 
     rollups.settle(db.session)
     settle(db.session)
-    reads = reporting_session()
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
-    if postgresql:  # see _SERIAL
-        previous = reads.scalar(sa.text(_SERIAL), {"value": "0"})
+    select = statement(streams, start, end)
+    rows = counter_batch.take(db.session, select)
+    if rows is None:
+        reads = reporting_session()
+        postgresql = db.session.get_bind().dialect.name == "postgresql"
+        if postgresql:  # see _SERIAL
+            previous = reads.scalar(sa.text(_SERIAL), {"value": "0"})
+        rows = list(reads.execute(select))
+        if postgresql:
+            reads.scalar(sa.text(_SERIAL), {"value": previous})
     found: Counter = Counter()
-    statement, params = _statement(streams, start, end)
-    for stream, series, n in reads.execute(statement, params):
+    for stream, series, n in rows:
         found[(stream, series)] += int(n or 0)
-    if postgresql:
-        reads.scalar(sa.text(_SERIAL), {"value": previous})
     return found
 
 
@@ -276,13 +294,13 @@ def _people_and_repeated(found: Counter, stream: Stream) -> tuple[int, int]:
 
 def divert_people(start: date, end: date) -> dict:
     """People referred to DIVERT in the period, and of them those with more than one DIVERT referral up to its end."""
-    people, repeated = _people_and_repeated(_read((DIVERT,), start, end), DIVERT)
+    people, repeated = _people_and_repeated(_read(READS["divert_people"], start, end), DIVERT)
     return {"people": people, "people_seen_more_than_once": repeated}
 
 
 def people_diverted(start: date, end: date) -> dict:
     """Distinct people with a contract started or a DIVERT referral made in the period, and by scheme."""
-    found = _read((CONTRACTS, DIVERT, DIVERTED), start, end)
+    found = _read(READS["people_diverted"], start, end)
     total, checkpoint, divert = (found[(s.name, ALL)] for s in (DIVERTED, CONTRACTS, DIVERT))
     return {"people_diverted": total, "people_diverted_by_scheme": {
         "checkpoint": checkpoint, "divert": divert, "both": checkpoint + divert - total}}
@@ -291,7 +309,7 @@ def people_diverted(start: date, end: date) -> dict:
 def seen_more_than_once(start: date, end: date) -> dict:
     """People referred in the period (either scheme), and of them those with more than one referral across both
     schemes up to its end."""
-    referred, repeated = _people_and_repeated(_read((REFERRED,), start, end), REFERRED)
+    referred, repeated = _people_and_repeated(_read(READS["seen"], start, end), REFERRED)
     return {"people_referred": referred, "people_seen_more_than_once": repeated}
 
 

@@ -71,7 +71,14 @@ def prefetch(statements: list) -> None:
     """Read these counter statements in one round trip; each section's `_read` of the same statement then takes its
     rows from there (services/counter_batch.py)."""
     rollups.settle(db.session)
-    counter_batch.prefetch(db.session, reporting_session().execute, statements)
+    people_counts.settle(db.session)
+    reads = reporting_session()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The union's many small index reads look big to the planner, which would start parallel workers for them
+        # (20-40 ms, to read a few rows: services/people_counts.py _SERIAL). Off for the rest of this transaction
+        # (set_config local), whose report reads are all of this kind.
+        reads.scalar(sa.text("SELECT set_config('max_parallel_workers_per_gather', '0', true)"))
+    counter_batch.prefetch(db.session, reads.execute, statements)
 
 
 def _group_key(key: str) -> str:
