@@ -1,7 +1,7 @@
 """The caseload page: contracts a user may see (need to know: a navigator only their own), filtered, sorted and
 paged in SQL, with each shown contract's breach risk. A page is a fixed number of statements whatever the
 caseload's length: the count, the page's rows (people, navigators, referrals joined; alerts in one more), the
-risk facts for the page (services/risk.py, four), and the audit record.
+risk facts for the page (services/risk.py, one), and the audit record.
 
 Sorting or filtering by risk needs every contract's risk, which is computed on read, not stored. It is offered
 only where the list is bounded: one navigator's open contracts (a navigator's own caseload, or a manager who
