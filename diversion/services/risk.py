@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 
-from sqlalchemy import Integer, case, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Integer, bindparam, case, cast, func, literal_column, null, select, union_all
 
 from diversion import clock
 from diversion.domain import appointments as appointment_rules
@@ -37,31 +38,40 @@ def for_contract(contract: Contract, today: date | None = None) -> rules.Risk:
 APPOINTMENTS, CONTACT_NOTES, CONDITIONS, ALERTS = 1, 2, 3, 4
 
 
-def _fact_rows(ids: list[int]):
+@cache
+def _facts_statement():
     """The four kinds of fact in one statement (one round trip, not four): each kind a SELECT of the same nine
     columns, NULL where it has nothing, joined by UNION ALL: (kind, contract id, a count, a moment, and a
-    condition's type, status, community kind, target hours and hours done). The first SELECT types the columns."""
+    condition's type, status, community kind, target hours and hours done). The first SELECT types the columns.
+    Built once per process, the contract ids bound at each run (`ids`)."""
     def kind(number: int):
         return literal_column(str(number), Integer)
 
     def nothing(like=None):
         return null() if like is None else cast(null(), like.type)  # typed in the first SELECT (PostgreSQL)
 
-    c = Condition
-    missed = func.sum(case((Appointment.status == appointment_rules.MISSED, 1), else_=0))
-    attended = func.max(case((Appointment.status == appointment_rules.ATTENDED, Appointment.starts_at)))
-    appointments = (select(kind(APPOINTMENTS), Appointment.contract_id, missed, attended, nothing(c.type),
-                           nothing(c.status), nothing(c.community_kind), nothing(c.target_hours),
-                           nothing(c.hours_done))
-                    .where(Appointment.contract_id.in_(ids)).group_by(Appointment.contract_id))
-    notes = (select(kind(CONTACT_NOTES), Note.contract_id, nothing(), func.max(Note.occurred_at), *[nothing()] * 5)
-             .where(Note.contract_id.in_(ids), Note.kind.in_(CONTACT_NOTE_KINDS)).group_by(Note.contract_id))
+    ids = bindparam("ids", expanding=True)
+    a, n, c, alert = (model.__table__.c for model in (Appointment, Note, Condition, ContractAlert))
+    missed = func.sum(case((a.status == appointment_rules.MISSED, 1), else_=0))
+    attended = func.max(case((a.status == appointment_rules.ATTENDED, a.starts_at)))
+    appointments = (select(kind(APPOINTMENTS), a.contract_id, missed, attended, nothing(c.type), nothing(c.status),
+                           nothing(c.community_kind), nothing(c.target_hours), nothing(c.hours_done))
+                    .where(a.contract_id.in_(ids)).group_by(a.contract_id))
+    notes = (select(kind(CONTACT_NOTES), n.contract_id, nothing(), func.max(n.occurred_at), *[nothing()] * 5)
+             .where(n.contract_id.in_(ids), n.kind.in_(CONTACT_NOTE_KINDS)).group_by(n.contract_id))
     conditions = (select(kind(CONDITIONS), c.contract_id, nothing(), nothing(), c.type, c.status, c.community_kind,
                          c.target_hours, c.hours_done).where(c.contract_id.in_(ids)))
-    alerts = (select(kind(ALERTS), ContractAlert.contract_id, func.count(), *[nothing()] * 6)
-              .where(ContractAlert.contract_id.in_(ids), ContractAlert.resolved_at.is_(None),
-                     ContractAlert.kind == "new_referral").group_by(ContractAlert.contract_id))
-    return db.session.execute(union_all(appointments, notes, conditions, alerts))
+    alerts = (select(kind(ALERTS), alert.contract_id, func.count(), *[nothing()] * 6)
+              .where(alert.contract_id.in_(ids), alert.resolved_at.is_(None), alert.kind == "new_referral")
+              .group_by(alert.contract_id))
+    return union_all(appointments, notes, conditions, alerts)
+
+
+def _fact_rows(ids: list[int]):
+    # Plain SQL on the session's connection (these are facts of contracts already found visible: no ORM entity,
+    # so the ORM's per-statement work has nothing to do); pending changes are flushed first, as a query would.
+    db.session.flush()
+    return db.session.connection().execute(_facts_statement(), {"ids": ids})
 
 
 def _facts(ids: list[int]) -> dict[int, dict]:
