@@ -5,8 +5,8 @@ navigator's name and whether a new referral waits for a decision. Loaded as mapp
 statements (the contracts with their referrals and navigators joined, their people, all their alerts) and the
 ORM's identity map and attribute bookkeeping for every object, for rows that are only read. Here the list's own
 statement (need to know and filters applied, sorted, limited) keeps its FROM, WHERE, ORDER BY and LIMIT and selects
-just these values, the person's, referral's and navigator's by their keys (correlated subqueries: each one row by
-a primary key, so the planner still starts from the contracts' index, not from a million people)."""
+just these values, joining the person, referral and navigator by primary key (the planner still walks the
+contracts' index in the list's order and looks each one up: tests/services/test_list_plans.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,22 +48,23 @@ class ListedContract:
     waiting_alert: bool  # an unresolved alert (a new referral) waits for the navigator's decision
 
 
-def _by_key(column, key_column, own_key):
-    return select(column).where(key_column == own_key).correlate(Contract).scalar_subquery()
-
-
 def fetch(statement) -> list[ListedContract]:
     """The rows of `statement` (a select of Contract, in its order) as ListedContracts."""
-    C, P = Contract, Person
-    waiting = exists().where(ContractAlert.contract_id == C.id, ContractAlert.resolved_at.is_(None)).correlate(C)
-    columns = (C.id, C.status, C.start_date, C.deadline, C.person_id, C.navigator_id,
-               _by_key(P.given_name, P.id, C.person_id), _by_key(P.family_name, P.id, C.person_id),
-               _by_key(P.pnc_id, P.id, C.person_id),
-               _by_key(CheckpointReferral.reference, CheckpointReferral.id, C.referral_id),
-               _by_key(User.name, User.id, C.navigator_id), waiting)
-    rows = db.session.execute(statement.with_only_columns(*columns, maintain_column_froms=True))
-    return [ListedContract(id, status, start, deadline, reference,
-                           ListedPerson(person_id, given, family, pnc), ListedNavigator(navigator_id, navigator),
-                           bool(alert))
-            for (id, status, start, deadline, person_id, navigator_id, given, family, pnc, reference, navigator,
-                 alert) in rows]
+    C = Contract
+    # Table aliases, joined by primary key: the contract was found visible (need to know, not an erased person's),
+    # and these are what the page shows of it.
+    person = Person.__table__.alias("listed_person")
+    referral = CheckpointReferral.__table__.alias("listed_referral")
+    navigator = User.__table__.alias("listed_navigator")
+    alerts = ContractAlert.__table__
+    waiting = exists().where(alerts.c.contract_id == C.id, alerts.c.resolved_at.is_(None)).correlate(C)
+    rows = db.session.execute(
+        statement.with_only_columns(C.id, C.status, C.start_date, C.deadline, person.c.id, person.c.given_name,
+                                   person.c.family_name, person.c.pnc_id, referral.c.reference, C.navigator_id,
+                                   navigator.c.name, waiting, maintain_column_froms=True)
+        .join(person, person.c.id == C.person_id).join(referral, referral.c.id == C.referral_id)
+        .outerjoin(navigator, navigator.c.id == C.navigator_id))
+    return [ListedContract(id, status, start, deadline, reference, ListedPerson(person_id, given, family, pnc),
+                           ListedNavigator(navigator_id, navigator_name), bool(alert))
+            for (id, status, start, deadline, person_id, given, family, pnc, reference, navigator_id,
+                 navigator_name, alert) in rows]
