@@ -40,10 +40,10 @@ APPOINTMENTS, CONTACT_NOTES, CONDITIONS, ALERTS = 1, 2, 3, 4
 
 @cache
 def _facts_statement():
-    """The four kinds of fact in one statement (one round trip, not four): each kind a SELECT of the same nine
-    columns, NULL where it has nothing, joined by UNION ALL: (kind, contract id, a count, a moment, and a
-    condition's type, status, community kind, target hours and hours done). The first SELECT types the columns.
-    Built once per process, the contract ids bound at each run (`ids`)."""
+    """The four kinds of fact in one statement (one round trip, not four): each kind a SELECT of the same seven
+    columns, NULL where it has nothing, joined by UNION ALL: (kind, contract id, a count, a moment, and an open
+    condition's community kind, target hours and hours done). The first SELECT types the columns. Built once per
+    process, the contract ids bound at each run (`ids`)."""
     def kind(number: int):
         return literal_column(str(number), Integer)
 
@@ -54,14 +54,16 @@ def _facts_statement():
     a, n, c, alert = (model.__table__.c for model in (Appointment, Note, Condition, ContractAlert))
     missed = func.sum(case((a.status == appointment_rules.MISSED, 1), else_=0))
     attended = func.max(case((a.status == appointment_rules.ATTENDED, a.starts_at)))
-    appointments = (select(kind(APPOINTMENTS), a.contract_id, missed, attended, nothing(c.type), nothing(c.status),
-                           nothing(c.community_kind), nothing(c.target_hours), nothing(c.hours_done))
+    appointments = (select(kind(APPOINTMENTS), a.contract_id, missed, attended, nothing(c.community_kind),
+                           nothing(c.target_hours), nothing(c.hours_done))
                     .where(a.contract_id.in_(ids)).group_by(a.contract_id))
-    notes = (select(kind(CONTACT_NOTES), n.contract_id, nothing(), func.max(n.occurred_at), *[nothing()] * 5)
+    notes = (select(kind(CONTACT_NOTES), n.contract_id, nothing(), func.max(n.occurred_at), *[nothing()] * 3)
              .where(n.contract_id.in_(ids), n.kind.in_(CONTACT_NOTE_KINDS)).group_by(n.contract_id))
-    conditions = (select(kind(CONDITIONS), c.contract_id, nothing(), nothing(), c.type, c.status, c.community_kind,
-                         c.target_hours, c.hours_done).where(c.contract_id.in_(ids)))
-    alerts = (select(kind(ALERTS), alert.contract_id, func.count(), *[nothing()] * 6)
+    # The conditions still open, other than the offending condition (each one a row: its unpaid work, if any).
+    conditions = (select(kind(CONDITIONS), c.contract_id, nothing(), nothing(), c.community_kind, c.target_hours,
+                         c.hours_done)
+                  .where(c.contract_id.in_(ids), c.type != contract_rules.OFFENDING, c.status == contract_rules.OPEN))
+    alerts = (select(kind(ALERTS), alert.contract_id, func.count(), *[nothing()] * 4)
               .where(alert.contract_id.in_(ids), alert.resolved_at.is_(None), alert.kind == "new_referral")
               .group_by(alert.contract_id))
     return union_all(appointments, notes, conditions, alerts)
@@ -79,12 +81,12 @@ def _facts(ids: list[int]) -> dict[int, dict]:
         return {}
     facts: dict[int, dict] = defaultdict(dict)
     unpaid: dict[int, list[rules.UnpaidWork]] = defaultdict(list)
-    for fact, contract_id, count, moment, condition_type, status, community, target, done in _fact_rows(ids):
+    for fact, contract_id, count, moment, community, target, done in _fact_rows(ids):
         if fact == APPOINTMENTS:
             facts[contract_id]["missed_appointments"] = int(count or 0)
         elif fact == ALERTS:
             facts[contract_id]["open_new_referral_alerts"] = int(count)
-        elif fact == CONDITIONS and condition_type != contract_rules.OFFENDING and status == contract_rules.OPEN:
+        elif fact == CONDITIONS:
             facts[contract_id]["open_conditions"] = facts[contract_id].get("open_conditions", 0) + 1
             if community == contract_rules.UNPAID_WORK and target:
                 unpaid[contract_id].append(rules.UnpaidWork(float(target), float(done or 0)))
