@@ -3,8 +3,7 @@ gunicorn (issue 14's goal: at least 35%). Run with `python -m tests.bench.bench_
 holds the demo data (`flask --app wsgi demo`).
 
 It starts gunicorn with production settings (2 sync workers, no debug, templates not reloaded) on a free port, signs
-the demo navigator in by starting a server-side session (no password hashing in the measurement), after an ANALYZE
-(the statistics autovacuum would keep), then for
+the demo navigator in by starting a server-side session (no password hashing in the measurement), then for
 BENCH_ROUNDS rounds drives /health and /contracts in turn with BENCH_CLIENTS threads for BENCH_SECONDS each and
 prints requests per second for each, the median of the rounds and the ratio. Every caseload answer is checked (200,
 the page's heading), so a redirect to sign-in cannot pass for a fast page.
@@ -47,7 +46,7 @@ def _session_cookie(env: dict) -> str:
     saved = dict(os.environ)
     os.environ.update(env)
     try:
-        from sqlalchemy import select, text
+        from sqlalchemy import select
 
         from diversion import create_app
         from diversion.extensions import db
@@ -59,9 +58,6 @@ def _session_cookie(env: dict) -> str:
             user = db.session.scalar(select(User).where(User.email == EMAIL))
             if user is None:
                 raise SystemExit(f"no user {EMAIL}: load the demo data first (flask --app wsgi demo)")
-            # The planner's statistics, as autovacuum keeps them in production (a server with autovacuum off, as a
-            # test server may be, would otherwise plan the demo data's queries blind).
-            db.session.execute(text("ANALYZE"))
             key = sessions.start(user)
             db.session.commit()
             serializer = app.session_interface.get_signing_serializer(app)
