@@ -22,6 +22,12 @@ def _erased_people():
     return select(people.c.id).where(people.c.erased_at.is_not(None)).scalar_subquery()
 
 
+def not_erased(person_id):
+    """The same rule, for a statement on the tables (plain SQL, which the hook below does not see): the row's
+    `person_id` is not an erased person's."""
+    return person_id.not_in(_erased_people())
+
+
 def _build_criteria():
     return (
         with_loader_criteria(Person, lambda cls: cls.erased_at.is_(None), include_aliases=True),

@@ -6,7 +6,9 @@ about 80 µs and a select 500 µs, and a list page calls them dozens of times (i
 CACHED are given labels, codes, staff names and counts, never a person's case data; their output is remembered by
 the exact value of their params (types included, so that Markup and plain text never share an entry), in a bounded
 LRU per worker. Anything unusual (another argument, `caller`, a value that is not plain data) is rendered afresh.
-Components that carry case data (inputs, summary lists, tables, pagination cursors) are never kept.
+Components that carry case data (summary lists, tables, pagination cursors) are never kept; a text input only
+while it is empty (a list page's search box and filters as first shown): one holding what someone typed is
+rendered afresh and not remembered.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from markupsafe import Markup
 
 PREFIX = "govuk_frontend_jinja/components/"
 CACHED = {
+    "input": "govukInput",
     "tag": "govukTag",
     "button": "govukButton",
     "phase-banner": "govukPhaseBanner",
@@ -25,6 +28,7 @@ CACHED = {
     "select": "govukSelect",
     "back-link": "govukBackLink",
 }
+ONLY_WHEN = {"govukInput": lambda params: params.get("value") in (None, "")}  # kept only for these params
 MAX_ENTRIES = 2048
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -47,14 +51,17 @@ def _key(value):
 class _Remembered:
     """Calls the macro once per distinct params; keeps the newest MAX_ENTRIES answers."""
 
-    def __init__(self, macro):
+    def __init__(self, macro, keep=None):
         self._macro = macro
+        self._keep = keep  # params -> whether this call may be remembered (None: always)
         self._answers: OrderedDict = OrderedDict()
         self._lock = Lock()
 
     def __call__(self, *args, **kwargs):
-        if kwargs or len(args) != 1:
+        if kwargs or len(args) != 1 or not isinstance(args[0], dict):
             return self._macro(*args, **kwargs)
+        if self._keep is not None and not self._keep(args[0]):
+            return self._macro(*args)
         try:
             key = _key(args[0])
         except _Unkeyable:
@@ -84,5 +91,5 @@ class CachingTemplate(Template):
         if name.startswith(PREFIX) and name.endswith("/macro.html"):
             macro_name = CACHED.get(name[len(PREFIX):-len("/macro.html")])
             if macro_name and hasattr(module, macro_name):
-                setattr(module, macro_name, _Remembered(getattr(module, macro_name)))
+                setattr(module, macro_name, _Remembered(getattr(module, macro_name), ONLY_WHEN.get(macro_name)))
         return module

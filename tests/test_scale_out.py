@@ -83,7 +83,20 @@ def test_a_cached_component_renders_what_the_macro_renders(app, component, name,
 
 def test_components_that_carry_case_data_are_never_kept(app):
     with app.test_request_context("/"):
-        for component, name in (("input", "govukInput"), ("summary-list", "govukSummaryList"),
+        for component, name in (("summary-list", "govukSummaryList"),
                                 ("pagination", "govukPagination"), ("table", "govukTable")):
             module = app.jinja_env.get_template(f"govuk_frontend_jinja/components/{component}/macro.html").module
             assert not isinstance(getattr(module, name), _Remembered)
+
+
+def test_a_text_input_is_kept_only_while_it_is_empty(app):
+    with app.test_request_context("/"):
+        module = app.jinja_env.get_template("govuk_frontend_jinja/components/input/macro.html").module
+        remembered = module.govukInput
+        empty = {"id": "q", "name": "q", "label": {"text": "Name"}, "value": ""}
+        typed = dict(empty, value="Kai Example")
+        assert remembered(empty) == remembered._macro(empty) and remembered(empty) == remembered._macro(empty)
+        shown = remembered(typed)
+        assert 'value="Kai Example"' in shown and shown == remembered._macro(typed)
+        kept = [key for key in remembered._answers if "Kai Example" in repr(key)]
+        assert len(remembered._answers) >= 1 and kept == []  # what someone typed is not remembered

@@ -1,7 +1,7 @@
 """The caseload page: contracts a user may see (need to know: a navigator only their own), filtered, sorted and
 paged in SQL, with each shown contract's breach risk. A page is a fixed number of statements whatever the
-caseload's length: the count, the page's rows (people, navigators, referrals joined; alerts in one more), the
-risk facts for the page (services/risk.py, four), and the audit record.
+caseload's length: the count, the page's rows (with what the page shows of their people, referrals, navigators
+and alerts: services/caseload_rows.py), the risk facts for the page (services/risk.py, one), and the audit record.
 
 Sorting or filtering by risk needs every contract's risk, which is computed on read, not stored. It is offered
 only where the list is bounded: one navigator's open contracts (a navigator's own caseload, or a manager who
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from diversion import audit
 from diversion.domain import contracts as rules
@@ -23,7 +23,7 @@ from diversion.extensions import db
 from diversion.keyset import Page, Sort
 from diversion.keyset import page as keyset_page
 from diversion.models import Contract, Person, User
-from diversion.services import risk
+from diversion.services import caseload_rows, risk
 from diversion.services.contracts import OPEN, _contract_query
 
 C = Contract
@@ -42,7 +42,7 @@ BOUNDED_STATUSES = (OPEN, rules.ACTIVE, rules.OVERDUE)
 
 @dataclass
 class CaseloadPage:
-    rows: list[Contract]
+    rows: list[caseload_rows.ListedContract]
     total: int           # how many in all (at most COUNTED_UP_TO + 1: "more than COUNTED_UP_TO")
     risks: dict          # contract id -> Risk
     keyset: Page | None = None  # the pages by key (None: the bounded list, paged by number)
@@ -61,13 +61,6 @@ def sorts_for(bounded: bool) -> dict[str, str]:
     return offered
 
 
-def _with_related(query):
-    # The person in a query of its own by primary key (not joined: a join would let the planner start from
-    # a million people when the list is sorted by a contract's column).
-    return query.options(selectinload(Contract.person), joinedload(Contract.navigator),
-                         joinedload(Contract.referral), selectinload(Contract.alerts))
-
-
 def page(user: User, *, sort: str = "deadline", risk_level: str | None = None, page_number: int = 1,
          after: str | None = None, per_page: int = 25, **filters) -> CaseloadPage:
     """One page of the caseload. `sort` is a key of SORTS, paged by key from the cursor `after` (a walk down
@@ -83,14 +76,10 @@ def page(user: User, *, sort: str = "deadline", risk_level: str | None = None, p
         chosen = SORTS.get(sort, SORTS["deadline"])
         if chosen is SORTS["name"] and not (filters.get("search") or "").strip():
             query = query.join(Contract.person)
-        keyset = keyset_page(query, chosen, after, per_page, _rows)
+        keyset = keyset_page(query, chosen, after, per_page, caseload_rows.fetch)
         found = CaseloadPage(keyset.rows, total, risk.for_contracts(keyset.rows), keyset)
     audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in found.rows]})
     return found
-
-
-def _rows(statement) -> list[Contract]:
-    return list(db.session.scalars(_with_related(statement)).unique())
 
 
 def _by_risk(query, sort: str, risk_level: str | None, page_number: int, per_page: int) -> CaseloadPage:
@@ -106,6 +95,5 @@ def _by_risk(query, sort: str, risk_level: str | None, page_number: int, per_pag
         chosen = SORTS.get(sort, SORTS["deadline"])
         everyone.sort(key=chosen.key, reverse=chosen.descending)
     chosen = [c.id for c in everyone[(page_number - 1) * per_page: page_number * per_page]]
-    loaded = {c.id: c for c in db.session.scalars(_with_related(select(Contract).where(Contract.id.in_(chosen))))
-              .unique()} if chosen else {}
+    loaded = {c.id: c for c in caseload_rows.fetch(select(Contract).where(Contract.id.in_(chosen)))} if chosen else {}
     return CaseloadPage([loaded[i] for i in chosen], len(everyone), {i: risks[i] for i in chosen})

@@ -28,8 +28,12 @@ WHOLE = (
 
 
 def loaded(record, *names: str) -> bool:
-    """Whether each of these attributes of `record` is already in memory (reading it costs no statement)."""
-    unloaded = inspect(record).unloaded
+    """Whether each of these attributes of `record` is already in memory (reading it costs no statement); a plain
+    row (a list's values, not a mapped record) holds none of them."""
+    state = inspect(record, raiseerr=False)
+    if state is None:
+        return False
+    unloaded = state.unloaded
     return not any(name in unloaded for name in names)
 
 

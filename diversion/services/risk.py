@@ -1,12 +1,14 @@
 """Breach risk on read: gathers the facts domain/risk.py decides on, for one contract or a page of them, in a
-fixed number of statements whatever the page's length (one per kind of fact, none per contract)."""
+fixed number of statements whatever the page's length (one for all four kinds of fact, none per contract)."""
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import case, func, select
+from functools import cache
+
+from sqlalchemy import Integer, bindparam, case, cast, func, literal_column, null, select, union_all
 
 from diversion import clock
 from diversion.domain import appointments as appointment_rules
@@ -33,35 +35,71 @@ def for_contract(contract: Contract, today: date | None = None) -> rules.Risk:
     return for_contracts([contract], today)[contract.id]
 
 
+# Which kind of fact a row of _fact_rows holds.
+APPOINTMENTS, CONTACT_NOTES, CONDITIONS, ALERTS = 1, 2, 3, 4
+
+
+@cache
+def _facts_statement():
+    """The four kinds of fact in one statement (one round trip, not four): each kind a SELECT of the same seven
+    columns, NULL where it has nothing, joined by UNION ALL: (kind, contract id, a count, a moment, and an open
+    condition's community kind, target hours and hours done). The first SELECT types the columns. Built once per
+    process, the contract ids bound at each run (`ids`)."""
+    def kind(number: int):
+        return literal_column(str(number), Integer)
+
+    def nothing(like=None):
+        return null() if like is None else cast(null(), like.type)  # typed in the first SELECT (PostgreSQL)
+
+    ids = bindparam("ids", expanding=True)
+    a, n, c, alert = (model.__table__.c for model in (Appointment, Note, Condition, ContractAlert))
+    missed = func.sum(case((a.status == appointment_rules.MISSED, 1), else_=0))
+    attended = func.max(case((a.status == appointment_rules.ATTENDED, a.starts_at)))
+    appointments = (select(kind(APPOINTMENTS), a.contract_id, missed, attended, nothing(c.community_kind),
+                           nothing(c.target_hours), nothing(c.hours_done))
+                    .where(a.contract_id.in_(ids)).group_by(a.contract_id))
+    notes = (select(kind(CONTACT_NOTES), n.contract_id, nothing(), func.max(n.occurred_at), *[nothing()] * 3)
+             .where(n.contract_id.in_(ids), n.kind.in_(CONTACT_NOTE_KINDS)).group_by(n.contract_id))
+    # The conditions still open, other than the offending condition (each one a row: its unpaid work, if any).
+    conditions = (select(kind(CONDITIONS), c.contract_id, nothing(), nothing(), c.community_kind, c.target_hours,
+                         c.hours_done)
+                  .where(c.contract_id.in_(ids), c.type != contract_rules.OFFENDING, c.status == contract_rules.OPEN))
+    alerts = (select(kind(ALERTS), alert.contract_id, func.count(), *[nothing()] * 4)
+              .where(alert.contract_id.in_(ids), alert.resolved_at.is_(None), alert.kind == live_cases.NEW_REFERRAL)
+              .group_by(alert.contract_id))
+    return union_all(appointments, notes, conditions, alerts)
+
+
+def _fact_rows(ids: list[int]):
+    # Plain SQL on the session's connection (these are facts of contracts already found visible: no ORM entity,
+    # so the ORM's per-statement work has nothing to do); pending changes are flushed first, as a query would.
+    db.session.flush()
+    return db.session.connection().execute(_facts_statement(), {"ids": ids})
+
+
 def _facts(contracts: list[Contract]) -> dict[int, dict]:
-    """The facts of these contracts, grouped by contract: each kind from the records loaded with them when every
-    contract has that kind in memory (the contract page, the API's list), else in one statement."""
+    """The facts of these contracts, grouped by contract: from the records loaded with them when every contract has
+    every kind in memory (the contract page, the API's list), else all four kinds in one statement."""
     if not contracts:
         return {}
-    ids = [c.id for c in contracts]
-
-    def in_memory(relation: str) -> bool:
-        return all(contract_records.loaded(c, relation) for c in contracts)
-
-    missed = func.sum(case((Appointment.status == appointment_rules.MISSED, 1), else_=0))
-    attended = func.max(case((Appointment.status == appointment_rules.ATTENDED, Appointment.starts_at)))
+    if all(contract_records.loaded(c, relation) for c in contracts
+           for relation in ("appointments", "notes", "conditions", "alerts")):
+        return _gather(
+            appointments=[_appointment_row(c) for c in contracts if c.appointments],
+            notes=[row for c in contracts if (row := _note_row(c))],
+            conditions=[(c.id, x.community_kind, x.target_hours, x.hours_done, x.status, x.type)
+                        for c in contracts for x in c.conditions],
+            alerts=[row for c in contracts if (row := _alert_row(c))])
+    kinds: dict[int, list] = defaultdict(list)
+    for fact, contract_id, count, moment, community, target, done in _fact_rows([c.id for c in contracts]):
+        kinds[fact].append((contract_id, count, moment, community, target, done))
     return _gather(
-        appointments=[_appointment_row(c) for c in contracts if c.appointments] if in_memory("appointments") else
-        db.session.execute(select(Appointment.contract_id, missed, attended)
-                           .where(Appointment.contract_id.in_(ids)).group_by(Appointment.contract_id)),
-        notes=[row for c in contracts if (row := _note_row(c))] if in_memory("notes") else
-        db.session.execute(select(Note.contract_id, func.max(Note.occurred_at))
-                           .where(Note.contract_id.in_(ids), Note.kind.in_(CONTACT_NOTE_KINDS))
-                           .group_by(Note.contract_id)),
-        conditions=[(c.id, x.community_kind, x.target_hours, x.hours_done, x.status, x.type)
-                    for c in contracts for x in c.conditions] if in_memory("conditions") else
-        db.session.execute(select(Condition.contract_id, Condition.community_kind, Condition.target_hours,
-                                  Condition.hours_done, Condition.status, Condition.type)
-                           .where(Condition.contract_id.in_(ids))),
-        alerts=[row for c in contracts if (row := _alert_row(c))] if in_memory("alerts") else
-        db.session.execute(select(ContractAlert.contract_id, func.count())
-                           .where(ContractAlert.contract_id.in_(ids), ContractAlert.resolved_at.is_(None),
-                                  ContractAlert.kind == live_cases.NEW_REFERRAL).group_by(ContractAlert.contract_id)))
+        appointments=[(cid, count, moment) for cid, count, moment, *_ in kinds[APPOINTMENTS]],
+        notes=[(cid, moment) for cid, _count, moment, *_ in kinds[CONTACT_NOTES]],
+        # (the statement reads only the open conditions other than the offending one)
+        conditions=[(cid, community, target, done, contract_rules.OPEN, None)
+                    for cid, _c, _m, community, target, done in kinds[CONDITIONS]],
+        alerts=[(cid, count) for cid, count, *_ in kinds[ALERTS]])
 
 
 def fact_columns() -> tuple:

@@ -296,6 +296,25 @@ def test_the_counts_cost_one_statement_whatever_the_numbers(app, client, world, 
     assert len(counts) == 1  # both badges in one statement
 
 
+def test_the_counts_leave_out_an_erased_persons_cases(app, world, make_user):
+    """The badges are counted in plain SQL (services/badges.py): the erased rule is written on each count."""
+    from diversion.models import CheckpointReferral, Person
+
+    ada = make_user("navigator")
+    _referral(app, world.officer, **{"person.given_name": "Kept"})
+    gone = _referral(app, world.officer, **{"person.given_name": "Gone"})
+    held = _contract(app, world.officer, ada, high_risk=True, given="Al")
+    client = app.test_client()
+    client.sign_in_as(ada)
+    assert _badges(client) == {"Awaiting a navigator": "2 waiting", "Alerts": "1 to decide"}
+    with app.app_context():
+        people = [db.session.get(CheckpointReferral, gone).person_id, db.session.get(Contract, held).person_id]
+        for person in db.session.scalars(select(Person).where(Person.id.in_(people))):
+            person.erased_at = clock.now()
+        db.session.commit()
+    assert _badges(client) == {"Awaiting a navigator": "1 waiting"}
+
+
 # --- No caseload stranded ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("change, data", [("role", {"role": "manager"}), ("deactivate", {}),
