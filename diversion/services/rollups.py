@@ -296,7 +296,10 @@ def rebuild(connection, *, people: bool = True) -> int:
     """Recompute every counter from the cases (deleting the old ones), and with `people` the distinct-people
     counters too (services/people_counts.py); returns how many rows it wrote. Set-based: each kind's facts go once
     into a temporary table, then one INSERT ... SELECT ... GROUP BY per grouping and measure, then months and
-    years from the days."""
+    years from the days. Maintenance, not a request: on PostgreSQL the statement timeout is lifted for this
+    transaction (a national database's rebuild, in an upgrade too, takes minutes)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SET LOCAL statement_timeout = 0"))
     connection.execute(TABLE.delete())
     for kind in KINDS:
         _rebuild_days(connection, kind)
