@@ -134,6 +134,14 @@ def _before_flush(session: Session, _context, _instances) -> None:
     connection = session.connection()
     streams_of = people_counts.changing(session)  # people whose dated cases change (services/people_counts.py)
     _lock(connection, Person.id, people | new_cases_of | streams_of)  # people before cases: the same order everywhere
+    if connection.dialect.name == "postgresql":
+        # While we waited for a lock, a merge may have committed that moved one of these cases to another person
+        # (its row's version unchanged): read the cases' people again, now, and lock whoever joined, until no one does.
+        joined = people_counts.changing(session) - streams_of
+        while joined:
+            _lock(connection, Person.id, joined)
+            streams_of |= joined
+            joined = people_counts.changing(session) - streams_of
     people_counts.capture(session, streams_of)
     if referrals_moved:
         ids[CONTRACTS.name] |= _ids(connection, Contract.id, Contract.referral_id, referrals_moved)

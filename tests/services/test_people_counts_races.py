@@ -93,3 +93,34 @@ def test_a_merge_while_a_referral_is_made_leaves_the_people_counters_exact(app, 
     with app.app_context():
         _assert_exact()
         assert report_recount.differences(_periods()[:1]) == []
+
+
+def test_a_case_corrected_while_a_merge_moves_it_is_counted_for_the_person_it_moved_to(app):
+    """A merge moves Ros's referral to Kai (its version unchanged) and, before it commits, another transaction
+    corrects that referral's date through the ORM: the correction waits on the person it read (Ros), then must
+    count the change for Kai, where the merge left the referral (found in review: it once captured only Ros)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from diversion.models import CheckpointReferral
+
+    kai_id, ros_id, officer_id, admin_id = _setup(app)
+    with app.app_context():
+        _checkpoint_for(ROS, officer_id)()
+        db.session.commit()
+        referral_id = db.session.scalar(select(CheckpointReferral.id).where(CheckpointReferral.person_id == ros_id))
+
+    def correct():
+        referral = db.session.get(CheckpointReferral, referral_id)
+        referral.referral_date = referral.referral_date - timedelta(days=40)
+        db.session.flush()
+
+    _one_then_other(app, _merge(kai_id, ros_id, admin_id), correct)
+    with app.app_context():
+        moved = db.session.get(CheckpointReferral, referral_id)
+        assert (moved.person_id, moved.referral_date) == (kai_id, clock.today() - timedelta(days=40))
+        day = moved.referral_date
+        for start, end in [(day, day), (day - timedelta(days=3), day + timedelta(days=3)), *_periods()]:
+            assert people_counts.seen_more_than_once(start, end) == report_recount.seen_more_than_once(start, end)
+            assert people_counts.people_diverted(start, end) == report_recount.people_diverted(start, end)
