@@ -1,0 +1,157 @@
+"""Keeping the reoffending counters (services/reoffending_facts.py) exact when reoffences arrive.
+
+An import (services/reoffending_staging.merge) adds up to a million records set-based; the counters of the cases
+of the people they name are recounted set-based too, in the import's transaction: only those people's cases, and
+only the measures a reoffence can change.
+  1. `before_import` (before the records are matched and added): the people the import can touch (a PNC id in the
+     extract, or one that matches a record no one held so far), as the record kept when merged, and only those
+     with a case, go into a temporary table; on PostgreSQL they are locked (id order, a statement of its own, as
+     services/rollups.py locks a case's person) so that a change to one of their cases waits for the import, or
+     the import for it; then their cases' reoffending figures are taken, with a minus sign, into a temporary
+     table of differences.
+  2. `after_table_lock`: people a concurrent import made matchable while this one waited are added (step 1 for
+     them alone).
+  3. `after_import`: the same cases' figures again, with a plus sign; the differences summed per counter (day
+     rows, then the months and years they fall in) and added to report_counts in primary-key order.
+Anything pending in the session (cases changed and not yet counted) is settled first, so that no case is counted
+by both this and services/rollups.settle.
+
+A reoffence written through the ORM (a test, a script) is caught by a flush hook instead: the cases of its person
+(and of the record it was merged into) are taken by rollups.capture_people, like any change to a person.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from diversion.domain import reoffending as rules
+from diversion.domain import rollup_periods as periods
+from diversion.models import Person, Reoffence, ReportCount
+from diversion.services import rollups
+from diversion.services import reoffending_facts as facts
+from diversion.services.rollups import _constant, _unit_start
+
+PEOPLE, DELTA = "reoffending_people", "reoffending_delta"
+STAGING = "reoffence_staging"  # services/reoffending_staging.STAGING
+TABLE = ReportCount.__table__
+# The facts' day columns that depend on reoffences (the rest an import cannot change).
+DEPEND_ON_REOFFENCES = {f"d_r{months}" for months in rules.FOLLOW_UPS} | {"d_during_r", "d_open_r"}
+_CANDIDATES = (
+    "SELECT DISTINCT coalesce(p.merged_into_id, p.id) AS id FROM people p "
+    f"WHERE p.pnc_id IN (SELECT s.pnc_id FROM {STAGING} s) "
+    "OR p.pnc_id IN (SELECT r.pnc_id FROM reoffences r WHERE r.person_id IS NULL)")
+_ADD_PEOPLE = (
+    f"INSERT INTO {PEOPLE} (id) SELECT k.id FROM ({_CANDIDATES}) k "
+    "WHERE (EXISTS (SELECT 1 FROM contracts c WHERE c.person_id = k.id) "
+    "       OR EXISTS (SELECT 1 FROM divert_referrals d WHERE d.person_id = k.id)) "
+    f"AND NOT EXISTS (SELECT 1 FROM {PEOPLE} a WHERE a.id = k.id)")
+
+
+def _temp(connection) -> str:
+    return "pg_temp." if connection.dialect.name == "postgresql" else "temp."
+
+
+def before_import(session: Session) -> None:
+    rollups.settle(session)
+    connection = session.connection()
+    for name in (PEOPLE, DELTA, "reoffending_new"):
+        connection.execute(sa.text(f"DROP TABLE IF EXISTS {_temp(connection)}{name}"))
+    connection.execute(sa.text(f"CREATE TEMPORARY TABLE {PEOPLE} (id integer PRIMARY KEY)"))
+    connection.execute(sa.text(f"CREATE TEMPORARY TABLE {DELTA} (scheme varchar(12), grouping varchar(20), "
+                               "unit varchar(1), day date, measure varchar(80), key varchar(64), days integer, "
+                               "n bigint)"))
+    connection.execute(sa.text(_ADD_PEOPLE))
+    _lock_and_take(connection, PEOPLE)
+
+
+def after_table_lock(session: Session) -> None:
+    connection = session.connection()
+    connection.execute(sa.text("CREATE TEMPORARY TABLE reoffending_new (id integer PRIMARY KEY)"))
+    connection.execute(sa.text(_ADD_PEOPLE.replace(f"INSERT INTO {PEOPLE}", "INSERT INTO reoffending_new", 1)))
+    if connection.execute(sa.text("SELECT count(*) FROM reoffending_new")).scalar_one():
+        _lock_and_take(connection, "reoffending_new")
+        connection.execute(sa.text(f"INSERT INTO {PEOPLE} (id) SELECT id FROM reoffending_new"))
+    connection.execute(sa.text(f"DROP TABLE {_temp(connection)}reoffending_new"))
+
+
+def after_import(session: Session) -> None:
+    connection = session.connection()
+    _take(connection, PEOPLE, +1)
+    _apply(connection)
+    for name in (PEOPLE, DELTA):
+        connection.execute(sa.text(f"DROP TABLE {_temp(connection)}{name}"))
+
+
+def _lock_and_take(connection, people: str) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text(f"SELECT p.id FROM people p JOIN {people} a ON a.id = p.id "
+                                   "ORDER BY p.id FOR NO KEY UPDATE OF p"))
+    _take(connection, people, -1)
+
+
+def _take(connection, people: str, sign: int) -> None:
+    """Add `sign` x the reoffending figures of every case of these people to the differences (day rows)."""
+    whose = sa.select(sa.table(people, sa.column("id")).c.id)
+    for kind in facts.KINDS:
+        name = f"reoffending_facts_{kind.name}"
+        statement = kind.facts().where(kind.model.person_id.in_(whose))
+        compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+        connection.execute(sa.text(f"DROP TABLE IF EXISTS {_temp(connection)}{name}"))
+        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} AS {compiled}")
+        table = sa.table(name, *(sa.column(c.name) for c in statement.selected_columns))
+        delta = sa.table(DELTA, *(sa.column(c) for c in (*rollups.COLUMNS, "n")))
+        for measure in kind.measures:
+            if measure.day not in DEPEND_ON_REOFFENCES:
+                continue
+            day = table.c[measure.day]
+            measure_name = table.c[measure.name_column] if measure.name is None else _constant(measure.name)
+            days = table.c[measure.days] if measure.days else _constant(0)
+            for grouping in kind.groupings:
+                key = table.c["k_" + grouping]
+                rows = (sa.select(_constant(kind.scheme), _constant(grouping), _constant(periods.DAY), day,
+                                  measure_name, key, days, sa.func.count() * sign)
+                        .where(day.is_not(None))
+                        .group_by(day, key, measure_name, *([days] if measure.days else [])))
+                connection.execute(delta.insert().from_select([*rollups.COLUMNS, "n"], rows))
+        connection.execute(sa.text(f"DROP TABLE {_temp(connection)}{name}"))
+
+
+def _apply(connection) -> None:
+    """The differences summed per counter, with their months and years, added to report_counts in key order."""
+    delta = sa.table(DELTA, *(sa.column(c) for c in (*rollups.COLUMNS, "n")))
+    for unit in (periods.MONTH, periods.YEAR):
+        first = _unit_start(unit, delta.c.day)
+        connection.execute(delta.insert().from_select(
+            [*rollups.COLUMNS, "n"],
+            sa.select(delta.c.scheme, delta.c.grouping, _constant(unit), first, delta.c.measure, delta.c.key,
+                      delta.c.days, sa.func.sum(delta.c.n))
+            .where(delta.c.unit == periods.DAY)
+            .group_by(delta.c.scheme, delta.c.grouping, first, delta.c.measure, delta.c.key, delta.c.days)))
+    columns = [delta.c[c] for c in rollups.COLUMNS]
+    summed = (sa.select(*columns, sa.func.sum(delta.c.n)).where(sa.true()).group_by(*columns)
+              .having(sa.func.sum(delta.c.n) != 0).order_by(*columns))
+    pg_insert, sqlite_insert = rollups._insert()
+    insert = (pg_insert if connection.dialect.name == "postgresql" else sqlite_insert)(TABLE)
+    statement = insert.from_select([*rollups.COLUMNS, "n"], summed)
+    connection.execute(statement.on_conflict_do_update(index_elements=list(rollups.COLUMNS),
+                                                       set_={"n": TABLE.c.n + statement.excluded.n}))
+
+
+# ---- reoffences written through the ORM ----------------------------------------------------------------------
+
+def install() -> None:
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    people: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Reoffence):
+            history = sa.inspect(obj).attrs.person_id.history
+            people.update(p for p in (obj.person_id, *history.deleted) if p is not None)
+    if people:
+        kept = session.connection().scalars(sa.select(Person.merged_into_id).where(
+            Person.id.in_(sorted(people)), Person.merged_into_id.is_not(None)))
+        rollups.capture_people(session, people | set(kept))
