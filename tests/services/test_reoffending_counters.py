@@ -27,8 +27,8 @@ EARLIEST = date(2022, 1, 1)
 PERIODS = [(date(2022, 1, 1), date(2026, 6, 30)), (date(2023, 3, 15), date(2025, 2, 10)),
            (date(2024, 7, 1), date(2024, 7, 31)), (date(2025, 1, 1), date(2026, 12, 31))]
 AS_OF = [TODAY, date(2025, 9, 15), date(2024, 12, 31), date(2023, 6, 1)]
-NAMES = ["Ana Ray", "Ben Cole", "Cat Dunn", "Dev Shah", "Eve Roe", "Fin Lee"]
-BIRTHS = [date(1990, 3, 1), date(2002, 6, 30), date(1960, 12, 31)]
+NAMES = ["Ana Ray", "Ben Cole", "Cat Dunn", "Dev Shah"]
+BIRTHS = [date(1990, 3, 1), date(2002, 6, 30)]
 PNC = {f"{name} {birth}": f"20{10 + i}/00{i:05d}{'ABCDEFGH'[i % 8]}"
        for i, (name, birth) in enumerate((n, b) for n in NAMES for b in BIRTHS)}
 UNHELD = ["2001/0009999Z", "2002/0008888Y"]  # PNC ids no one here holds
@@ -94,7 +94,9 @@ class History:
         if contract is None:
             return
         outcome = self.draw(["completed", "breached", "discontinued"])
-        on = min(contract.deadline, TODAY) if outcome == "completed" else self.day(contract.start_date)
+        if outcome == "completed" and contract.deadline > TODAY:
+            outcome = "breached"  # completed only from the deadline on, and the clock stays at TODAY
+        on = contract.deadline if outcome == "completed" else self.day(contract.start_date)
         reason = {"breached": "reoffended", "discontinued": "not_in_public_interest"}.get(outcome)
         contracts.record_outcome(contract, {"outcome": outcome, "date": on.isoformat(), "reason": reason,
                                             "details": "Recorded in a test", "version": contract.version},
@@ -113,12 +115,18 @@ class History:
                                     actor=self.provider)
 
     def _dates(self) -> tuple[date, date]:
-        offence = self.day()
+        """Mostly an offence soon after some case's start (so that it counts for something), else any day."""
+        starts = [*db.session.scalars(sa.select(Contract.start_date)),
+                  *db.session.scalars(sa.select(DivertReferral.referral_date))]
+        if starts and self.rng.random() < 0.7:
+            offence = min(TODAY, self.draw(starts) + timedelta(days=self.rng.randint(-20, 500)))
+        else:
+            offence = self.day()
         return offence, min(TODAY, offence + timedelta(days=self.rng.randint(0, 500)))
 
     def import_(self):
         rows = []
-        for _ in range(self.rng.randint(1, 5)):
+        for _ in range(self.rng.randint(1, 8)):
             offence, disposal = self._dates()
             rows.append({"pnc_id": self.draw([*PNC.values(), *UNHELD]), "offence_date": offence.isoformat(),
                          "disposal_date": disposal.isoformat()})
