@@ -87,6 +87,8 @@ def _during_contract(start: date, end: date, today: date) -> dict:
 
 def rebuild(connection) -> None:
     """Recompute the reoffending counters (only) from the cases, set-based: for the upgrade that adds them."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SET LOCAL jit = off"))  # compiling the facts' expressions took seconds
     connection.execute(TABLE.delete().where(TABLE.c.scheme == facts.SCHEME))
     for kind in facts.KINDS:
         rollups._rebuild_days(connection, kind)

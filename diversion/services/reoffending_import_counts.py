@@ -32,7 +32,9 @@ from diversion.services import rollups
 from diversion.services import reoffending_facts as facts
 from diversion.services.rollups import _constant, _unit_start
 
-PEOPLE, DELTA = "reoffending_people", "reoffending_delta"
+PEOPLE, DELTA, NEW = "reoffending_people", "reoffending_delta", "reoffending_new"
+BEFORE, AFTER = "before", "after"
+PHASES = (BEFORE, AFTER)
 STAGING = "reoffence_staging"  # services/reoffending_staging.STAGING
 TABLE = ReportCount.__table__
 # The facts' day columns that depend on reoffences (the rest an import cannot change).
@@ -55,66 +57,91 @@ def _temp(connection) -> str:
 def before_import(session: Session) -> None:
     rollups.settle(session)
     connection = session.connection()
-    for name in (PEOPLE, DELTA, "reoffending_new"):
-        connection.execute(sa.text(f"DROP TABLE IF EXISTS {_temp(connection)}{name}"))
+    _drop(connection, PEOPLE, DELTA, NEW, *(_facts_table(kind, phase) for kind in facts.KINDS for phase in PHASES))
     connection.execute(sa.text(f"CREATE TEMPORARY TABLE {PEOPLE} (id integer PRIMARY KEY)"))
     connection.execute(sa.text(f"CREATE TEMPORARY TABLE {DELTA} (scheme varchar(12), grouping varchar(20), "
                                "unit varchar(1), day date, measure varchar(80), key varchar(64), days integer, "
                                "n bigint)"))
     connection.execute(sa.text(_ADD_PEOPLE))
+    _create(connection, BEFORE)
     _lock_and_take(connection, PEOPLE)
 
 
 def after_table_lock(session: Session) -> None:
     connection = session.connection()
-    connection.execute(sa.text("CREATE TEMPORARY TABLE reoffending_new (id integer PRIMARY KEY)"))
-    connection.execute(sa.text(_ADD_PEOPLE.replace(f"INSERT INTO {PEOPLE}", "INSERT INTO reoffending_new", 1)))
-    if connection.execute(sa.text("SELECT count(*) FROM reoffending_new")).scalar_one():
-        _lock_and_take(connection, "reoffending_new")
-        connection.execute(sa.text(f"INSERT INTO {PEOPLE} (id) SELECT id FROM reoffending_new"))
-    connection.execute(sa.text(f"DROP TABLE {_temp(connection)}reoffending_new"))
+    connection.execute(sa.text(f"CREATE TEMPORARY TABLE {NEW} (id integer PRIMARY KEY)"))
+    connection.execute(sa.text(_ADD_PEOPLE.replace(f"INSERT INTO {PEOPLE}", f"INSERT INTO {NEW}", 1)))
+    if connection.execute(sa.text(f"SELECT count(*) FROM {NEW}")).scalar_one():
+        _lock_and_take(connection, NEW)
+        connection.execute(sa.text(f"INSERT INTO {PEOPLE} (id) SELECT id FROM {NEW}"))
+    _drop(connection, NEW)
 
 
 def after_import(session: Session) -> None:
     connection = session.connection()
-    _take(connection, PEOPLE, +1)
+    _create(connection, AFTER)
+    _take(connection, PEOPLE, AFTER)
+    for kind in facts.KINDS:
+        _differences(connection, kind)
     _apply(connection)
-    for name in (PEOPLE, DELTA):
-        connection.execute(sa.text(f"DROP TABLE {_temp(connection)}{name}"))
+    _drop(connection, PEOPLE, DELTA, *(_facts_table(kind, phase) for kind in facts.KINDS for phase in PHASES))
+
+
+def _drop(connection, *names: str) -> None:
+    for name in names:
+        connection.execute(sa.text(f"DROP TABLE IF EXISTS {_temp(connection)}{name}"))
+
+
+def _facts_table(kind, phase: str) -> str:
+    return f"reoffending_{phase}_{kind.name}"
 
 
 def _lock_and_take(connection, people: str) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text(f"SELECT p.id FROM people p JOIN {people} a ON a.id = p.id "
                                    "ORDER BY p.id FOR NO KEY UPDATE OF p"))
-    _take(connection, people, -1)
+    _take(connection, people, BEFORE)
 
 
-def _take(connection, people: str, sign: int) -> None:
-    """Add `sign` x the reoffending figures of every case of these people to the differences (day rows)."""
+def _create(connection, phase: str) -> None:
+    """The phase's facts tables, empty (the columns of each kind's facts)."""
+    for kind in facts.KINDS:
+        empty = kind.facts().where(sa.false()).compile(dialect=connection.dialect,
+                                                        compile_kwargs={"literal_binds": True})
+        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {_facts_table(kind, phase)} AS {empty}")
+
+
+def _take(connection, people: str, phase: str) -> None:
+    """The facts of every case of these people, as they stand now, into the phase's tables."""
     whose = sa.select(sa.table(people, sa.column("id")).c.id)
     for kind in facts.KINDS:
-        name = f"reoffending_facts_{kind.name}"
         statement = kind.facts().where(kind.model.person_id.in_(whose))
         compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-        connection.execute(sa.text(f"DROP TABLE IF EXISTS {_temp(connection)}{name}"))
-        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} AS {compiled}")
-        table = sa.table(name, *(sa.column(c.name) for c in statement.selected_columns))
-        delta = sa.table(DELTA, *(sa.column(c) for c in (*rollups.COLUMNS, "n")))
+        connection.exec_driver_sql(f"INSERT INTO {_facts_table(kind, phase)} {compiled}")
+
+
+def _differences(connection, kind) -> None:
+    """The cases whose facts changed: their facts before with a minus sign and after with a plus sign (only the
+    measures a reoffence can change), into the differences (day rows)."""
+    before, after = _facts_table(kind, BEFORE), _facts_table(kind, AFTER)
+    columns = [c.name for c in kind.facts().selected_columns]
+    delta = sa.table(DELTA, *(sa.column(c) for c in (*rollups.COLUMNS, "n")))
+    for sign, mine, other in ((-1, before, after), (+1, after, before)):
+        changed = sa.select(*(sa.column(c) for c in columns)).select_from(sa.table(mine)).except_(
+            sa.select(*(sa.column(c) for c in columns)).select_from(sa.table(other))).subquery("changed")
         for measure in kind.measures:
             if measure.day not in DEPEND_ON_REOFFENCES:
                 continue
-            day = table.c[measure.day]
-            measure_name = table.c[measure.name_column] if measure.name is None else _constant(measure.name)
-            days = table.c[measure.days] if measure.days else _constant(0)
+            day = changed.c[measure.day]
+            measure_name = changed.c[measure.name_column] if measure.name is None else _constant(measure.name)
+            days = changed.c[measure.days] if measure.days else _constant(0)
             for grouping in kind.groupings:
-                key = table.c["k_" + grouping]
+                key = changed.c["k_" + grouping]
                 rows = (sa.select(_constant(kind.scheme), _constant(grouping), _constant(periods.DAY), day,
                                   measure_name, key, days, sa.func.count() * sign)
                         .where(day.is_not(None))
                         .group_by(day, key, measure_name, *([days] if measure.days else [])))
                 connection.execute(delta.insert().from_select([*rollups.COLUMNS, "n"], rows))
-        connection.execute(sa.text(f"DROP TABLE {_temp(connection)}{name}"))
 
 
 def _apply(connection) -> None:
