@@ -12,14 +12,15 @@ from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from diversion.domain import kpis
 from diversion.domain import reoffending as rules
-from diversion.models import CheckpointReferral, Contract, DivertReferral, Person
+from diversion.domain.contracts import BREACHED, COMPLETED
+from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, Reoffence
 from diversion.reporting_db import reporting_session
 from diversion.services import reports
 from diversion.services.report_sql import age_band
-from diversion.services.reoffending_facts import contract_group, divert_group, reoffended
 from diversion.services.reoffending_sql import add_months
 
 
@@ -49,13 +50,34 @@ def _group_key(grouped: str | None, referral):
     return sa.literal(reports.OVERALL)
 
 
+def reoffended(person_id, after, up_to, proven_by=None):
+    """A reoffence by this person, or by a record merged into them, committed after `after` and on or before
+    `up_to`, proven on or before `proven_by` when given. Two EXISTS, each answered by an index: the person's own
+    records by (person_id, offence_date), merged records through people.merged_into_id (chains are never longer
+    than one: services/merges.py). (The counters' facts have their own copy: this recount checks them.)"""
+    def window(*whose):
+        conditions = [*whose, Reoffence.offence_date > after, Reoffence.offence_date <= up_to]
+        if proven_by is not None:
+            conditions.append(Reoffence.disposal_date <= proven_by)
+        return sa.exists().where(*conditions)
+
+    merged = aliased(Person)
+    return sa.or_(window(Reoffence.person_id == person_id),
+                  window(Reoffence.person_id == merged.id, merged.merged_into_id == person_id))
+
+
+def _outcome_group():
+    return sa.case((Contract.status == COMPLETED, "checkpoint_completed"),
+                   (Contract.status == BREACHED, "checkpoint_breached"), else_="checkpoint_other")
+
+
 def _counted(person_id, start, months: int):
     return reoffended(person_id, start, add_months(start, months),
                       add_months(start, months + rules.DISPOSAL_MONTHS))
 
 
 def _checkpoint_cohort(start: date, last: date, months: int, grouped: str | None):
-    key = contract_group().label("k")
+    key = _outcome_group().label("k")
     group = _group_key(grouped, CheckpointReferral).label("g")
     counted = _counted(Contract.person_id, Contract.start_date, months)
     return (sa.select(key, group, sa.func.count(), sa.func.sum(sa.case((counted, 1), else_=0)))
@@ -65,7 +87,7 @@ def _checkpoint_cohort(start: date, last: date, months: int, grouped: str | None
 
 
 def _divert_cohort(start: date, last: date, months: int, grouped: str | None):
-    key = divert_group().label("k")
+    key = sa.case((DivertReferral.ever_assessed, "divert_assessed"), else_="divert_not_assessed").label("k")
     group = _group_key(grouped, DivertReferral).label("g")
     counted = _counted(DivertReferral.person_id, DivertReferral.referral_date, months)
     return (sa.select(key, group, sa.func.count(), sa.func.sum(sa.case((counted, 1), else_=0)))
@@ -77,7 +99,7 @@ def _during_contract(start: date, end: date, today: date) -> dict:
     """Contracts started in the period and over by today (an outcome, or the deadline passed): how many had a
     proven offence committed during the contract, whenever it was proven."""
     ended = sa.func.coalesce(Contract.outcome_date, Contract.deadline)
-    key = contract_group().label("k")
+    key = _outcome_group().label("k")
     counted = reoffended(Contract.person_id, Contract.start_date, ended)
     return {k: (size, count or 0) for k, size, count in _run(
         sa.select(key, sa.func.count(), sa.func.sum(sa.case((counted, 1), else_=0))).select_from(Contract)

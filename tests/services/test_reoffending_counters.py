@@ -133,13 +133,17 @@ class History:
         reoffending_import.import_records({"records": rows}, actor=self.manager)
 
     def orm_reoffence(self):
-        person = self.pick(Person)
-        if person is None:
+        """A reoffence written through the ORM (not an import), soon after one of the person's cases began."""
+        case = self.pick(Contract) if self.rng.random() < 0.6 else self.pick(DivertReferral)
+        if case is None:
             return
+        person = db.session.get(Person, case.person_id)
+        start = case.start_date if isinstance(case, Contract) else case.referral_date
+        offence = min(TODAY, start + timedelta(days=self.rng.randint(1, 400)))
+        disposal = min(TODAY, offence + timedelta(days=self.rng.randint(0, 300)))
         batch = ReoffenceImport(source="api")
         db.session.add(batch)
         db.session.flush()
-        offence, disposal = self._dates()
         db.session.add(Reoffence(pnc_id=None, offence_date=offence, disposal_date=disposal, person_id=person.id,
                                  import_id=batch.id))
 
