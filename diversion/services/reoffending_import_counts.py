@@ -123,25 +123,27 @@ def _take(connection, people: str, phase: str) -> None:
 def _differences(connection, kind) -> None:
     """The cases whose facts changed: their facts before with a minus sign and after with a plus sign (only the
     measures a reoffence can change), into the differences (day rows)."""
-    before, after = _facts_table(kind, BEFORE), _facts_table(kind, AFTER)
-    columns = [c.name for c in kind.facts().selected_columns]
+    before, after, name = _facts_table(kind, BEFORE), _facts_table(kind, AFTER), f"reoffending_changed_{kind.name}"
+    connection.execute(sa.text(f"CREATE TEMPORARY TABLE {name} AS "
+                               f"SELECT -1 AS sign, b.* FROM (SELECT * FROM {before} EXCEPT SELECT * FROM {after}) b "
+                               f"UNION ALL "
+                               f"SELECT 1 AS sign, a.* FROM (SELECT * FROM {after} EXCEPT SELECT * FROM {before}) a"))
+    changed = sa.table(name, sa.column("sign"), *(sa.column(c.name) for c in kind.facts().selected_columns))
     delta = sa.table(DELTA, *(sa.column(c) for c in (*rollups.COLUMNS, "n")))
-    for sign, mine, other in ((-1, before, after), (+1, after, before)):
-        changed = sa.select(*(sa.column(c) for c in columns)).select_from(sa.table(mine)).except_(
-            sa.select(*(sa.column(c) for c in columns)).select_from(sa.table(other))).subquery("changed")
-        for measure in kind.measures:
-            if measure.day not in DEPEND_ON_REOFFENCES:
-                continue
-            day = changed.c[measure.day]
-            measure_name = changed.c[measure.name_column] if measure.name is None else _constant(measure.name)
-            days = changed.c[measure.days] if measure.days else _constant(0)
-            for grouping in kind.groupings:
-                key = changed.c["k_" + grouping]
-                rows = (sa.select(_constant(kind.scheme), _constant(grouping), _constant(periods.DAY), day,
-                                  measure_name, key, days, sa.func.count() * sign)
-                        .where(day.is_not(None))
-                        .group_by(day, key, measure_name, *([days] if measure.days else [])))
-                connection.execute(delta.insert().from_select([*rollups.COLUMNS, "n"], rows))
+    for measure in kind.measures:
+        if measure.day not in DEPEND_ON_REOFFENCES:
+            continue
+        day = changed.c[measure.day]
+        measure_name = changed.c[measure.name_column] if measure.name is None else _constant(measure.name)
+        days = changed.c[measure.days] if measure.days else _constant(0)
+        for grouping in kind.groupings:
+            key = changed.c["k_" + grouping]
+            rows = (sa.select(_constant(kind.scheme), _constant(grouping), _constant(periods.DAY), day,
+                              measure_name, key, days, sa.func.sum(changed.c.sign))
+                    .where(day.is_not(None))
+                    .group_by(day, key, measure_name, *([days] if measure.days else [])))
+            connection.execute(delta.insert().from_select([*rollups.COLUMNS, "n"], rows))
+    _drop(connection, name)
 
 
 def _apply(connection) -> None:

@@ -117,6 +117,7 @@ def _run(url: str) -> int:
         print(f"seeded {CONTRACTS:,} contracts, {2 * CONTRACTS:,} DIVERT referrals, {held:,} reoffences "
               f"in {time.perf_counter() - started:.1f} s")
         with db.engine.begin() as connection:
+            connection.execute(sa.text("SET LOCAL statement_timeout = 0"))
             started = time.perf_counter()
             rows = rollups.rebuild(connection)
             print(f"rebuilt every report counter ({rows:,} rows) in {time.perf_counter() - started:.1f} s")
