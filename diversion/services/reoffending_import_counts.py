@@ -7,12 +7,13 @@ only the measures a reoffence can change.
      extract, or one that matches a record no one held so far), as the record kept when merged, and only those
      with a case, go into a temporary table; on PostgreSQL they are locked (id order, a statement of its own, as
      services/rollups.py locks a case's person) so that a change to one of their cases waits for the import, or
-     the import for it; then their cases' reoffending figures are taken, with a minus sign, into a temporary
-     table of differences.
+     the import for it; then the facts of their cases (reoffending_facts) are taken into temporary tables.
   2. `after_table_lock`: people a concurrent import made matchable while this one waited are added (step 1 for
      them alone).
-  3. `after_import`: the same cases' figures again, with a plus sign; the differences summed per counter (day
-     rows, then the months and years they fall in) and added to report_counts in primary-key order.
+  3. `after_import`: the same cases' facts again; the cases whose facts changed (EXCEPT, each way) give their
+     before with a minus sign and their after with a plus sign, for the measures a reoffence can change; the
+     differences, summed per counter with the months and years they fall in, are added to report_counts in
+     primary-key order (the order services/rollups.py applies its own in, so the two never deadlock).
 Anything pending in the session (cases changed and not yet counted) is settled first, so that no case is counted
 by both this and services/rollups.settle.
 
@@ -158,8 +159,12 @@ def _apply(connection) -> None:
             .where(delta.c.unit == periods.DAY)
             .group_by(delta.c.scheme, delta.c.grouping, first, delta.c.measure, delta.c.key, delta.c.days)))
     columns = [delta.c[c] for c in rollups.COLUMNS]
+    # In the order rollups._apply sorts its rows in (Python's, by code point: PostgreSQL's "C" collation).
+    texts = {"scheme", "grouping", "unit", "measure", "key"}
+    order = [sa.collate(c, "C") if c.name in texts and connection.dialect.name == "postgresql" else c
+             for c in columns]
     summed = (sa.select(*columns, sa.func.sum(delta.c.n)).where(sa.true()).group_by(*columns)
-              .having(sa.func.sum(delta.c.n) != 0).order_by(*columns))
+              .having(sa.func.sum(delta.c.n) != 0).order_by(*order))
     pg_insert, sqlite_insert = rollups._insert()
     insert = (pg_insert if connection.dialect.name == "postgresql" else sqlite_insert)(TABLE)
     statement = insert.from_select([*rollups.COLUMNS, "n"], summed)
