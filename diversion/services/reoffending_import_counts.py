@@ -40,15 +40,19 @@ STAGING = "reoffence_staging"  # services/reoffending_staging.STAGING
 TABLE = ReportCount.__table__
 # The facts' day columns that depend on reoffences (the rest an import cannot change).
 DEPEND_ON_REOFFENCES = {f"d_r{months}" for months in rules.FOLLOW_UPS} | {"d_during_r", "d_open_r"}
-_CANDIDATES = (
-    "SELECT DISTINCT coalesce(p.merged_into_id, p.id) AS id FROM people p "
-    f"WHERE p.pnc_id IN (SELECT s.pnc_id FROM {STAGING} s) "
-    "OR p.pnc_id IN (SELECT r.pnc_id FROM reoffences r WHERE r.person_id IS NULL)")
-_ADD_PEOPLE = (
-    f"INSERT INTO {PEOPLE} (id) SELECT k.id FROM ({_CANDIDATES}) k "
-    "WHERE (EXISTS (SELECT 1 FROM contracts c WHERE c.person_id = k.id) "
-    "       OR EXISTS (SELECT 1 FROM divert_referrals d WHERE d.person_id = k.id)) "
-    f"AND NOT EXISTS (SELECT 1 FROM {PEOPLE} a WHERE a.id = k.id)")
+# The people an import can touch, as the record kept when merged: those named in the extract, and those whose PNC id
+# matches a record no one held so far (match_earlier); then only those with a case.
+_NAMED = (f"SELECT coalesce(p.merged_into_id, p.id) AS id FROM {STAGING} s JOIN people p ON p.pnc_id = s.pnc_id")
+_MATCHABLE = ("SELECT coalesce(p.merged_into_id, p.id) AS id FROM people p WHERE p.pnc_id IS NOT NULL "
+              "AND EXISTS (SELECT 1 FROM reoffences r WHERE r.pnc_id = p.pnc_id AND r.person_id IS NULL)")
+
+
+def _add_people(connection, target: str, *sources: str) -> None:
+    connection.execute(sa.text(
+        f"INSERT INTO {target} (id) SELECT k.id FROM (SELECT DISTINCT id FROM ({' UNION ALL '.join(sources)}) u) k "
+        "WHERE (EXISTS (SELECT 1 FROM contracts c WHERE c.person_id = k.id) "
+        "       OR EXISTS (SELECT 1 FROM divert_referrals d WHERE d.person_id = k.id)) "
+        f"AND NOT EXISTS (SELECT 1 FROM {PEOPLE} a WHERE a.id = k.id)"))
 
 
 def _temp(connection) -> str:
@@ -63,7 +67,7 @@ def before_import(session: Session) -> None:
     connection.execute(sa.text(f"CREATE TEMPORARY TABLE {DELTA} (scheme varchar(12), grouping varchar(20), "
                                "unit varchar(1), day date, measure varchar(80), key varchar(64), days integer, "
                                "n bigint)"))
-    connection.execute(sa.text(_ADD_PEOPLE))
+    _add_people(connection, PEOPLE, _NAMED, _MATCHABLE)
     _create(connection, BEFORE)
     _lock_and_take(connection, PEOPLE)
 
@@ -71,7 +75,7 @@ def before_import(session: Session) -> None:
 def after_table_lock(session: Session) -> None:
     connection = session.connection()
     connection.execute(sa.text(f"CREATE TEMPORARY TABLE {NEW} (id integer PRIMARY KEY)"))
-    connection.execute(sa.text(_ADD_PEOPLE.replace(f"INSERT INTO {PEOPLE}", f"INSERT INTO {NEW}", 1)))
+    _add_people(connection, NEW, _MATCHABLE)
     if connection.execute(sa.text(f"SELECT count(*) FROM {NEW}")).scalar_one():
         _lock_and_take(connection, NEW)
         connection.execute(sa.text(f"INSERT INTO {PEOPLE} (id) SELECT id FROM {NEW}"))
