@@ -2,7 +2,7 @@
 filled from the cases and reoffences already held; no change to the schema.
 
 Revision ID: 0015_reoffending_counts
-Revises: 0014_export_jobs
+Revises: 0015_people_counts
 Create Date: 2026-11-27
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0015_reoffending_counts'
-down_revision = '0014_export_jobs'
+down_revision = '0015_people_counts'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 the cohort scan it replaced (services/reoffending_recount.py), and what keeping the counters adds to an import.
 
 It creates a fresh database, builds the schema with the migrations, seeds BENCH_CONTRACTS contracts (ten years,
-with their referrals and people: bench_reports' seed), twice as many DIVERT referrals and about one proven
+with their referrals and people, twice as many DIVERT referrals: tests/bench/national_seed.py) and about one proven
 reoffence for every two people, all with INSERT ... SELECT; rebuilds the counters (timed: what the upgrade does);
 then times, several times each (median):
   - the report by the cohort scan and from the counters: the dashboard's default period, ten years, ten years
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.bench.bench_reports import SEED, _check_name_keys
+from tests.bench import national_seed
 
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 CONTRACTS = int(os.environ.get("BENCH_CONTRACTS", "100000"))
@@ -40,18 +40,6 @@ TODAY = date(2026, 6, 30)
 MORE = """
 UPDATE people SET pnc_id = (2000 + id % 20) || '/' || lpad(id::text, 7, '0')
                            || substr('ABCDEFGHJKLMNPQRTUVWXYZ', 1 + id % 23, 1);
-
-INSERT INTO divert_referrals (id, reference, person_id, person_as_recorded, identity_match, status, referral_date,
-    source, substance, suspected_supply, referring_officer, referral_number, ever_assessed, possible_duplicates,
-    created_by_id, created_at, updated_at, version, status_since)
-SELECT n, 'DV-B-' || n, 1 + (n * 7) % :count, '{}', 'new', status, referral_date,
-       (ARRAY['street', 'custody'])[1 + n % 2],
-       (ARRAY['cannabis', 'cannabis', 'cannabis', 'cocaine', 'ketamine'])[1 + n % 5], false, 'PC Bench', 1,
-       status IN ('assessed', 'completed'), '[]', 1, now(), now(), 1, referral_date
-FROM (SELECT n, referral_date,
-             (ARRAY['completed', 'completed', 'completed', 'disengaged', 'declined'])[1 + n % 5] AS status
-      FROM (SELECT n, date '2016-07-01' + ((n::bigint * 3650) / (2 * :count))::int AS referral_date
-            FROM generate_series(1, 2 * :count) AS n) AS d) AS s;
 
 INSERT INTO reoffence_imports (id, source, imported_at, received, matched, unmatched, added)
 VALUES (1, 'cli', now(), 0, 0, 0, 0);
@@ -109,10 +97,10 @@ def _run(url: str) -> int:
         upgrade()
         started = time.perf_counter()
         with db.engine.begin() as connection:
-            for statement in (SEED + ";\n" + MORE).split(";\n"):
+            navigators = max(1, CONTRACTS // national_seed.CONTRACTS_PER_NAVIGATOR)
+            for statement in (national_seed.SEED + ";\n" + MORE).split(";\n"):
                 if statement.strip():
-                    connection.execute(sa.text(statement), {"count": CONTRACTS})
-            _check_name_keys(connection)
+                    connection.execute(sa.text(statement), {"count": CONTRACTS, "navigators": navigators})
             held = connection.execute(sa.text("SELECT count(*) FROM reoffences")).scalar_one()
         print(f"seeded {CONTRACTS:,} contracts, {2 * CONTRACTS:,} DIVERT referrals, {held:,} reoffences "
               f"in {time.perf_counter() - started:.1f} s")
