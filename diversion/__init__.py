@@ -40,10 +40,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.configure(app)
     _register_database_hooks(app)
     from diversion import erased_records
-    from diversion.services import rollups
+    from diversion.services import reoffending_import_counts, rollups
 
     erased_records.install()
     rollups.install()  # the report counters follow every change to a case (services/rollups.py)
+    reoffending_import_counts.install()  # ... and to a reoffence written through the ORM
 
     from diversion import admin, api, auth, divert, dtoa, main, people, reference, reports, tokens
     from diversion.checkpoint import casework, intake

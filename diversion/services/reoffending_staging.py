@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from diversion import clock
 from diversion.extensions import db
 from diversion.models.base import UTCDateTime
+from diversion.services import reoffending_import_counts as counters
 
 STAGING = "reoffence_staging"
 BATCH = 10_000
@@ -130,8 +131,10 @@ def merge(import_id: int) -> Outcome:
     received, matched = connection.execute(sa.text(
         f"SELECT count(*), count(p.id) FROM {STAGING} s LEFT JOIN people p ON p.pnc_id = s.pnc_id")).one()
     values = {"import_id": import_id, "now": clock.now()}
+    counters.before_import(db.session)  # the reoffending counters of the people named (before and after)
     if is_postgresql():
         connection.execute(sa.text("LOCK TABLE reoffences IN SHARE ROW EXCLUSIVE MODE"))
+    counters.after_table_lock(db.session)
     # Before the insert: the records added now are matched by it already, and need not be read again.
     match_earlier()
     if is_postgresql():
@@ -141,6 +144,7 @@ def merge(import_id: int) -> Outcome:
         connection.execute(sa.text("RESET enable_hashagg"))
     else:
         added = connection.execute(_ADD_SQLITE, values).rowcount
+    counters.after_import(db.session)
     connection.execute(sa.text(f"DROP TABLE {'pg_temp.' if is_postgresql() else 'temp.'}{STAGING}"))
     return Outcome(received=received, matched=matched, added=added)
 

@@ -51,6 +51,7 @@ from diversion.models import NeedsAssessment, NeedScore, OnwardReferral
 from diversion.services import people_counts
 from diversion.services.rollup_facts import CONTRACTS, DIVERT_REFERRALS, KINDS, REFERRALS, Kind
 from diversion.services.rollup_facts import NEEDS_ASSESSMENTS, ONWARD_REFERRALS
+from diversion.services import reoffending_facts  # counted with the cases they follow (see _contribute)
 
 TABLE = ReportCount.__table__
 COLUMNS = ("scheme", "grouping", "unit", "day", "measure", "key", "days")
@@ -237,6 +238,8 @@ def settle(session: Session) -> None:
 
 def _contribute(connection, kind: Kind, ids: set[int], sign: int, into: Counter) -> None:
     """Add `sign` x what the cases `ids` count for, as they stand in the database now, to `into`."""
+    for companion in reoffending_facts.COMPANIONS.get(kind.name, ()):  # the same cases' reoffending counters
+        _contribute(connection, companion, ids, sign, into)
     ids = sorted(ids)
     for start in range(0, len(ids), CHUNK):
         rows = connection.execute(kind.facts().where(kind.model.id.in_(ids[start:start + CHUNK]))).mappings()
@@ -309,7 +312,7 @@ def rebuild(connection, *, people: bool = True) -> int:
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SET LOCAL statement_timeout = 0"))
     connection.execute(TABLE.delete())
-    for kind in KINDS:
+    for kind in (*KINDS, *reoffending_facts.KINDS):
         _rebuild_days(connection, kind)
     for unit in (periods.MONTH, periods.YEAR):
         start = _unit_start(unit, TABLE.c.day)

@@ -1,0 +1,102 @@
+"""The proven reoffending figures read from the report counters (`report_counts`, scheme "reoffending"): three
+statements reading the primary key, a few hundred rows whatever the number of cases and whatever the period.
+
+What each case counts for is in services/reoffending_facts.py; services/rollups.py keeps those counters exact in
+the transaction of every change to a case or a person (merges and erasures too), and
+services/reoffending_import_counts.py when reoffences are imported.
+
+Same figures, same shape as reoffending_recount.figures.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from diversion.domain import rollup_periods
+from diversion.models import ReportCount
+from diversion.reporting_db import reporting_session
+from diversion.services import reports, rollups
+from diversion.services import reoffending_facts as facts
+from diversion.services.rollup_facts import EVERYONE
+from diversion.services.rollups import _constant, _unit_start
+
+TABLE = ReportCount.__table__
+GROUPS = (*facts.CONTRACT_GROUPS, *facts.DIVERT_GROUPS)
+
+
+def unsettled(session) -> bool:
+    """Has this transaction changed cases (or their people, or reoffences) it has not yet counted? Then the
+    counters are behind it until services/rollups.settle, and the figures are read from the cases instead."""
+    session.flush()
+    pending = session.info.get(rollups.PENDING)
+    return bool(pending and any(pending.values()))
+
+
+def _period(start: date, end: date):
+    parts = [sa.and_(TABLE.c.unit == unit, TABLE.c.day.between(first, last))
+             for unit, first, last in rollup_periods.ranges(start, end)]
+    return sa.or_(*parts) if parts else sa.false()
+
+
+def _read(statement):
+    return reporting_session().execute(statement, execution_options=reports.FIGURES).all()
+
+
+def figures(start: date, last: date, end: date, months: int, grouped: str | None, today: date):
+    """Starts from `start` to `last` followed up for `months`; contracts started `start` to `end` over by
+    `today` for reoffending during the contract."""
+    wanted = {group: group for group in GROUPS}
+    wanted.update({facts.reoffended_measure(months, group): group for group in GROUPS})
+    n = sa.cast(sa.func.sum(TABLE.c.n), sa.BigInteger)
+    rows = _read(sa.select(TABLE.c.measure, TABLE.c.key, n)
+                 .where(TABLE.c.scheme == facts.SCHEME, TABLE.c.grouping == (grouped or EVERYONE),
+                        _period(start, last), TABLE.c.measure.in_(sorted(wanted)))
+                 .group_by(TABLE.c.measure, TABLE.c.key))
+    cohort: dict = defaultdict(lambda: [0, 0])
+    for measure, key, count in rows:
+        cohort[(wanted[measure], key if grouped else reports.OVERALL)][0 if measure in GROUPS else 1] += count
+    cohort = defaultdict(lambda: [0, 0], {k: v for k, v in cohort.items() if v[0]})
+    return cohort, _during_contract(start, end, today)
+
+
+def _during_contract(start: date, end: date, today: date) -> dict:
+    """Contracts started from `start` to `end` (every one, counted on its start day) less those not over by
+    `today` (the day rows of their "ended" day, today or later; each row's `days` is the contract's length)."""
+    names = {facts.DURING + g: (g, 0) for g in facts.CONTRACT_GROUPS}
+    names.update({facts.DURING_REOFFENDED + g: (g, 1) for g in facts.CONTRACT_GROUPS})
+    open_names = {facts.OPEN + g: (g, 0) for g in facts.CONTRACT_GROUPS}
+    open_names.update({facts.OPEN_REOFFENDED + g: (g, 1) for g in facts.CONTRACT_GROUPS})
+    found: dict = defaultdict(lambda: [0, 0])
+    for measure, count in _read(
+            sa.select(TABLE.c.measure, sa.cast(sa.func.sum(TABLE.c.n), sa.BigInteger))
+            .where(TABLE.c.scheme == facts.SCHEME, TABLE.c.grouping == EVERYONE, _period(start, end),
+                   TABLE.c.measure.in_(sorted(names))).group_by(TABLE.c.measure)):
+        group, which = names[measure]
+        found[group][which] += count
+    for day, measure, length, count in _read(
+            sa.select(TABLE.c.day, TABLE.c.measure, TABLE.c.days, TABLE.c.n)
+            .where(TABLE.c.scheme == facts.SCHEME, TABLE.c.grouping == EVERYONE, TABLE.c.unit == rollup_periods.DAY,
+                   TABLE.c.day >= today, TABLE.c.measure.in_(sorted(open_names)))):
+        if start <= day - timedelta(days=length) <= end:
+            group, which = open_names[measure]
+            found[group][which] -= count
+    return {group: tuple(values) for group, values in found.items() if values[0]}
+
+
+def rebuild(connection) -> None:
+    """Recompute the reoffending counters (only) from the cases, set-based: for the upgrade that adds them."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SET LOCAL jit = off"))  # compiling the facts' expressions took seconds
+        connection.execute(sa.text("SET LOCAL statement_timeout = 0"))  # an upgrade's work, not a web request's
+    connection.execute(TABLE.delete().where(TABLE.c.scheme == facts.SCHEME))
+    for kind in facts.KINDS:
+        rollups._rebuild_days(connection, kind)
+    for unit in (rollup_periods.MONTH, rollup_periods.YEAR):
+        first = _unit_start(unit, TABLE.c.day)
+        days = (sa.select(TABLE.c.scheme, TABLE.c.grouping, _constant(unit), first, TABLE.c.measure, TABLE.c.key,
+                          TABLE.c.days, sa.func.sum(TABLE.c.n))
+                .where(TABLE.c.scheme == facts.SCHEME, TABLE.c.unit == rollup_periods.DAY)
+                .group_by(TABLE.c.scheme, TABLE.c.grouping, first, TABLE.c.measure, TABLE.c.key, TABLE.c.days))
+        connection.execute(TABLE.insert().from_select([*rollups.COLUMNS, "n"], days))
