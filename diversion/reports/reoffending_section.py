@@ -26,6 +26,13 @@ def section(args) -> dict:
             "end": end, "choices": rules.FOLLOW_UPS, "labels": rules.GROUP_LABELS, "arg": ARG}
 
 
+def statements(args) -> list:
+    """The counter statements `section` reads (the dashboard prefetches them with its other sections')."""
+    follow_up = months(args)
+    start, end = reoffending_report.period(MultiDict(), follow_up)
+    return reoffending_report.statements(start, end, follow_up)
+
+
 def csv_rows(follow_up: object):
     """The section's table as a spreadsheet: the groups, then all starts, then reoffending during the contract."""
     chosen = months({ARG: str(follow_up)})

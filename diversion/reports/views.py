@@ -76,7 +76,8 @@ def dashboard():
         reports.checkpoint_statement(start, end, group_by, today), reports.divert_statement(start, end, divert_group),
         reports.monthly_statement(start, end), partnership.custody_suite_statement(start, end),
         partnership.ethnicity_statement(start, end), needs_report.statement(start, end),
-        treatment_report.statement(start, end, today=today), *people_counts.statements(start, end)])
+        treatment_report.statement(start, end, today=today), *people_counts.statements(start, end),
+        *reoffending_section.statements(request.args)])
     checkpoint = reports.checkpoint(start, end, group_by)
     together = partnership.report(start, end)
     funnel = reports.divert(start, end, divert_group)

@@ -74,6 +74,13 @@ def group_by(args) -> str | None:
     return value
 
 
+def statements(start: date, end: date, months: int, grouped: str | None = None, today: date | None = None) -> list:
+    """The counter statements `report` reads for these arguments (a page prefetches them: services/counter_batch.py)."""
+    today = today or clock.today()
+    return reoffending_counts.statements(start, min(end, rules.latest_start(months, today)), end, months, grouped,
+                                         today)
+
+
 def report(start: date, end: date, months: int, grouped: str | None = None, today: date | None = None) -> dict:
     today = today or clock.today()
     last = min(end, rules.latest_start(months, today))

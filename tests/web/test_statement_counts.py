@@ -115,3 +115,21 @@ def test_the_api_contract_list_reads_in_a_fixed_few_statements_whatever_its_leng
     assert len(client.get("/api/v1/contracts?status=active", headers=headers).get_json()["items"]) == 5
     assert many == few and many <= GOAL
     assert statements_for(app, client, f"/api/v1/contracts/{first}", headers) <= GOAL
+
+
+TEN_YEARS = "?period=custom&from-day=1&from-month=1&from-year=2016&to-day=31&to-month=12&to-year=2026"
+
+
+@pytest.mark.parametrize("period", ["", TEN_YEARS])
+def test_the_reports_dashboard_reads_in_a_fixed_few_statements_whatever_the_period_and_data(
+        period, signed_in, make_user, make_contract, app):
+    """Every section's counters in one round trip (services/counter_batch.py), whatever the period's length and
+    however many cases (and navigators) there are."""
+    client, _manager = signed_in("manager")
+    navigator = make_user("navigator")
+    first = make_contract(navigator=navigator)
+    fill(app, first, navigator.id, make_user("navigator").id, rounds=1)
+    few = statements_for(app, client, "/reports/" + period)
+    for _ in range(3):
+        make_contract(navigator=make_user("navigator"))
+    assert statements_for(app, client, "/reports/" + period) == few <= GOAL
