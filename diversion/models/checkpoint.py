@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,8 +11,6 @@ from diversion.models.base import Base, Timestamped, UTCDateTime, Versioned
 from diversion.models.people import Person
 from diversion.models.users import User
 
-if TYPE_CHECKING:
-    from diversion.models.casework import Appointment, NavigatorChange
 
 
 class CheckpointReferral(Timestamped, Versioned, Base):
@@ -127,9 +124,10 @@ class Contract(Timestamped, Versioned, Base):
                                                        order_by="[ContractAlert.created_at, ContractAlert.id]")
     # Read-only views for pages that show the whole case (services/contract_records.py loads them eagerly); the
     # records are written through their own services, never through these lists.
-    appointments: Mapped[list[Appointment]] = relationship(viewonly=True,
-                                                           order_by="[Appointment.starts_at, Appointment.id]")
-    navigator_changes: Mapped[list[NavigatorChange]] = relationship(viewonly=True, order_by="NavigatorChange.id")
+    # (Appointment and NavigatorChange are models/casework.py's, named here as strings: no import back to it.)
+    appointments: Mapped[list["Appointment"]] = relationship(viewonly=True,
+                                                             order_by="[Appointment.starts_at, Appointment.id]")
+    navigator_changes: Mapped[list["NavigatorChange"]] = relationship(viewonly=True, order_by="NavigatorChange.id")
 
     @property
     def reference(self) -> str:

@@ -260,9 +260,9 @@ def _read(streams: tuple[Stream, ...], start: date, end: date) -> Counter:
     """{(stream, series): events − pairs} for the period, after settling this transaction's own changes."""
     from diversion.extensions import db
     from diversion.reporting_db import reporting_session
-    from diversion.services import counter_batch, rollups
+    from diversion.services import counter_batch
 
-    rollups.settle(db.session)
+    db.session.flush()  # (what the flush changes is captured by its hook; settle adds it)
     settle(db.session)
     select = statement(streams, start, end)
     rows = counter_batch.take(db.session, select)
@@ -330,7 +330,7 @@ def rebuild(connection) -> int:
     """Recompute every people counter from the cases (deleting the old ones); returns how many rows it wrote. Each
     stream's events go once into a temporary table (with the next day and place), the day counters are grouped
     from it, then the months' and years' from the days'."""
-    from diversion.services.rollups import _constant, _unit_start
+    from diversion.services.counter_sql import _constant, _unit_start
 
     if connection.dialect.name == "postgresql":  # long work by design (an upgrade, the CLI): no statement timeout
         connection.execute(sa.text("SET LOCAL statement_timeout = 0"))

@@ -21,7 +21,7 @@ from diversion.reporting_db import reporting_session
 from diversion.services import counter_batch, reports, rollups
 from diversion.services import reoffending_facts as facts
 from diversion.services.rollup_facts import EVERYONE
-from diversion.services.rollups import _constant, _unit_start
+from diversion.services.counter_sql import _constant, _unit_start
 
 TABLE = ReportCount.__table__
 GROUPS = (*facts.CONTRACT_GROUPS, *facts.DIVERT_GROUPS)

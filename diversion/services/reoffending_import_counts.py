@@ -31,7 +31,7 @@ from diversion.domain import rollup_periods as periods
 from diversion.models import Person, Reoffence, ReportCount
 from diversion.services import rollups
 from diversion.services import reoffending_facts as facts
-from diversion.services.rollups import _constant, _unit_start
+from diversion.services.counter_sql import _constant, _unit_start
 
 PEOPLE, DELTA, NEW = "reoffending_people", "reoffending_delta", "reoffending_new"
 BEFORE, AFTER = "before", "after"

@@ -41,14 +41,13 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from diversion.domain import rollup_periods as periods
 from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, ReportCount
 from diversion.models import NeedsAssessment, NeedScore, OnwardReferral
 from diversion.services import people_counts
+from diversion.services.counter_sql import _constant, _unit_start
 from diversion.services.rollup_facts import CONTRACTS, DIVERT_REFERRALS, KINDS, REFERRALS, Kind
 from diversion.services.rollup_facts import NEEDS_ASSESSMENTS, ONWARD_REFERRALS
 from diversion.services import reoffending_facts  # counted with the cases they follow (see _contribute)
@@ -277,31 +276,6 @@ def _apply(connection, delta: Counter) -> None:
 
 
 # ---- rebuild: every counter from the cases, in SQL ----------------------------------------------------------
-
-class _unit_start(FunctionElement):
-    """The first day of a day's month ('m') or year ('y')."""
-    type = sa.Date()
-    inherit_cache = True
-
-    def __init__(self, unit: str, day):
-        self.unit = {"m": "month", "y": "year"}[unit]
-        super().__init__(day)
-
-
-@compiles(_unit_start, "sqlite")
-def _unit_start_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of {element.unit}')"
-
-
-@compiles(_unit_start, "postgresql")
-def _unit_start_postgresql(element, compiler, **kw):
-    return f"CAST(date_trunc('{element.unit}', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-def _constant(value: str | int):
-    """One of our own constants (a scheme, grouping, unit or measure name) written into the SQL."""
-    return sa.literal_column(str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'")
-
 
 def rebuild(connection, *, people: bool = True) -> int:
     """Recompute every counter from the cases (deleting the old ones), and with `people` the distinct-people
