@@ -18,8 +18,14 @@ KEY = "counter_batch"
 
 
 def _key(session, statement) -> tuple:
-    compiled = statement.compile(dialect=session.get_bind().dialect)
-    return str(compiled), tuple(sorted((name, repr(value)) for name, value in compiled.params.items()))
+    """The statement's structure (SQLAlchemy's own cache key, as its compiled-SQL cache uses) and the values bound
+    in it: equal only for statements that read the same rows. (Compiling each statement to text to compare them
+    cost more than the reads it saved.)"""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:  # not cacheable: compare the compiled text
+        compiled = statement.compile(dialect=session.get_bind().dialect)
+        return str(compiled), tuple(sorted((name, repr(value)) for name, value in compiled.params.items()))
+    return cache_key.key, tuple(repr(bind.effective_value) for bind in cache_key.bindparams)
 
 
 def prefetch(session, execute, statements: list) -> None:
