@@ -84,16 +84,19 @@ def dashboard():
     lists = contracts.due_and_overdue(current_user, due_within_days=14, shown=10)
     (due_soon, due_total), (overdue, overdue_total) = lists["due"], lists["overdue"]
     query = {"period": choice, "from": start.isoformat(), "to": end.isoformat()}
-    return render_template(
-        "reports/dashboard.html", errors=errors, choice=choice, start=start, end=end, periods=PERIODS,
-        checkpoint=checkpoint, monthly=reports.monthly_checkpoint(start, end), funnel=funnel,
-        group_by=group_by, divert_group=divert_group, labels=_labels(group_by), divert_labels=_labels(divert_group),
-        checkpoint_groups=reports.CHECKPOINT_GROUPS, divert_groups=reports.DIVERT_GROUPS,
-        reliability_text=kpis.RELIABILITY_TEXT, breach_reasons=contract_rules.BREACH_REASONS,
-        due_soon=due_soon, due_total=due_total, overdue=overdue, overdue_total=overdue_total, today=today,
-        query=query, exports=reports.EXPORTS, form=request.args, reoffending=reoffending_section.section(request.args),
-        needs_figures=needs_report.by_pathway(start, end), partnership=together, ethnicities=people_rules.ETHNICITIES,
-        treatment=treatment_report.report(start, end))
+    try:
+        return render_template(
+            "reports/dashboard.html", errors=errors, choice=choice, start=start, end=end, periods=PERIODS,
+            checkpoint=checkpoint, monthly=reports.monthly_checkpoint(start, end), funnel=funnel,
+            group_by=group_by, divert_group=divert_group, labels=_labels(group_by), divert_labels=_labels(divert_group),
+            checkpoint_groups=reports.CHECKPOINT_GROUPS, divert_groups=reports.DIVERT_GROUPS,
+            reliability_text=kpis.RELIABILITY_TEXT, breach_reasons=contract_rules.BREACH_REASONS,
+            due_soon=due_soon, due_total=due_total, overdue=overdue, overdue_total=overdue_total, today=today,
+            query=query, exports=reports.EXPORTS, form=request.args, reoffending=reoffending_section.section(request.args),
+            needs_figures=needs_report.by_pathway(start, end), partnership=together, ethnicities=people_rules.ETHNICITIES,
+            treatment=treatment_report.report(start, end))
+    finally:  # rows prefetched and not taken are this request's only
+        reports.forget_prefetched()
 
 
 @bp.route("/export/<what>", methods=["GET", "POST"])

@@ -33,6 +33,8 @@ def prefetch(session, execute, statements: list) -> None:
     statements = [statement for statement in statements if statement is not None]
     if not statements:
         return
+    # Keyed before they are compiled into the union (compiling can change what a statement's cache key holds).
+    keys = [_key(session, statement) for statement in statements]
     columns: dict[str, sa.types.TypeEngine] = {}
     for statement in statements:
         for column in statement.selected_columns:
@@ -54,7 +56,7 @@ def prefetch(session, execute, statements: list) -> None:
     for number, statement in enumerate(statements):
         own = [column.key for column in statement.selected_columns]
         shape = namedtuple("CounterRow", own, rename=True)
-        kept[_key(session, statement)] = [shape(*(values[name] for name in own)) for values in found[number]]
+        kept[keys[number]] = [shape(*(values[name] for name in own)) for values in found[number]]
 
 
 def take(session, statement) -> list | None:

@@ -67,6 +67,10 @@ def _read(statement):
     return [row for row in (reporting_session().execute(statement) if rows is None else rows) if row.n]
 
 
+def forget_prefetched() -> None:
+    counter_batch.forget(db.session)
+
+
 def prefetch(statements: list) -> None:
     """Read these counter statements in one round trip; each section's `_read` of the same statement then takes its
     rows from there (services/counter_batch.py)."""
