@@ -102,6 +102,14 @@ def test_groups_put_each_case_under_its_key_and_add_up_to_the_whole(world):
     assert report["referrals"] == 3 and report["completion_rate"] == 0.5
 
 
+def test_grouped_by_navigator_each_group_is_labelled_with_its_navigators_name(world):
+    world.contract("2026-02-01", "2026-02-02", "completed", "2026-06-02")
+    report = reports.checkpoint(date(2026, 1, 1), date(2026, 6, 30), "navigator")
+    (group,) = report["groups"]
+    assert (group["key"], group["label"]) == (str(world.navigator.id), world.navigator.name)
+    assert (group["contracts_started"], group["referrals"], report["referrals"]) == (1, None, None)
+
+
 def test_age_bands_use_age_on_the_referral_date(world):
     world.referral("2026-03-10", **{"person.date_of_birth": "2008-03-10"})  # 18 that day
     world.referral("2026-03-10", **{"person.date_of_birth": "2001-03-11", "person.given_name": "Sam"})  # 24
