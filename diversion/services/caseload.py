@@ -1,7 +1,8 @@
 """The caseload page: contracts a user may see (need to know: a navigator only their own), filtered, sorted and
 paged in SQL, with each shown contract's breach risk. A page is a fixed number of statements whatever the
-caseload's length: the count, the page's rows (with what the page shows of their people, referrals, navigators
-and alerts: services/caseload_rows.py), the risk facts for the page (services/risk.py, one), and the audit record.
+caseload's length: the page's rows (with what the page shows of their people, referrals, navigators and alerts:
+services/caseload_rows.py) and, in the same statement, the list's count; the risk facts for the page
+(services/risk.py, one), and the audit record.
 
 Sorting or filtering by risk needs every contract's risk, which is computed on read, not stored. It is offered
 only where the list is bounded: one navigator's open contracts (a navigator's own caseload, or a manager who
@@ -71,12 +72,22 @@ def page(user: User, *, sort: str = "deadline", risk_level: str | None = None, p
     if bounded and (sort == RISK_SORT[0] or risk_level in risk_rules.LEVELS):
         found = _by_risk(query, sort, risk_level, page_number, per_page)
     else:
-        total = db.session.scalar(select(func.count()).select_from(
-            query.with_only_columns(Contract.id).order_by(None).limit(COUNTED_UP_TO + 1).subquery()))
+        # The count rides on the page's own statement (a subquery run once, sharing a name search's found
+        # people), read separately only when the page is empty.
+        count = select(func.count()).select_from(
+            query.with_only_columns(Contract.id).order_by(None).limit(COUNTED_UP_TO + 1).subquery())
+        counted = []
+
+        def fetch(statement):
+            rows, total = caseload_rows.fetch_with(statement, None if counted else count.scalar_subquery())
+            counted.append(total)
+            return rows
+
         chosen = SORTS.get(sort, SORTS["deadline"])
         if chosen is SORTS["name"] and not (filters.get("search") or "").strip():
             query = query.join(Contract.person)
-        keyset = keyset_page(query, chosen, after, per_page, caseload_rows.fetch)
+        keyset = keyset_page(query, chosen, after, per_page, fetch)
+        total = counted[0] if counted[0] is not None else db.session.scalar(count)
         found = CaseloadPage(keyset.rows, total, risk.for_contracts(keyset.rows), keyset)
     audit.record("contract.list", actor=user, object_type="contract", details={"ids": [c.id for c in found.rows]})
     return found

@@ -69,12 +69,21 @@ def _shown():
 
 def fetch(statement) -> list[ListedContract]:
     """The rows of `statement` (a select of Contract, in its order) as ListedContracts."""
+    return fetch_with(statement)[0]
+
+
+def fetch_with(statement, also=None) -> tuple[list[ListedContract], object]:
+    """The rows of `statement` as ListedContracts, and the value of `also` (an uncorrelated scalar subquery, such as
+    the list's count, read in the same statement, once) or None when there is no row to carry it (or no `also`)."""
     columns, joins, outer = _shown()
+    if also is not None:
+        columns = (*columns, also.label("also"))
     statement = statement.with_only_columns(*columns, maintain_column_froms=True)
     for target, on in joins:
         statement = statement.join(target, on)
-    rows = db.session.execute(statement.outerjoin(*outer))
+    rows = db.session.execute(statement.outerjoin(*outer)).all()
+    value = rows[0][-1] if also is not None and rows else None
     return [ListedContract(id, status, start, deadline, reference, ListedPerson(person_id, given, family, pnc),
                            ListedNavigator(navigator_id, navigator_name), bool(alert))
             for (id, status, start, deadline, person_id, given, family, pnc, reference, navigator_id,
-                 navigator_name, alert) in rows]
+                 navigator_name, alert, *_also) in rows], value

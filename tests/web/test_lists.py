@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from diversion import clock
+from diversion import clock, keyset
 from diversion.extensions import db
 from diversion.models import Contract
 from tests.web.test_intake_support import counting_statements  # noqa: F401
@@ -141,6 +141,19 @@ def test_pages_of_25_keep_the_filters_and_sort(signed_in, started):
     assert second.select_one(".govuk-pagination__next") is None  # pages by key: Previous / Next, no numbers
     previous = client.get_page(second.select_one(".govuk-pagination__prev a")["href"])
     assert _ids(previous) == _ids(first)
+
+
+def test_the_count_is_of_the_whole_list_on_every_page_and_past_its_end(signed_in, started):
+    # (read with a page's rows, or on its own when there are no rows to carry it)
+    client, navigator = signed_in("navigator")
+    for n in range(27):
+        started(n, navigator, given=f"P{n:02d}")
+    first = client.get_page("/contracts?sort=name")
+    second = client.get_page(first.select_one(".govuk-pagination__next a")["href"])
+    past_the_end = client.get_page("/contracts?sort=name&after=" + keyset.encode(("\uffff", "\uffff", 10 ** 6)))
+    assert past_the_end.select("tbody tr") == []
+    assert [p.select_one("p[role=status]").get_text(" ", strip=True).split(",")[0]
+            for p in (first, second, past_the_end)] == ["27 contracts"] * 3
 
 
 @pytest.mark.parametrize("url", ["/contracts", "/contracts?sort=risk", "/contracts?sort=name&risk=medium"])
