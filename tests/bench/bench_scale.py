@@ -164,8 +164,8 @@ def _print_table(results: dict) -> None:
     print(f"\nScale report: median server time of {RUNS} requests each, in one run (ratio = {_size_label(big)} / "
           f"{_size_label(small)}; goals: ratio <= {GOAL_RATIO}, < 150 ms at {_size_label(big)} (reports < 100 ms), "
           f"<= {GOAL_STATEMENTS} statements)")
-    print(f"| {'page or list':44s} |{sizes} | ratio | statements | misses |")
-    print(f"|{'-' * 46}|{'-' * len(sizes)}-|-------|------------|--------|")
+    print(f"| {'page or list':44s} |{sizes} | ratio | statements | answer, kB  | misses |")
+    print(f"|{'-' * 46}|{'-' * len(sizes)}-|-------|------------|-------------|--------|")
     missed_rows = 0
     for label, _who, _path, kind in REQUESTS:
         times = [results[size][label][0] for size in SIZES]
@@ -175,9 +175,12 @@ def _print_table(results: dict) -> None:
                                             ("statements", big_sql > GOAL_STATEMENTS or big_sql > small_sql))
                   if missed]
         missed_rows += bool(misses)
+        answer = f"{results[small][label][2] / 1000:4.0f} -> {results[big][label][2] / 1000:<4.0f}"
         print(f"| {label:44s} |{''.join(f'{t:8.1f}ms' for t in times)} | {ratio:5.2f} | {small_sql:4d} -> {big_sql:<3d} "
-              f"| {', '.join(misses) or '-':6s} |")
+              f"| {answer:11s} | {', '.join(misses) or '-':6s} |")
     print(f"{len(REQUESTS) - missed_rows} of {len(REQUESTS)} rows within every goal")
+    print("(answer: the size of the page or JSON at the smallest and largest size. Where it grows, the answer holds "
+          "more: a list not yet full at the small size, or a row per navigator)")
 
 
 def _size_label(size: int) -> str:
@@ -307,12 +310,13 @@ def _prepare(url: str, size: int, seed: bool) -> tuple:
 
 def _measure(prepared: dict) -> dict:
     """Each request at every size in turn, BENCH_RUNS rounds (so that the machine's load, which drifts, falls on
-    every size alike): {size: {label: (median ms, statements)}}."""
+    every size alike): {size: {label: (median ms, statements, bytes answered)}}."""
     from diversion import clock
 
     clock.freeze(NOW)
     timings = {size: {label: [] for label, *_ in REQUESTS} for size in prepared}
     counted = {size: {} for size in prepared}
+    answered = {size: {} for size in prepared}
     try:
         for size, (_app, _manager, requests, _counter) in prepared.items():  # warm up, and check each answers
             for label, client, path, headers in requests:
@@ -328,12 +332,14 @@ def _measure(prepared: dict) -> dict:
                     response = client.get(path, headers=headers)
                     timings[size][label].append((time.perf_counter() - t) * 1000)
                     counted[size][label] = counter["n"]
+                    answered[size][label] = len(response.data)
                     if response.status_code != 200:
                         raise SystemExit(f"{size:,}: {label}: {path} answered {response.status_code}")
             print(f"round {number + 1} of {RUNS} done", flush=True)
     finally:
         clock.freeze(None)
-    return {size: {label: (statistics.median(values), counted[size][label]) for label, values in by_label.items()}
+    return {size: {label: (statistics.median(values), counted[size][label], answered[size][label])
+                   for label, values in by_label.items()}
             for size, by_label in timings.items()}
 
 
