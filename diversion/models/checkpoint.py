@@ -90,6 +90,9 @@ class Contract(Timestamped, Versioned, Base):
     __tablename__ = "contracts"
     __table_args__ = (
         Index("ix_contracts_navigator_status_deadline", "navigator_id", "status", "deadline"),
+        # One navigator's contracts of every status, by deadline or start date (a caseload of "any status").
+        Index("ix_contracts_navigator_deadline_id", "navigator_id", "deadline", "id"),
+        Index("ix_contracts_navigator_start_date_id", "navigator_id", "start_date", "id"),
         Index("ix_contracts_status_id", "status", "id"),
         Index("ix_contracts_status_deadline_id", "status", "deadline", "id"),
         Index("ix_contracts_deadline_id", "deadline", "id"),

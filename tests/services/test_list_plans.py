@@ -278,3 +278,23 @@ def test_the_count_of_a_long_caseload_stops_at_its_limit(seeded):
             assert caseload.page(user, status=None, per_page=25).total == 1_001
         finally:
             caseload.COUNTED_UP_TO = kept
+
+
+@pytest.mark.parametrize("sort, index, service_wide", [
+    ("deadline", "ix_contracts_navigator_deadline_id", "ix_contracts_deadline_id"),  # "any status", soonest first
+    ("deadline_latest", "ix_contracts_navigator_deadline_id", "ix_contracts_deadline_id"),
+    ("start", "ix_contracts_navigator_start_date_id", "ix_contracts_start_date"),
+])
+def test_a_navigators_caseload_of_every_status_walks_their_own_index(seeded, sort, index, service_wide):
+    # Not the whole service's index, keeping one row in as many as there are navigators. (A later page's look back
+    # for its previous page is a short range between two keys: either index reads only that range.)
+    from diversion.services import caseload
+
+    with _as(seeded, "navigator") as user, _captured() as seen:
+        first = caseload.page(user, sort=sort, status=None, per_page=25)
+        assert len(first.rows) == 25 and all(c.navigator.id == user.id for c in first.rows)
+        caseload.page(user, sort=sort, status=None, per_page=25, after=first.keyset.next_after)
+        first_page, second_page, look_back = _the(seen, table="contracts", has="ORDER BY")
+        _check(*first_page, index=index)
+        _check(*second_page, index=index)
+        _check(*look_back, index=(index, service_wide))
