@@ -45,3 +45,8 @@ def reporting_session():
     if not configured():
         return db.session
     return _ReportingReads(db.engines[BIND])
+
+
+def dialect_name() -> str:
+    """The dialect of the database report reads go to (the replica's, where one is configured)."""
+    return (db.engines[BIND] if configured() else db.session.get_bind()).dialect.name

@@ -22,6 +22,7 @@ from diversion.domain.contracts import BREACH_REASONS, BREACHED, COMPLETED, DISC
 from diversion.errors import ValidationFailed
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, ReportCount, User
+from diversion import reporting_db
 from diversion.reporting_db import reporting_session
 from diversion.erased_records import INCLUDE as INCLUDE_ERASED
 from diversion.services import counter_batch, people_counts, rollups
@@ -80,7 +81,7 @@ def prefetch(statements: list) -> None:
     rollups.settle(db.session)
     people_counts.settle(db.session)
     reads = reporting_session()
-    if db.session.get_bind().dialect.name == "postgresql":
+    if reporting_db.dialect_name() == "postgresql":
         # The union's many small index reads look big to the planner, which would start parallel workers for them
         # (20-40 ms, to read a few rows: services/people_counts.py _SERIAL). Off for the rest of this transaction
         # (set_config local), whose report reads are all of this kind.
@@ -196,7 +197,7 @@ def _navigator_names(figures: dict) -> dict:
 def _one_of(column, ids: list[int]):
     """`column` is one of `ids`: on PostgreSQL one array parameter (a national team is a thousand navigators, and a
     thousand bound parameters cost more to send and plan than the read itself); elsewhere IN."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if reporting_db.dialect_name() == "postgresql":  # (where the statement runs: a replica may be another kind)
         return column == sa.any_(sa.bindparam("ids", ids, type_=postgresql.ARRAY(sa.Integer)))
     return column.in_(ids)
 

@@ -25,6 +25,7 @@ Environment: BENCH_SIZES (1000,100000,1000000), BENCH_RUNS (11), BENCH_POSTGRES_
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import statistics
@@ -164,8 +165,8 @@ def _print_table(results: dict) -> None:
     print(f"\nScale report: median server time of {RUNS} requests each, in one run (ratio = {_size_label(big)} / "
           f"{_size_label(small)}; goals: ratio <= {GOAL_RATIO}, < 150 ms at {_size_label(big)} (reports < 100 ms), "
           f"<= {GOAL_STATEMENTS} statements)")
-    print(f"| {'page or list':44s} |{sizes} | ratio | statements | answer, kB  | misses |")
-    print(f"|{'-' * 46}|{'-' * len(sizes)}-|-------|------------|-------------|--------|")
+    print(f"| {'page or list':44s} |{sizes} | ratio | statements | answer, kB     | misses |")
+    print(f"|{'-' * 46}|{'-' * len(sizes)}-|-------|------------|----------------|--------|")
     missed_rows = 0
     for label, _who, _path, kind in REQUESTS:
         times = [results[size][label][0] for size in SIZES]
@@ -175,12 +176,16 @@ def _print_table(results: dict) -> None:
                                             ("statements", big_sql > GOAL_STATEMENTS or big_sql > small_sql))
                   if missed]
         missed_rows += bool(misses)
-        answer = f"{results[small][label][2] / 1000:4.0f} -> {results[big][label][2] / 1000:<4.0f}"
-        print(f"| {label:44s} |{''.join(f'{t:8.1f}ms' for t in times)} | {ratio:5.2f} | {small_sql:4d} -> {big_sql:<3d} "
-              f"| {answer:11s} | {', '.join(misses) or '-':6s} |")
+        answer = f"{_kilobytes(results[small][label][2]):>5s} -> {_kilobytes(results[big][label][2]):<5s}"
+        print(f"| {label:44s} |{''.join(f'{t:8.1f}ms' for t in times)} | {ratio:5.2f} | {small_sql:4d} -> {big_sql:<4d}"
+              f"| {answer:14s} | {', '.join(misses) or '-':6s} |")
     print(f"{len(REQUESTS) - missed_rows} of {len(REQUESTS)} rows within every goal")
     print("(answer: the size of the page or JSON at the smallest and largest size. Where it grows, the answer holds "
           "more: a list not yet full at the small size, or a row per navigator)")
+
+
+def _kilobytes(size: int) -> str:
+    return f"{size / 1000:.1f}" if size < 10_000 else f"{size / 1000:.0f}"
 
 
 def _size_label(size: int) -> str:
@@ -314,6 +319,7 @@ def _measure(prepared: dict) -> dict:
     from diversion import clock
 
     clock.freeze(NOW)
+    gc.freeze()  # what is loaded stays out of the collector's walks, as wsgi.py does in each gunicorn worker
     timings = {size: {label: [] for label, *_ in REQUESTS} for size in prepared}
     counted = {size: {} for size in prepared}
     answered = {size: {} for size in prepared}

@@ -127,3 +127,32 @@ def test_an_export_reads_the_replicas_rows_and_records_its_disclosure_on_the_pri
     assert len(export_files.without_trailer(rows)) == 1 + 2  # the header and the replica's two contracts
     assert "report.export" in _audit_actions(with_replica)  # the disclosure: on the primary
     assert _audit_actions(on_replica) == before             # nothing written to the replica
+
+
+def test_a_replica_of_another_kind_is_asked_in_its_own_dialect(database_url, tmp_path):
+    # (a PostgreSQL primary with a SQLite file for reports, as a developer may run it: the report grouped by navigator
+    # names each navigator with the replica's SQL, not the primary's)
+    from datetime import date
+
+    from flask_migrate import upgrade
+
+    from diversion.services import reports
+
+    replica_url = f"sqlite:///{tmp_path / 'replica.sqlite3'}"
+    on_replica = make_app(replica_url)
+    with on_replica.app_context():
+        upgrade()
+    _contracts(on_replica, 2)
+    app = make_app(database_url, REPORTING_DATABASE_URL=replica_url)
+    try:
+        with app.app_context():
+            today = date.today()
+            report = reports.checkpoint(today.replace(day=1), today, "navigator")
+            (group,) = report["groups"]
+            assert group["contracts_started"] == 2 and group["label"] != group["key"]  # a name, from the replica
+    finally:
+        for each in (app, on_replica):
+            with each.app_context():
+                db.session.remove()
+                for engine in db.engines.values():
+                    engine.dispose()
