@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import os
 import time as timer
-import uuid
-from contextlib import contextmanager
-from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
-from tests.services.test_list_plans import _captured, _nodes, _plan, _text
+from tests.services.query_plans import (captured, explain, explain_text, plan_nodes, run_script, seeded_database,
+                                        signed_in)
 
 TESTS = 300_000
 SEED = """
@@ -56,64 +54,25 @@ pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswit
 
 @pytest.fixture(scope="module")
 def seeded():
-    from flask_migrate import upgrade
+    def seed(connection):
+        connection.execute(sa.text("SET LOCAL statement_timeout = 0"))  # the seed, not a request
+        run_script(connection, SEED, {"tests": TESTS})
 
-    from diversion import create_app
-    from diversion.config import normalise_database_url
-    from diversion.extensions import db
-
-    admin_url = sa.make_url(normalise_database_url(os.environ["DATABASE_URL"]))
-    name = f"diversion_dtoa_plans_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI":
-                      admin_url.set(database=name).render_as_string(hide_password=False)})
-    try:
-        with app.app_context():
-            upgrade()
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("SET LOCAL statement_timeout = 0"))  # the seed, not a request
-                for statement in SEED.split(";\n"):
-                    if statement.strip():
-                        connection.execute(sa.text(statement), {"tests": TESTS})
-                connection.execute(sa.text("ANALYZE"))
-            db.session.remove()
+    with seeded_database("diversion_dtoa_plans", seed) as app:
         yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
-def _as(app, user_id: int):
-    from diversion import clock
-    from diversion.extensions import db
-    from diversion.models import User
-
-    clock.freeze(datetime(2026, 6, 30, 10, tzinfo=UTC))
-    try:
-        with app.test_request_context():
-            yield db.session.get(User, user_id)
-            db.session.rollback()
-    finally:
-        clock.freeze(None)
 
 
 def _check(statement, parameters, *, indexes: set[str], sorted_at_most: int = 60) -> None:
-    plan = _plan(statement, parameters)
+    plan = explain(statement, parameters)
     if os.environ.get("SHOW_PLANS"):
-        print(f"\n--- {indexes}\n{_text(statement, parameters)}")
-    nodes = list(_nodes(plan))
+        print(f"\n--- {indexes}\n{explain_text(statement, parameters)}")
+    nodes = list(plan_nodes(plan))
     scanned = [n.get("Relation Name") for n in nodes if n["Node Type"] == "Seq Scan"]
-    assert "dtoa_tests" not in scanned, _text(statement, parameters)
-    assert indexes & {n.get("Index Name") for n in nodes}, _text(statement, parameters)
+    assert "dtoa_tests" not in scanned, explain_text(statement, parameters)
+    assert indexes & {n.get("Index Name") for n in nodes}, explain_text(statement, parameters)
     big_sorts = [n["Plan Rows"] for n in nodes if n["Node Type"] in ("Sort", "Incremental Sort")
                  and n["Plans"][0]["Plan Rows"] > sorted_at_most]
-    assert not big_sorts, _text(statement, parameters)
+    assert not big_sorts, explain_text(statement, parameters)
 
 
 def _pages(seen) -> list[tuple]:
@@ -128,7 +87,7 @@ WAITED = {"ix_dtoa_tests_status_status_since_id", "ix_dtoa_tests_not_booked"}
 def test_every_worklist_group_first_and_deep_walks_its_index(seeded, user_id):
     from diversion.services import dtoa_lists
 
-    with _as(seeded, user_id) as user:
+    with signed_in(seeded, user_id) as user:
         first = dtoa_lists.worklist(user, size=25)
         assert all(len(found.rows) == 25 and found.next_after for found in first.values()), \
             {name: len(found.rows) for name, found in first.items()}
@@ -139,14 +98,14 @@ def test_every_worklist_group_first_and_deep_walks_its_index(seeded, user_id):
                 if following.next_after is None:
                     break
                 cursor = following.next_after
-            with _captured() as seen:
+            with captured() as seen:
                 deep = dtoa_lists.worklist(user, after={name: cursor}, size=25)[name]
             assert deep.rows and deep.has_previous
             statements = _pages(seen)
             assert len(statements) == 5  # the four groups, and this group's "previous" link
             for statement, parameters in statements:
                 _check(statement, parameters, indexes=BOOKED | WAITED if "IS NULL" in statement else BOOKED)
-        with _captured() as seen:
+        with captured() as seen:
             counts = dtoa_lists.worklist_counts(user)
         assert sum(counts.values()) == TESTS * 3 // 100
         counting = [(s, p) for s, p in seen if "count(" in s]
@@ -159,7 +118,7 @@ def test_every_worklist_group_first_and_deep_walks_its_index(seeded, user_id):
 def test_the_not_booked_group_walks_the_partial_index(seeded):
     from diversion.services import dtoa_lists
 
-    with _as(seeded, 1) as user, _captured() as seen:
+    with signed_in(seeded, 1) as user, captured() as seen:
         dtoa_lists.worklist(user, size=25)
         not_booked = [(s, p) for s, p in _pages(seen) if "IS NULL" in s]
         assert len(not_booked) == 1
@@ -169,11 +128,11 @@ def test_the_not_booked_group_walks_the_partial_index(seeded):
 def test_the_missed_list_first_and_deep_walks_status_and_status_since(seeded):
     from diversion.services import dtoa_lists
 
-    with _as(seeded, 3) as user:
+    with signed_in(seeded, 3) as user:
         found = dtoa_lists.awaiting_decision(user, size=25)
         for _ in range(50):
             found = dtoa_lists.awaiting_decision(user, after=found.next_after, size=25)
-        with _captured() as seen:
+        with captured() as seen:
             deep = dtoa_lists.awaiting_decision(user, after=found.next_after, size=25)
         assert len(deep.rows) == 25
         for statement, parameters in _pages(seen):
@@ -193,7 +152,7 @@ def test_a_deep_page_costs_about_what_the_first_does(seeded):
             times.append(timer.perf_counter() - start)
         return sorted(times)[len(times) // 2] * 1000
 
-    with _as(seeded, 2) as user:
+    with signed_in(seeded, 2) as user:
         cursors = {name: found.next_after for name, found in dtoa_lists.worklist(user, size=25).items()}
         for _ in range(40):  # forty pages on (or the last page) in each group
             cursors = {name: found.next_after or cursors[name]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+
+from tests.services.query_plans import (captured, explain, explain_text, plan_nodes, run_script, seeded_database,
+                                        signed_in)
 
 BIG_TABLES = {"contracts", "checkpoint_referrals", "divert_referrals", "divert_events", "people", "audit_events"}
 SIZE = 20_000  # contracts; the seed adds 2% more referrals awaiting a navigator and two DIVERT referrals each
@@ -35,106 +36,26 @@ pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswit
 @pytest.fixture(scope="module")
 def seeded():
     """An app on a database of its own, migrated and seeded once for the module; the users by role."""
-    from flask_migrate import upgrade
-
-    from diversion import create_app
-    from diversion.config import normalise_database_url
     from diversion.extensions import db
     from diversion.models import User
     from tests.bench.national_seed import SEED
 
-    admin_url = sa.make_url(normalise_database_url(os.environ["DATABASE_URL"]))
-    name = f"diversion_plans_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI":
-                      admin_url.set(database=name).render_as_string(hide_password=False)})
-    try:
+    def seed(connection):
+        run_script(connection, SEED, {"count": SIZE, "navigators": SIZE // 1000})
+        connection.execute(sa.text(EXTRA_PEOPLE), {"first": SIZE * 2, "count": EXTRA})
+
+    with seeded_database("diversion_plans", seed) as app:
         with app.app_context():
-            upgrade()
-            with db.engine.begin() as connection:
-                for statement in SEED.split(";\n"):
-                    if statement.strip():
-                        connection.execute(sa.text(statement), {"count": SIZE, "navigators": SIZE // 1000})
-                connection.execute(sa.text(EXTRA_PEOPLE), {"first": SIZE * 2, "count": EXTRA})
-                connection.execute(sa.text("ANALYZE"))
             users = {role: db.session.scalar(sa.select(User.id).where(User.role == role).order_by(User.id).limit(1))
                      for role in ("navigator", "provider", "manager")}
             db.session.remove()
         yield app, users
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
-@contextmanager
 def _as(seeded, role):
     """A request context on the seeded database, `role`'s user, the clock at the seed's today."""
-    from datetime import datetime, timezone
-
-    from diversion import clock
-    from diversion.extensions import db
-    from diversion.models import User
-
     app, users = seeded
-    clock.freeze(datetime(2026, 6, 30, 10, tzinfo=timezone.utc))
-    try:
-        with app.test_request_context():
-            yield db.session.get(User, users[role])
-            db.session.rollback()
-    finally:
-        clock.freeze(None)
-
-
-@contextmanager
-def _captured():
-    """Every statement run inside, with its parameters."""
-    from diversion.extensions import db
-
-    seen = []
-
-    def remember(_conn, _cursor, statement, parameters, _context, _many):
-        seen.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", remember)
-
-
-def _plan(statement, parameters) -> dict:
-    from diversion.extensions import db
-
-    connection = db.session.connection()
-    return connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).scalar()[0]["Plan"]
-
-
-def _text(statement, parameters) -> str:
-    from diversion.extensions import db
-
-    rows = db.session.connection().exec_driver_sql("EXPLAIN " + statement, parameters).scalars()
-    return "\n".join(rows)
-
-
-def _nodes(plan: dict, *, counts: list | None = None):
-    """The plan's nodes; with `counts` (a list), a bounded count riding on the list's statement (an InitPlan
-    aggregating a LIMIT: services/caseload.py) is put there instead, to be checked on its own terms."""
-    yield plan
-    for child in plan.get("Plans", ()):
-        if counts is not None and _bounded_count(child):
-            counts.append(child)
-            continue
-        yield from _nodes(child, counts=counts)
-
-
-def _bounded_count(node: dict) -> bool:
-    return (node.get("Parent Relationship") == "InitPlan" and node["Node Type"] == "Aggregate"
-            and [c["Node Type"] for c in node.get("Plans", ())] == ["Limit"])
+    return signed_in(app, users[role])
 
 
 def _the(seen, *, table: str, has: str = "LIMIT") -> list[tuple]:
@@ -150,25 +71,26 @@ def _check(statement, parameters, *, index: str, sorted_at_most: int = 60, count
     the statement reads no big table whole either and sorts nothing, unless `count_may_scan`: a list of everything
     (every row, or nearly every one, qualifies: reading the table in its own order stops at the count's limit, as an index
     walk would)."""
-    plan = _plan(statement, parameters)
+    plan = explain(statement, parameters)
     if os.environ.get("SHOW_PLANS"):  # SHOW_PLANS=1 pytest -s: the plans, for a reader
-        print(f"\n--- {index}\n{_text(statement, parameters)}")
+        print(f"\n--- {index}\n{explain_text(statement, parameters)}")
     counts = []
-    nodes = list(_nodes(plan, counts=counts))
+    nodes = list(plan_nodes(plan, counts=counts))
     for count in counts:
-        inside = list(_nodes(count))
+        inside = list(plan_nodes(count))
         scanned = [n.get("Relation Name") for n in inside if n["Node Type"] == "Seq Scan"]
         assert count_may_scan or not set(scanned) & BIG_TABLES, \
-            f"the count scans {scanned}:\n{_text(statement, parameters)}"
-        assert not [n for n in inside if n["Node Type"] in ("Sort", "Incremental Sort")], _text(statement, parameters)
+            f"the count scans {scanned}:\n{explain_text(statement, parameters)}"
+        assert not [n for n in inside if n["Node Type"] in ("Sort", "Incremental Sort")], \
+            explain_text(statement, parameters)
     scanned = [n.get("Relation Name") for n in nodes if n["Node Type"] == "Seq Scan"]
-    assert not set(scanned) & BIG_TABLES, f"{scanned} scanned:\n{_text(statement, parameters)}"
+    assert not set(scanned) & BIG_TABLES, f"{scanned} scanned:\n{explain_text(statement, parameters)}"
     indexes = {n.get("Index Name") for n in nodes}
     wanted = {index} if isinstance(index, str) else set(index)
-    assert wanted & indexes, f"{index} not used:\n{_text(statement, parameters)}"
+    assert wanted & indexes, f"{index} not used:\n{explain_text(statement, parameters)}"
     big_sorts = [n["Plan Rows"] for n in nodes if n["Node Type"] in ("Sort", "Incremental Sort")
                  and n["Plans"][0]["Plan Rows"] > sorted_at_most]
-    assert not big_sorts, f"sorts {big_sorts} rows:\n{_text(statement, parameters)}"
+    assert not big_sorts, f"sorts {big_sorts} rows:\n{explain_text(statement, parameters)}"
     return plan
 
 
@@ -179,7 +101,7 @@ def test_the_referral_queue_walks_the_status_and_referral_date_index(seeded, rol
     from diversion.domain import referrals as rules
     from diversion.services import referrals
 
-    with _as(seeded, role) as user, _captured() as seen:
+    with _as(seeded, role) as user, captured() as seen:
         rows = referrals.listing(user, status=rules.AWAITING_NAVIGATOR, order="oldest", limit=26)
         total = referrals.count(user, status=rules.AWAITING_NAVIGATOR)
         assert len(rows) == 26 and total >= 400
@@ -195,7 +117,7 @@ def test_the_api_lists_of_referrals_contracts_and_divert_referrals_by_status_wal
     from diversion.domain import referrals as rules
     from diversion.services import contracts, divert, referrals
 
-    with _as(seeded, "manager") as user, _captured() as seen:
+    with _as(seeded, "manager") as user, captured() as seen:
         referrals.listing(user, status=rules.AWAITING_NAVIGATOR, after=(5, 5), limit=51)
         _check(*_the(seen, table="checkpoint_referrals")[0], index="ix_checkpoint_referrals_status_id")
         seen.clear()
@@ -215,7 +137,7 @@ def test_the_api_lists_of_referrals_contracts_and_divert_referrals_by_status_wal
 def test_the_worklist_reads_only_open_work_by_index_and_each_referrals_last_event_from_its_range(seeded):
     from diversion.services import divert_lists
 
-    with _as(seeded, "provider") as user, _captured() as seen:
+    with _as(seeded, "provider") as user, captured() as seen:
         lists = divert_lists.worklist(user, after={}, size=25)
         assert all(len(found.rows) == 25 for found, _days in lists.values()), \
             {name: len(found.rows) for name, (found, _days) in lists.items()}
@@ -226,8 +148,8 @@ def test_the_worklist_reads_only_open_work_by_index_and_each_referrals_last_even
         for statement, parameters in statements:
             plan = _check(statement, parameters, index="ix_divert_referrals_status_referral_date_id")
         # The follow-ups: a referral's last event is the end of its (referral_id, date) range, not a GROUP BY.
-        assert "ix_divert_events_referral_id_date" in {n.get("Index Name") for n in _nodes(plan)}
-        assert not [n for n in _nodes(plan) if n["Node Type"] in ("HashAggregate", "GroupAggregate")]
+        assert "ix_divert_events_referral_id_date" in {n.get("Index Name") for n in plan_nodes(plan)}
+        assert not [n for n in plan_nodes(plan) if n["Node Type"] in ("HashAggregate", "GroupAggregate")]
         counting = [(s, p) for s, p in seen if "count(" in s]
         _check(*counting[0], index="ix_divert_referrals_status_id", sorted_at_most=0)
 
@@ -238,7 +160,7 @@ def test_a_deep_worklist_page_is_as_cheap_as_the_first(seeded):
     with _as(seeded, "provider") as user:
         first = divert_lists.worklist(user, after={}, size=25)
         cursor = first["new"][0].next_after
-        with _captured() as seen:
+        with captured() as seen:
             divert_lists.worklist(user, after={"new": cursor}, size=25)
         for statement, parameters in _the(seen, table="divert_referrals")[:2]:  # the page, and its previous
             _check(statement, parameters, index="ix_divert_referrals_status_referral_date_id")
@@ -257,7 +179,7 @@ def test_a_deep_worklist_page_is_as_cheap_as_the_first(seeded):
 def test_the_managers_caseload_by_deadline_walks_an_index_and_sorts_nothing(seeded, status, sort, index):
     from diversion.services import caseload
 
-    with _as(seeded, "manager") as user, _captured() as seen:
+    with _as(seeded, "manager") as user, captured() as seen:
         first = caseload.page(user, sort=sort, status=status, per_page=25)
         assert len(first.rows) == 25
         caseload.page(user, sort=sort, status=status, per_page=25, after=first.keyset.next_after)
@@ -269,7 +191,7 @@ def test_the_managers_caseload_by_deadline_walks_an_index_and_sorts_nothing(seed
 def test_the_managers_name_search_of_every_status_uses_the_trigram_index(seeded):
     from diversion.services import caseload
 
-    with _as(seeded, "manager") as user, _captured() as seen:
+    with _as(seeded, "manager") as user, captured() as seen:
         found = caseload.page(user, sort="deadline", status=None, search="Family1234", per_page=25)
         assert found.rows and all(c.person.family_name == "Family1234" for c in found.rows)
         for statement, parameters in _the(seen, table="contracts", has="name_key"):
@@ -297,7 +219,7 @@ def test_a_navigators_caseload_of_every_status_walks_their_own_index(seeded, sor
     # for its previous page is a short range between two keys: either index reads only that range.)
     from diversion.services import caseload
 
-    with _as(seeded, "navigator") as user, _captured() as seen:
+    with _as(seeded, "navigator") as user, captured() as seen:
         first = caseload.page(user, sort=sort, status=None, per_page=25)
         assert len(first.rows) == 25 and all(c.navigator.id == user.id for c in first.rows)
         caseload.page(user, sort=sort, status=None, per_page=25, after=first.keyset.next_after)

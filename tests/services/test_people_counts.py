@@ -3,22 +3,19 @@ the cases (services/report_recount.py: DIVERT people and repeats, people diverte
 once) after random histories: referrals, contracts and DIVERT referrals crowded onto a few weeks (so one person
 often has several cases on one day), merges, erasures, dates corrected, cases moved to another person and cases
 deleted, with commits and rollbacks. Run on SQLite and, with DATABASE_URL, on PostgreSQL."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
-import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given
 
-from diversion import clock
-from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.models import (CheckpointReferral, Contract, ContractAlert, DivertReferral, OnwardReferral,
                               PeopleEventCount, PeoplePairCount, Person, ReferralDraft, ReferralOutcome)
 from diversion.services import divert, partnership, people_counts, report_recount, reports
 from tests import factories
-from tests.services.test_report_rollups import History
+from tests.services.random_histories import (CaseHistory, examples, frozen,  # noqa: F401 (a fixture)
+                                             play, random_steps)
 
-TODAY = date(2026, 6, 30)
 EARLIEST = date(2026, 5, 10)
 PERIODS = [(date(2024, 1, 1), date(2027, 12, 31)), (date(2026, 5, 1), date(2026, 5, 31)),
            (date(2026, 5, 20), date(2026, 6, 10)), (date(2026, 6, 30), date(2026, 6, 30)),
@@ -40,13 +37,12 @@ def assert_people_match(extra=()):
     assert all(type(value) is int for value in figures.values())  # a Decimal would reach the JSON as a string
 
 
-class PeopleHistory(History):
+class PeopleHistory(CaseHistory):
     """Cases on a few weeks' days, and changes no service makes today but the counters must follow (a date
     corrected, a case moved to another record or deleted), made through the ORM."""
 
     def day(self, earliest: date = EARLIEST) -> date:
-        earliest = max(earliest, EARLIEST)
-        return earliest + timedelta(days=self.rng.randint(0, max((TODAY - earliest).days, 0)))
+        return super().day(max(earliest, EARLIEST))
 
     def divert_same_day(self):
         """Two DIVERT referrals of one person on one day."""
@@ -92,39 +88,17 @@ class PeopleHistory(History):
             pass
 
 
-@pytest.fixture
-def frozen(app_context):
-    clock.freeze(datetime(2026, 6, 30, 12, tzinfo=timezone.utc))
-    yield
-
-
 def _random_period(seed: int) -> tuple[date, date]:
     first = EARLIEST - timedelta(days=3) + timedelta(days=seed % 60)
     return first, first + timedelta(days=(seed // 60) % 40)
 
 
-@settings(max_examples=int(__import__("os").environ.get("PEOPLE_EXAMPLES", "15")), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 2**32)), min_size=4, max_size=20))
-def test_people_counters_equal_the_queries_that_count_people_after_random_histories(frozen, steps):
-    history = PeopleHistory()
-    periods = []
-    for step, seed in steps:
-        history.rng.seed(seed)
-        periods.append(_random_period(seed))
-        if step == "commit":
-            db.session.commit()
-        elif step == "rollback":
-            db.session.rollback()
-            history = PeopleHistory()
-        elif step == "check":
-            assert_people_match(periods[-3:])
-        else:
-            try:
-                getattr(history, step)()
-            except (ValidationFailed, Conflict, NotFound):
-                db.session.rollback()  # a refused step changes nothing (the view would roll back)
-                history = PeopleHistory()
+@examples("PEOPLE_EXAMPLES", 15)
+@given(random_steps(ACTIONS, max_size=20))
+def test_people_counters_equal_the_queries_that_count_people_after_random_histories(frozen, steps):  # noqa: F811
+    for played in play(steps, PeopleHistory):  # at each check, the periods of the last three steps' seeds
+        assert_people_match([_random_period(seed) for _, seed in played[-3:]])
+    periods = [_random_period(seed) for _, seed in steps]
     assert_people_match(periods)
     db.session.commit()
     assert_people_match(periods)
@@ -140,7 +114,7 @@ def _counters():
         sa.select(table.__table__).where(table.n != 0))) for table in (PeopleEventCount, PeoplePairCount)}
 
 
-def test_a_person_referred_twice_on_one_day_is_one_person_seen_more_than_once(frozen):
+def test_a_person_referred_twice_on_one_day_is_one_person_seen_more_than_once(frozen):  # noqa: F811
     officer = factories.user("custody_officer")
     for on in ("2026-03-02", "2026-03-02", "2026-04-09"):
         divert.create(factories.divert_payload(referral_date=on), actor=officer)
@@ -157,7 +131,7 @@ def test_a_person_referred_twice_on_one_day_is_one_person_seen_more_than_once(fr
         "people": 1, "people_seen_more_than_once": 1}
 
 
-def test_a_rollback_to_a_savepoint_keeps_the_outer_changes_counted(frozen):
+def test_a_rollback_to_a_savepoint_keeps_the_outer_changes_counted(frozen):  # noqa: F811
     officer = factories.user("custody_officer")
     first = divert.create(factories.divert_payload(referral_date="2026-03-02"), actor=officer)
     db.session.commit()

@@ -4,25 +4,23 @@ outcomes, DIVERT referrals and assessments, imports of proven reoffences (some f
 by a later import once someone does), reoffences written through the ORM, people's details corrected, merges,
 erasures, commits and rollbacks; for several periods, follow-ups, groupings and days the figures are drawn.
 Run on SQLite and, with DATABASE_URL, on PostgreSQL."""
-import random
-from datetime import date, datetime, timedelta, timezone
+import os
+from datetime import date, timedelta
 
-import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from hypothesis import Phase, given
 
-from diversion import clock
 from diversion.domain import reoffending as rules
-from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, Contract, DivertReferral, Person, Reoffence, ReoffenceImport
-from diversion.services import (contracts, divert, erasure, merges, reoffending_counts, reoffending_import,
-                                reoffending_recount, reoffending_report, rollups)
+from diversion.services import (contracts, divert, reoffending_counts, reoffending_import, reoffending_recount,
+                                reoffending_report, rollups)
 from tests import factories
+from tests.services.random_histories import (TODAY, RandomHistory, examples, frozen,  # noqa: F401 (a fixture)
+                                             play, random_steps)
 
-TODAY = date(2026, 6, 30)
 # REOFFENDING_NO_SHRINK=1 while working on the code: a failure is reported as found (shrinking can take minutes).
-PHASES = tuple(p for p in Phase if p is not Phase.shrink or not __import__("os").environ.get("REOFFENDING_NO_SHRINK"))
+PHASES = tuple(p for p in Phase if p is not Phase.shrink or not os.environ.get("REOFFENDING_NO_SHRINK"))
 EARLIEST = date(2022, 1, 1)
 PERIODS = [(date(2022, 1, 1), date(2026, 6, 30)), (date(2023, 3, 15), date(2025, 2, 10)),
            (date(2024, 7, 1), date(2024, 7, 31)), (date(2025, 1, 1), date(2026, 12, 31))]
@@ -32,8 +30,8 @@ BIRTHS = [date(1990, 3, 1), date(2002, 6, 30)]
 PNC = {f"{name} {birth}": f"20{10 + i}/00{i:05d}{'ABCDEFGH'[i % 8]}"
        for i, (name, birth) in enumerate((n, b) for n in NAMES for b in BIRTHS)}
 UNHELD = ["2001/0009999Z", "2002/0008888Y"]  # PNC ids no one here holds
-ACTIONS = ["referral", "contract", "contract", "outcome", "divert", "divert", "assess", "import", "import",
-           "orm_reoffence", "merge", "erase", "commit", "rollback", "check"]
+ACTIONS = ["referral", "contract", "contract", "outcome", "divert", "divert", "assess", "import_records",
+           "import_records", "orm_reoffence", "merge", "erase", "commit", "rollback", "check"]
 
 
 def assert_counters_match():
@@ -50,18 +48,13 @@ def assert_counters_match():
                         (start, end, months, today, grouped)
 
 
-class History:
+class ReoffendingHistory(RandomHistory):
+    first_day = EARLIEST
+
     def __init__(self):
-        self.rng = random.Random(0)
-        self.officer, self.provider, self.admin, self.manager = (
-            factories.user(r) for r in ("custody_officer", "provider", "admin", "manager"))
+        super().__init__()
+        self.manager = factories.user("manager")
         self.navigator = factories.user("navigator")
-
-    def draw(self, choices):
-        return self.rng.choice(list(choices))
-
-    def day(self, earliest: date = EARLIEST, latest: date = TODAY) -> date:
-        return earliest + timedelta(days=self.rng.randint(0, max((latest - earliest).days, 0)))
 
     def person_fields(self) -> dict:
         name, birth = self.draw(NAMES), self.draw(BIRTHS)
@@ -71,10 +64,6 @@ class History:
                 "person.gender": self.draw(["female", "male", "not_stated"]),
                 "person.ethnicity": self.draw(["white_british", "asian_indian", "not_stated"]),
                 "person.pnc_id": pnc, "person.new_person": None}
-
-    def pick(self, model, *conditions):
-        ids = db.session.scalars(sa.select(model.id).where(*conditions).order_by(model.id)).all()
-        return db.session.get(model, self.draw(ids)) if ids else None
 
     def referral(self):
         on = self.day()
@@ -124,7 +113,7 @@ class History:
             offence = self.day()
         return offence, min(TODAY, offence + timedelta(days=self.rng.randint(0, 500)))
 
-    def import_(self):
+    def import_records(self):
         rows = []
         for _ in range(self.rng.randint(1, 8)):
             offence, disposal = self._dates()
@@ -147,56 +136,23 @@ class History:
         db.session.add(Reoffence(pnc_id=None, offence_date=offence, disposal_date=disposal, person_id=person.id,
                                  import_id=batch.id))
 
-    def merge(self):
-        kept, other = self.pick(Person), self.pick(Person)
-        if kept is not None and other is not None and kept.id != other.id:
-            merges.merge(kept.id, other.id, {"reason": "The same person", "version": kept.version,
-                                             "other_version": other.version}, actor=self.admin)
 
-    def erase(self):
-        person = self.pick(Person)
-        if person is not None:
-            erasure.erase(person, actor=self.admin, reason="No policing purpose")
-
-
-@pytest.fixture
-def frozen(app_context):
-    clock.freeze(datetime(2026, 6, 30, 12, tzinfo=timezone.utc))
-    yield
-
-
-@settings(max_examples=int(__import__("os").environ.get("ROLLUP_EXAMPLES", "12")), deadline=None,
-          phases=PHASES,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 2**32)), min_size=4, max_size=24))
-def test_reoffending_counters_equal_the_cohort_scan_after_random_histories(frozen, steps):
-    history = History()
-    for step, seed in steps:
-        history.rng.seed(seed)
-        if step == "commit":
-            db.session.commit()
-        elif step == "rollback":
-            db.session.rollback()
-            history = History()
-        elif step == "check":
-            assert_counters_match()
-        else:
-            try:
-                getattr(history, "import_" if step == "import" else step)()
-            except (ValidationFailed, Conflict, NotFound):
-                db.session.rollback()  # a refused step changes nothing (the view would roll back)
-                history = History()
+@examples("ROLLUP_EXAMPLES", 12, phases=PHASES)
+@given(random_steps(ACTIONS, max_size=24))
+def test_reoffending_counters_equal_the_cohort_scan_after_random_histories(frozen, steps):  # noqa: F811
+    for _played in play(steps, ReoffendingHistory):
+        assert_counters_match()
     assert_counters_match()
     db.session.commit()
     assert_counters_match()
 
 
-def test_the_report_reads_the_counters_once_the_changes_are_counted(frozen):
+def test_the_report_reads_the_counters_once_the_changes_are_counted(frozen):  # noqa: F811
     """After a commit: the same report, from three reads of the counters (not the cohort scan)."""
-    history = History()
+    history = ReoffendingHistory()
     history.rng.seed(7)
-    for step in ["contract"] * 6 + ["outcome"] * 3 + ["divert"] * 3 + ["assess", "import", "import"]:
-        getattr(history, "import_" if step == "import" else step)()
+    for step in ["contract"] * 6 + ["outcome"] * 3 + ["divert"] * 3 + ["assess", "import_records", "import_records"]:
+        getattr(history, step)()
     expected = {grouped: reoffending_report.report(date(2022, 1, 1), TODAY, 12, grouped)
                 for grouped in (None, "gender")}
     db.session.commit()
@@ -213,11 +169,11 @@ def test_the_report_reads_the_counters_once_the_changes_are_counted(frozen):
     assert expected[None]["cohort"] > 0
 
 
-def test_rebuilding_gives_the_counters_the_changes_kept(frozen):
-    history = History()
+def test_rebuilding_gives_the_counters_the_changes_kept(frozen):  # noqa: F811
+    history = ReoffendingHistory()
     history.rng.seed(11)
-    for step in ["contract"] * 5 + ["outcome"] * 2 + ["divert"] * 2 + ["import"] * 2 + ["orm_reoffence"]:
-        getattr(history, "import_" if step == "import" else step)()
+    for step in ["contract"] * 5 + ["outcome"] * 2 + ["divert"] * 2 + ["import_records"] * 2 + ["orm_reoffence"]:
+        getattr(history, step)()
     db.session.commit()
     table = rollups.TABLE
 

@@ -8,18 +8,19 @@ Run on SQLite and, with DATABASE_URL, on PostgreSQL."""
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given
 
 from diversion import clock
 from diversion.domain import contracts as contract_rules
 from diversion.domain import divert as divert_rules
-from diversion.errors import Conflict, NotFound, ValidationFailed
+from diversion.errors import Conflict, ValidationFailed
 from diversion.extensions import db
 from diversion.models import CheckpointReferral, Condition, Contract, DivertReferral, NeedsAssessment, OnwardReferral
 from diversion.services import (divert, needs, needs_report, partnership, referrals, rollups, section_recount,
                                 treatment, treatment_report)
 from tests import factories
-from tests.services.test_report_rollups import PERIODS, TODAY, History, frozen  # noqa: F401 (a fixture)
+from tests.services.random_histories import (PERIODS, TODAY, CaseHistory, examples, frozen,  # noqa: F401 (a fixture)
+                                             play, random_steps)
 
 SUITES = ["Durham", "Peterlee", "Somewhere Else", ""]
 PATHWAYS = ["alcohol", "drugs", "mental_health", "accommodation"]
@@ -44,7 +45,7 @@ def _on(day: date):
     clock.freeze(datetime.combine(day, datetime.min.time(), timezone.utc) + timedelta(hours=12))
 
 
-class Sections(History):
+class Sections(CaseHistory):
     def referral(self):
         on = self.day()
         factories.referral(self.officer, referral_date=on.isoformat(), custody_suite=self.draw(SUITES),
@@ -126,27 +127,11 @@ def record_actor(history: Sections, record: OnwardReferral):
     return db.session.get(Contract, record.contract_id).navigator
 
 
-@settings(max_examples=int(__import__("os").environ.get("ROLLUP_EXAMPLES", "12")), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 2**32)), min_size=4, max_size=22))
+@examples("ROLLUP_EXAMPLES", 12)
+@given(random_steps(ACTIONS, max_size=22))
 def test_section_counters_equal_a_full_recount_after_random_histories(frozen, steps):  # noqa: F811
-    history = Sections()
-    for step, seed in steps:
-        history.rng.seed(seed)
-        if step == "commit":
-            db.session.commit()
-        elif step == "rollback":
-            db.session.rollback()
-            history = Sections()
-        elif step == "check":
-            assert_sections_match()
-        else:
-            try:
-                getattr(history, step)()
-            except (ValidationFailed, Conflict, NotFound):
-                db.session.rollback()  # a refused step changes nothing (the view would roll back)
-                _on(TODAY)
-                history = Sections()
+    for _played in play(steps, Sections, after_refusal=lambda: _on(TODAY)):
+        assert_sections_match()
     assert_sections_match()
     db.session.commit()
     assert_sections_match()
