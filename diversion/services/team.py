@@ -3,8 +3,8 @@ deep page costs what the first does), with their open contracts, how many are ov
 their booked appointments this week; below, the high-risk contracts of the navigators on the page. A fixed number of
 statements per page, whatever the number of navigators or contracts: the page of navigators and their total (2, and
 1 more for the previous page's cursor on a later page), their open contracts as plain values with the appointments
-booked this week and the breach-risk facts (1), those contracts' conditions (1), and the high-risk ones with their
-people (1)."""
+booked this week and the breach-risk facts (1), those contracts' conditions (1), and the first HIGH_RISK_SHOWN
+high-risk ones with their people (1); each navigator's high-risk count links to their caseload filtered to it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,6 +24,7 @@ from diversion.models import Appointment, Contract, User
 from diversion.services import risk
 
 PER_PAGE = 25
+HIGH_RISK_SHOWN = 25  # the high-risk contracts listed below the team, soonest deadline first; each row links the rest
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -43,6 +44,7 @@ class TeamPage:
     keyset: keyset.Page | None = None
     high_risk: list[tuple[Contract, risk_rules.Risk]] = field(default_factory=list)
     week: tuple = ()
+    high_risk_total: int = 0  # of the navigators on the page (the list shows the first HIGH_RISK_SHOWN)
 
     @property
     def paged(self) -> bool:
@@ -93,6 +95,8 @@ def team_page(viewer: User, after: str | None = None, per_page: int = PER_PAGE) 
         if risks[contract.id].level == risk_rules.HIGH:
             row.high_risk += 1
             high_ids.append(contract.id)
+    result.high_risk_total = len(high_ids)
+    high_ids = high_ids[:HIGH_RISK_SHOWN]  # a page's worth, whatever the team's caseloads
     if high_ids:  # the listed ones with their people and references, in the same (deadline) order
         records = {c.id: c for c in db.session.scalars(
             select(Contract).where(Contract.id.in_(high_ids))

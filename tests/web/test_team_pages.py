@@ -159,6 +159,26 @@ def test_the_team_page_counts_each_navigators_work(app, client, world, make_user
     assert {row.select("td")[1].get_text(strip=True) for row in high} == {"Ada Achebe"}
 
 
+def test_the_high_risk_list_is_a_pages_worth_and_each_count_leads_to_the_rest(app, client, world, make_user,
+                                                                               monkeypatch):
+    from diversion.services import team
+
+    monkeypatch.setattr(team, "HIGH_RISK_SHOWN", 1)  # (25 in life)
+    clock.freeze(WEDNESDAY)
+    ada = make_user("navigator", name="Ada Achebe")
+    _contract(app, world.officer, ada, started_days_ago=130, given="Ben")  # overdue: the soonest deadline
+    _contract(app, world.officer, ada, high_risk=True, given="Cat")
+    client.sign_in_as(world.manager)
+    page = client.get_page("/team")
+    high = page.select("#high-risk-contracts tbody tr")
+    assert [row.select_one("td a").get_text(strip=True).split(" ")[0] for row in high] == ["Ben"]
+    assert "The 1 with the soonest deadlines of 2." in page.select_one("#high-risk ~ p").get_text(" ", strip=True)
+    count = page.select_one("#navigators tbody tr").select("td")[2].a
+    assert count.get_text(" ", strip=True).startswith("2") and count["href"] == f"/contracts?navigator={ada.id}&risk=high"
+    rest = client.get_page(count["href"])
+    assert len(rest.select("tbody tr")) == 2
+
+
 def test_the_team_page_is_a_fixed_number_of_statements_whatever_the_team(app, client, world, make_user):
     client.sign_in_as(world.manager)
     navigator = make_user("navigator")
