@@ -66,7 +66,7 @@ clean:
 ## national deployment seeded at 1,000, 100,000 and 1,000,000 contracts (with DIVERT, notes and audit in proportion);
 ## every page and API list's median server time at each size, the 1M / 1k ratio and SQL statements per request,
 ## marked against the goals; the ten-year case-level export of 1,000,000 rows; the caseload's throughput as a share
-## of /health on gunicorn. About 20 minutes here. The narrower benchmarks run on their own: make bench-audit,
+## of /health on gunicorn. About 11 minutes here. The narrower benchmarks run on their own: make bench-audit,
 ## bench-reoffending, bench-people-search.
 bench: install
 	$(PY) -m tests.bench.bench_scale
