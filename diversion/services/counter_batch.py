@@ -11,6 +11,7 @@ prefetch costs a statement, never a wrong figure.
 from __future__ import annotations
 
 from collections import namedtuple
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -54,9 +55,16 @@ def prefetch(session, execute, statements: list) -> None:
         found[row[0]].append(dict(zip(names, row[1:])))
     kept = session.info.setdefault(KEY, {})
     for number, statement in enumerate(statements):
-        own = [column.key for column in statement.selected_columns]
-        shape = namedtuple("CounterRow", own, rename=True)
+        own = tuple(column.key for column in statement.selected_columns)
+        shape = _row_shape(own)
         kept[keys[number]] = [shape(*(values[name] for name in own)) for values in found[number]]
+
+
+@cache
+def _row_shape(names: tuple[str, ...]):
+    """The row class of a statement with these columns (made once per process: a class a statement, every request,
+    cost more than reading the rows)."""
+    return namedtuple("CounterRow", names, rename=True)
 
 
 def take(session, statement) -> list | None:
