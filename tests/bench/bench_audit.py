@@ -20,12 +20,12 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from tests.bench import scratch_db
+
 EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "10000000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 USERS, PEOPLE = 2000, 100_000
@@ -110,27 +110,19 @@ def searches(middle: str) -> list[tuple[str, str]]:
 
 def main() -> int:
     os.environ.setdefault("DIVERSION_ENV", "testing")
-    admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
     reuse = os.environ.get("BENCH_REUSE")
-    name = reuse or f"diversion_bench_{uuid.uuid4().hex[:8]}"
-    if not reuse:
-        try:
-            with admin.connect() as connection:
-                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        except sa.exc.OperationalError as error:
-            print(f"PostgreSQL is needed for the benchmark and is unreachable: {type(error).__name__}",
-                  file=sys.stderr)
-            return 2
-    url = sa.make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    try:
+        url = scratch_db.url_of(reuse) if reuse else scratch_db.create()
+    except scratch_db.Unreachable as error:
+        print(error, file=sys.stderr)
+        return 2
     try:
         results = _measure(url, seed=not reuse)
     finally:
         if reuse or os.environ.get("BENCH_KEEP"):
-            print(f"kept database {name}")
+            print(f"kept database {sa.make_url(url).database}")
         else:
-            with admin.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+            scratch_db.drop(url)
     print(f"\nAudit trail search on {EVENTS:,} events, median of {RUNS} requests each (whole request):")
     for label, (ms, statements, plan) in results.items():
         print(f"  {label:38s} {ms:7.1f} ms  statements {statements:2d}  {plan}")

@@ -15,14 +15,14 @@ import hashlib
 import os
 import sys
 import time
-import uuid
 from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # this checkout
 
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from tests.bench import scratch_db  # noqa: E402  (after the checkout is on the path)
+
 CONTRACTS = int(os.environ.get("BENCH_CONTRACTS", "1000000"))
 GOAL_MB = 50
 
@@ -101,21 +101,12 @@ class Peak:
 
 def main() -> int:
     os.environ.setdefault("DIVERSION_ENV", "testing")
-    admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    name = f"diversion_bench_export_{uuid.uuid4().hex[:8]}"
     try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        print(f"PostgreSQL is needed for the benchmark and is unreachable: {type(error).__name__}", file=sys.stderr)
+        with scratch_db.fresh("diversion_bench_export") as url:
+            return _run(url)
+    except scratch_db.Unreachable as error:
+        print(error, file=sys.stderr)
         return 2
-    url = sa.make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
-        return _run(url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _run(url: str) -> int:

@@ -19,13 +19,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
 
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from tests.bench import scratch_db
+
 ROWS = int(os.environ.get("BENCH_REOFFENCES", "1000000"))
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -62,22 +62,12 @@ def write_extract(path: Path) -> None:
 
 def main() -> int:
     os.environ.setdefault("DIVERSION_ENV", "testing")
-    admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    name = f"diversion_bench_{uuid.uuid4().hex[:8]}"
     try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        print(f"PostgreSQL is needed for the benchmark and is unreachable: {type(error).__name__}", file=sys.stderr)
-        return 2
-    url = sa.make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
-        with tempfile.TemporaryDirectory() as folder:
+        with scratch_db.fresh() as url, tempfile.TemporaryDirectory() as folder:
             return _run(url, Path(folder) / "extract.csv")
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    except scratch_db.Unreachable as error:
+        print(error, file=sys.stderr)
+        return 2
 
 
 def _copy_bare(engine, path: Path) -> float:

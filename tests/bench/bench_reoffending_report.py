@@ -22,15 +22,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.bench import national_seed
+from tests.bench import national_seed, scratch_db
 
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 CONTRACTS = int(os.environ.get("BENCH_CONTRACTS", "100000"))
 IMPORT = int(os.environ.get("BENCH_IMPORT", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -58,22 +56,13 @@ SELECT setval(pg_get_serial_sequence('reoffence_imports', 'id'), 1)
 
 def main() -> int:
     os.environ.setdefault("DIVERSION_ENV", "testing")
-    admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    name = os.environ.get("BENCH_KEEP") or f"diversion_bench_{uuid.uuid4().hex[:8]}"  # BENCH_KEEP: kept, named
+    kept = os.environ.get("BENCH_KEEP")  # BENCH_KEEP=<name>: the database is made with that name and kept
     try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        print(f"PostgreSQL is needed for the benchmark and is unreachable: {type(error).__name__}", file=sys.stderr)
+        with scratch_db.fresh(name=kept, keep=bool(kept)) as url:
+            return _run(url)
+    except scratch_db.Unreachable as error:
+        print(error, file=sys.stderr)
         return 2
-    url = sa.make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
-        return _run(url)
-    finally:
-        if not os.environ.get("BENCH_KEEP"):
-            with admin.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _timed(work, runs: int = RUNS) -> float:

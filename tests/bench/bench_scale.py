@@ -31,14 +31,12 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from tests.bench import national_seed
+from tests.bench import national_seed, scratch_db
 
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,100000,1000000").split(",")]
 RUNS = int(os.environ.get("BENCH_RUNS", "11"))
 NOW = datetime(2026, 6, 30, 10, tzinfo=timezone.utc)
@@ -154,7 +152,7 @@ def main() -> int:
             if os.environ.get("BENCH_KEEP") or os.environ.get(f"BENCH_REUSE_{size}"):
                 print(f"kept database {sa.make_url(url).database} ({size:,} contracts)")
             else:
-                _drop(url)
+                scratch_db.drop(url)
     print(f"scale report finished in {(time.perf_counter() - started) / 60:.1f} min")
     return 0
 
@@ -197,26 +195,12 @@ def _database(size: int) -> str | None:
     """The URL of a fresh database for `size` contracts (or of the kept one named by BENCH_REUSE_<size>)."""
     reuse = os.environ.get(f"BENCH_REUSE_{size}")
     if reuse:
-        return sa.make_url(SERVER).set(database=reuse).render_as_string(hide_password=False)
-    admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    name = f"diversion_bench_{uuid.uuid4().hex[:8]}"
+        return scratch_db.url_of(reuse)
     try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        print(f"PostgreSQL is needed for the benchmark and is unreachable: {type(error).__name__}", file=sys.stderr)
+        return scratch_db.create()
+    except scratch_db.Unreachable as error:
+        print(error, file=sys.stderr)
         return None
-    finally:
-        admin.dispose()
-    return sa.make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop(url: str) -> None:
-    name = sa.make_url(url).database
-    admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _seed(connection, size: int, navigators: int) -> dict:
@@ -370,7 +354,7 @@ def _throughput(url: str) -> float | None:
     with owner.begin() as connection:
         if not connection.scalar(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": RUNTIME_ROLE}):
             connection.execute(sa.text(f"CREATE ROLE {RUNTIME_ROLE} LOGIN NOINHERIT"))
-        connection.execute(sa.text(f"REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
+        connection.execute(sa.text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
         grant_runtime_privileges(connection, RUNTIME_ROLE)
     owner.dispose()
     database = sa.make_url(url).set(drivername="postgresql", username=RUNTIME_ROLE, password=None)
