@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from diversion import audit
@@ -21,7 +21,7 @@ from diversion.domain import contracts as rules
 from diversion.domain import risk as risk_rules
 from diversion.domain.roles import NAVIGATOR
 from diversion.extensions import db
-from diversion.keyset import Page, Sort
+from diversion.keyset import Page, Sort, bounded_count
 from diversion.keyset import page as keyset_page
 from diversion.models import Contract, Person, User
 from diversion.services import caseload_rows, risk
@@ -36,7 +36,6 @@ SORTS = {
     "start": Sort("Start date, newest first", (C.start_date, C.id), True, lambda c: (c.start_date, c.id)),
     "start_oldest": Sort("Start date, oldest first", (C.start_date, C.id), False, lambda c: (c.start_date, c.id)),
 }
-COUNTED_UP_TO = 10_000  # "more than 10,000": a count that stops there costs the same at any size
 RISK_SORT = ("risk", "Breach risk, highest first")
 BOUNDED_STATUSES = (OPEN, rules.ACTIVE, rules.OVERDUE)
 
@@ -44,7 +43,7 @@ BOUNDED_STATUSES = (OPEN, rules.ACTIVE, rules.OVERDUE)
 @dataclass
 class CaseloadPage:
     rows: list[caseload_rows.ListedContract]
-    total: int           # how many in all (at most COUNTED_UP_TO + 1: "more than COUNTED_UP_TO")
+    total: int           # how many in all (at most keyset.COUNTED_UP_TO + 1: "more than COUNTED_UP_TO")
     risks: dict          # contract id -> Risk
     keyset: Page | None = None  # the pages by key (None: the bounded list, paged by number)
 
@@ -74,8 +73,7 @@ def page(user: User, *, sort: str = "deadline", risk_level: str | None = None, p
     else:
         # The count rides on the page's own statement (a subquery run once, sharing a name search's found
         # people), read separately only when the page is empty.
-        count = select(func.count()).select_from(
-            query.with_only_columns(Contract.id).order_by(None).limit(COUNTED_UP_TO + 1).subquery())
+        count = bounded_count(query, Contract.id)
         counted = []
 
         def fetch(statement):

@@ -1,9 +1,9 @@
 """Checkpoint referrals: create (screening eligibility), approve or refuse, decline, read."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from diversion import audit, clock
+from diversion import audit, clock, keyset
 from diversion.domain import eligibility, need_to_know as access, needs as needs_rules, referrals as rules
 from diversion.domain.eligibility import INTERVIEW_ANSWERS, Screening
 from diversion.errors import Conflict
@@ -243,10 +243,12 @@ def listing(viewer: User, *, status: str | None = None, order: str = "recorded",
 
 def count(viewer: User, *, status: str | None = None, late_only: bool = False, search: str | None = None,
           category: str | None = None) -> int:
-    """How many referrals `listing` would list with these filters (one statement; by a status, an index-only
-    count of that status's range of the (status, id) index)."""
-    return db.session.scalar(_filtered(select(func.count(CheckpointReferral.id)), viewer, status=status,
-                                       late_only=late_only, search=search, category=category))
+    """How many referrals `listing` would list with these filters, up to keyset.COUNTED_UP_TO + 1 ("more than"
+    beyond it: a national queue of tens of thousands is counted no further). One statement; by a status, an
+    index-only count of part of that status's range of the (status, id) index."""
+    return db.session.scalar(keyset.bounded_count(
+        _filtered(select(CheckpointReferral.id), viewer, status=status, late_only=late_only, search=search,
+                  category=category), CheckpointReferral.id))
 
 
 def _filtered(query, viewer: User, *, status, late_only, search, category):

@@ -105,7 +105,8 @@ def test_the_referral_queue_walks_the_status_and_referral_date_index(seeded, rol
         rows = referrals.listing(user, status=rules.AWAITING_NAVIGATOR, order="oldest", limit=26)
         total = referrals.count(user, status=rules.AWAITING_NAVIGATOR)
         assert len(rows) == 26 and total >= 400
-        listed = _the(seen, table="checkpoint_referrals")
+        listed = [(s, p) for s, p in _the(seen, table="checkpoint_referrals") if "count(" not in s]
+        assert listed
         for statement, parameters in listed:
             _check(statement, parameters, index="ix_checkpoint_referrals_status_referral_date_id")
         counting = [(s, p) for s, p in seen if "count(" in s]
@@ -199,14 +200,15 @@ def test_the_managers_name_search_of_every_status_uses_the_trigram_index(seeded)
 
 
 def test_the_count_of_a_long_caseload_stops_at_its_limit(seeded):
+    from diversion import keyset
     from diversion.services import caseload
 
     with _as(seeded, "manager") as user:
-        caseload.COUNTED_UP_TO, kept = 1_000, caseload.COUNTED_UP_TO
+        keyset.COUNTED_UP_TO, kept = 1_000, keyset.COUNTED_UP_TO
         try:
             assert caseload.page(user, status=None, per_page=25).total == 1_001
         finally:
-            caseload.COUNTED_UP_TO = kept
+            keyset.COUNTED_UP_TO = kept
 
 
 @pytest.mark.parametrize("sort, index, service_wide", [

@@ -156,6 +156,18 @@ def test_the_count_is_of_the_whole_list_on_every_page_and_past_its_end(signed_in
             for p in (first, second, past_the_end)] == ["27 contracts"] * 3
 
 
+def test_a_caseload_longer_than_the_count_goes_says_more_than(signed_in, started, monkeypatch):
+    client, navigator = signed_in("navigator")
+    for n in range(5):
+        started(n, navigator, given=f"P{n:02d}")
+    monkeypatch.setattr(keyset, "COUNTED_UP_TO", 4)
+    first = client.get_page("/contracts").select_one("p[role=status]").get_text(" ", strip=True)
+    assert first.startswith("More than 4 contracts, ")
+    monkeypatch.setattr(keyset, "COUNTED_UP_TO", 5)
+    assert client.get_page("/contracts").select_one("p[role=status]").get_text(" ", strip=True).startswith(
+        "5 contracts, ")
+
+
 @pytest.mark.parametrize("url", ["/contracts", "/contracts?sort=risk", "/contracts?sort=name&risk=medium"])
 def test_a_caseload_page_is_the_same_number_of_statements_for_5_and_60_contracts(signed_in, started, app, url):
     client, navigator = signed_in("navigator")

@@ -71,6 +71,20 @@ def test_the_queue_reaches_every_waiting_referral_once_even_as_more_arrive(signe
     assert len(_ids(back, ".moj-filter-layout__content")) == 25
 
 
+def test_a_queue_longer_than_the_count_goes_says_more_than(signed_in, app, stored_referral, monkeypatch):  # noqa: F811
+    from diversion import keyset
+
+    monkeypatch.setattr(keyset, "COUNTED_UP_TO", 3)
+    for n in range(5):
+        _queued(app, stored_referral, n, n, f"B{n}")
+    client, _ = signed_in("manager")
+    status = client.get_page("/queue").select_one("[role=status]").get_text(" ", strip=True)
+    assert status == "More than 3 referrals waiting."
+    monkeypatch.setattr(keyset, "COUNTED_UP_TO", 5)
+    status = client.get_page("/queue").select_one("[role=status]").get_text(" ", strip=True)
+    assert status == "5 referrals waiting."
+
+
 def test_the_queues_pages_keep_the_sort_and_filters(signed_in, app, stored_referral):  # noqa: F811
     for n in range(27):
         _queued(app, stored_referral, n, n, "Ann")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from diversion import clock
+from diversion import clock, keyset
 from diversion.domain import contracts as rules
 from diversion.domain import risk as risk_rules
 from diversion.domain.roles import NAVIGATOR
@@ -53,7 +53,7 @@ def render(navigators):
                            navigator_select=navigator_filter.select_html(navigators, navigator_id) if navigators else None,
                            statuses=STATUS_CHOICES, risk_labels=risk_rules.LEVEL_LABELS,
                            pagination=_pagination(listing, page_number, found),
-                           counted_up_to=caseload.COUNTED_UP_TO,
+                           counted_up_to=keyset.COUNTED_UP_TO,
                            invalid_due=bool(args.get("due")) and due is None,
                            today=clock.today(), status_on=rules.status_on)
 

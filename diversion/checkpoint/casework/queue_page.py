@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from diversion import clock
+from diversion import clock, keyset
 from diversion.checkpoint.intake import list_views
 from diversion.domain import referrals as referral_rules
 from diversion.lists import ListPage, search_text
@@ -28,4 +28,5 @@ def render():
     selected = listing.selected({"q": ("Search", q), "category": ("Offence", categories.get(category, ""))})
     return render_template("casework/queue.html", referrals=page.rows, categories=categories, today=clock.today(),
                            listing=listing, selected=selected, category=category, q=q, total=total,
+                           counted_up_to=keyset.COUNTED_UP_TO,
                            pagination=listing.pagination(page))
