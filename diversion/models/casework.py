@@ -18,7 +18,8 @@ class Appointment(Timestamped, Versioned, Base):
     __tablename__ = "appointments"
     __table_args__ = (
         Index("ix_appointments_contract_id_starts_at", "contract_id", "starts_at"),
-        Index("ix_appointments_starts_at", "starts_at"),
+        # A day's appointments, and from the index alone which contracts they are on (services/appointments.day).
+        Index("ix_appointments_starts_at_contract_id_id", "starts_at", "contract_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

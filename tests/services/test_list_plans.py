@@ -204,9 +204,9 @@ def test_the_count_of_a_long_caseload_stops_at_its_limit(seeded):
     from diversion.services import caseload
 
     with _as(seeded, "manager") as user:
-        keyset.COUNTED_UP_TO, kept = 1_000, keyset.COUNTED_UP_TO
+        keyset.COUNTED_UP_TO, kept = 500, keyset.COUNTED_UP_TO
         try:
-            assert caseload.page(user, status=None, per_page=25).total == 1_001
+            assert caseload.page(user, status=None, per_page=25).total == 501
         finally:
             keyset.COUNTED_UP_TO = kept
 
@@ -229,3 +229,20 @@ def test_a_navigators_caseload_of_every_status_walks_their_own_index(seeded, sor
         _check(*first_page, index=index)
         _check(*second_page, index=index)
         _check(*look_back, index=(index, service_wide))
+
+
+def test_a_navigators_appointments_today_are_found_from_the_indexes_not_the_days_rows(seeded):
+    # The whole country's appointments of the day are matched to the navigator's contracts in the indexes alone;
+    # only the navigator's own are read from the table (by id).
+    from diversion import clock
+    from diversion.services import appointments
+
+    with _as(seeded, "navigator") as user, captured() as seen:
+        found = appointments.day(user, clock.today())
+        assert found and all(a.contract.navigator_id == user.id for a in found)
+        (statement, parameters), = _the(seen, table="appointments", has="ORDER BY")
+        plan = _check(statement, parameters, index="ix_appointments_starts_at_contract_id_id", sorted_at_most=len(found))
+        read = {(n.get("Relation Name"), n["Node Type"], n.get("Index Name")) for n in plan_nodes(plan)
+                if n.get("Relation Name") == "appointments"}
+        assert read == {("appointments", "Index Only Scan", "ix_appointments_starts_at_contract_id_id"),
+                        ("appointments", "Index Scan", "pk_appointments")}, explain_text(statement, parameters)
