@@ -43,7 +43,7 @@ BOUNDED_STATUSES = (OPEN, rules.ACTIVE, rules.OVERDUE)
 @dataclass
 class CaseloadPage:
     rows: list[caseload_rows.ListedContract]
-    total: int           # how many in all (at most keyset.COUNTED_UP_TO + 1: "more than COUNTED_UP_TO")
+    total: int           # how many in all (paged by key: at most COUNTED_UP_TO + 1, "more than COUNTED_UP_TO")
     risks: dict          # contract id -> Risk
     keyset: Page | None = None  # the pages by key (None: the bounded list, paged by number)
 

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from diversion import clock
 from diversion.extensions import db
-from diversion.models import Contract, Person, User
-from diversion.services import contracts, erasure
+from diversion.models import Appointment, Contract, Person, User
+from diversion.services import appointments, contracts, erasure
 from tests.api.conftest import bearer, issue_token  # noqa: F401  (fixture)
 
 
@@ -17,6 +18,11 @@ def erased(app, make_contract, make_user):
     contract_id = make_contract(referral_overrides={"person.family_name": "Vanishingly"})
     with app.app_context():
         contract = db.session.get(Contract, contract_id)
+        navigator = db.session.get(User, contract.navigator_id)
+        later_today = clock.now().replace(hour=23, minute=0, second=0, microsecond=0)  # (UTC: still today in London)
+        appointments.book(contract, {"starts_at": later_today.isoformat(), "kind": "navigator_meeting",
+                                     "location": "Custody suite"}, actor=navigator)
+        db.session.commit()
         contracts.record_outcome(contract, {"outcome": "discontinued", "date": date.today().isoformat(),
                                             "reason": "moved_away", "version": contract.version},
                                  actor=db.session.get(User, contract.navigator_id))
@@ -57,3 +63,18 @@ def test_the_api_answers_404_for_them_and_lists_leave_them_out(app, client, eras
     listed = client.get("/api/v1/contracts?limit=500", headers=bearer(token)).get_json()["items"]
     assert ids["contract"] not in [item["id"] for item in listed]
     assert client.get("/api/v1/people?q=Vanishingly", headers=bearer(token)).get_json()["items"] == []
+
+
+def test_the_days_appointments_leave_them_out_for_their_navigator_and_managers(app, erased, make_user):
+    ids, _admin = erased
+    manager = make_user("manager")
+    with app.app_context():
+        kept = db.session.scalars(sa.select(Appointment).where(Appointment.contract_id == ids["contract"])
+                                  .execution_options(include_erased=True)).all()
+        navigator = db.session.scalar(sa.select(User).join(Contract, Contract.navigator_id == User.id)
+                                      .where(Contract.id == ids["contract"]).execution_options(include_erased=True))
+        assert kept  # the appointment is still held (for the figures), so the lists must leave it out
+        for who, navigator_id in ((navigator, None), (db.session.get(User, manager.id), navigator.id),
+                                  (db.session.get(User, manager.id), None)):
+            listed = appointments.day(who, clock.today(), navigator_id=navigator_id)
+            assert ids["contract"] not in [a.contract_id for a in listed], (who.role, navigator_id)

@@ -53,7 +53,7 @@ def render(navigators):
                            navigator_select=navigator_filter.select_html(navigators, navigator_id) if navigators else None,
                            statuses=STATUS_CHOICES, risk_labels=risk_rules.LEVEL_LABELS,
                            pagination=_pagination(listing, page_number, found),
-                           counted_up_to=keyset.COUNTED_UP_TO,
+                           counted_up_to=keyset.COUNTED_UP_TO if found.keyset is not None else None,  # by risk: exact
                            invalid_due=bool(args.get("due")) and due is None,
                            today=clock.today(), status_on=rules.status_on)
 
