@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, bindparam, case, cast, func, literal_column, null, select, union_all
 
@@ -19,6 +20,7 @@ from diversion.models import Appointment, Condition, Contract, ContractAlert, No
 from diversion.services import contract_records, live_cases
 
 CONTACT_NOTE_KINDS = ("meeting", "phone")
+UK = ZoneInfo("Europe/London")
 
 
 def for_contracts(contracts: Iterable[Contract], today: date | None = None) -> dict[int, rules.Risk]:
@@ -186,6 +188,4 @@ def _gather(*, appointments, notes, conditions, alerts) -> dict[int, dict]:
 
 def _day(moment) -> date:
     """The UK calendar day of a stored instant (the rules count days as people do)."""
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo("Europe/London")).date() if hasattr(moment, "astimezone") else moment
+    return moment.astimezone(UK).date() if hasattr(moment, "astimezone") else moment
