@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from diversion import clock
@@ -201,6 +201,9 @@ class ContractAlert(Base):
     __table_args__ = (
         Index("ix_contract_alerts_contract_id", "contract_id"),
         Index("ix_contract_alerts_open", "resolved_at", "contract_id"),
+        # The open alerts oldest first (services/live_cases.waiting_for): a page is the first few of this walk.
+        Index("ix_contract_alerts_open_oldest", "created_at", "id", postgresql_where=text("resolved_at IS NULL"),
+              sqlite_where=text("resolved_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

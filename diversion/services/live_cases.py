@@ -117,9 +117,13 @@ def waiting_for(user: User, limit: int = 50) -> list[ContractAlert]:
     from diversion.domain import need_to_know as access
     from diversion.services import need_to_know
 
+    # The page's alerts first (a walk of the open alerts, oldest first, by index), then only theirs joined to their
+    # contracts and people: not every open alert in the country joined before the first `limit` are kept.
+    oldest = (ContractAlert.created_at, ContractAlert.id)
+    page = (select(ContractAlert.id).join(ContractAlert.contract)
+            .where(ContractAlert.resolved_at.is_(None), Contract.status == rules.ACTIVE,
+                   need_to_know.visible(access.CONTRACT, user))
+            .order_by(*oldest).limit(limit).subquery())
     return list(db.session.scalars(
-        select(ContractAlert).join(ContractAlert.contract)
-        .where(ContractAlert.resolved_at.is_(None), Contract.status == rules.ACTIVE,
-               need_to_know.visible(access.CONTRACT, user))
-        .options(joinedload(ContractAlert.contract).joinedload(Contract.person))
-        .order_by(ContractAlert.created_at, ContractAlert.id).limit(limit)))
+        select(ContractAlert).join(page, page.c.id == ContractAlert.id)
+        .options(joinedload(ContractAlert.contract).joinedload(Contract.person)).order_by(*oldest)))

@@ -29,6 +29,17 @@ SELECT :first + n, 'Other' || n, 'Surname' || (n % 20000), 'other' || n || ' sur
 FROM generate_series(1, :count) AS n
 """
 
+# Alerts as a busy service has them: years of decided ones, and an open one on most live contracts, raised over the
+# past weeks (the seed's own are a few, all from one day).
+EXTRA_ALERTS = """
+INSERT INTO contract_alerts (contract_id, kind, scheme, date, summary, created_at, resolved_at, resolution)
+SELECT c.id, 'new_referral', 'divert', c.start_date + 30, '{}', (c.start_date + 30)::timestamp AT TIME ZONE 'UTC',
+       CASE WHEN c.status = 'active' AND c.id % 5 <> 0 THEN NULL
+            ELSE (c.start_date + 31)::timestamp AT TIME ZONE 'UTC' END,
+       CASE WHEN c.status = 'active' AND c.id % 5 <> 0 THEN NULL ELSE 'not_a_breach' END
+FROM contracts c
+"""
+
 pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
                                 reason="plans are PostgreSQL's")
 
@@ -43,6 +54,7 @@ def seeded():
     def seed(connection):
         run_script(connection, SEED, {"count": SIZE, "navigators": SIZE // 1000})
         connection.execute(sa.text(EXTRA_PEOPLE), {"first": SIZE * 2, "count": EXTRA})
+        connection.execute(sa.text(EXTRA_ALERTS))
 
     with seeded_database("diversion_plans", seed) as app:
         with app.app_context():
@@ -246,3 +258,23 @@ def test_a_navigators_appointments_today_are_found_from_the_indexes_not_the_days
                 if n.get("Relation Name") == "appointments"}
         assert read == {("appointments", "Index Only Scan", "ix_appointments_starts_at_contract_id_id"),
                         ("appointments", "Index Scan", "pk_appointments")}, explain_text(statement, parameters)
+
+
+def test_the_oldest_alerts_waiting_for_a_decision_are_chosen_before_they_are_joined_to_people(seeded):
+    # A manager's home page: the first few open alerts of the whole service are found from the open alerts' indexes
+    # (at national size a walk of the oldest first; here, with a few hundred, the planner may hash them), and only
+    # those are joined to their contracts and people: not every open alert in the country, then sorted.
+    from diversion.services import live_cases
+
+    with _as(seeded, "manager") as user, captured() as seen:
+        found = live_cases.waiting_for(user, limit=11)
+        assert len(found) == 11
+        assert [(a.created_at, a.id) for a in found] == sorted((a.created_at, a.id) for a in found)
+        (statement, parameters), = _the(seen, table="contract_alerts")
+        plan = _check(statement, parameters, index=("ix_contract_alerts_open_oldest", "ix_contract_alerts_open"),
+                      sorted_at_most=11)
+        limits = [n for n in plan_nodes(plan) if n["Node Type"] == "Limit"]
+        assert len(limits) == 1, explain_text(statement, parameters)
+        before_the_page = {n.get("Index Name") or n.get("Relation Name") for n in plan_nodes(limits[0])
+                           if n.get("Relation Name") == "people"}
+        assert before_the_page <= {"ix_people_erased"}, explain_text(statement, parameters)
