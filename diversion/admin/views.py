@@ -4,15 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diversion import confirming
+from diversion import confirming, keyset
 from diversion.access import roles_required
 from diversion.admin import audit_page
 from diversion.admin.forms import (ChangeRoleForm, CreateUserForm, ResetPasswordForm,
                                    VersionedActionForm)
-from diversion.domain.roles import ADMIN, MANAGER
+from diversion.domain.roles import ADMIN, MANAGER, ROLES, is_role
 from diversion.domain.roles import label as role_label
 from diversion.errors import Conflict, ValidationFailed
 from diversion.forms import apply_field_errors
+from diversion.lists import ListPage, search_text
 from diversion.services import audit_trail, two_step
 from diversion.services.allocation import CaseloadHeld
 from diversion.services import users as user_service
@@ -27,10 +28,26 @@ def _version(form) -> int | None:
         return None
 
 
+USER_STATUSES = {"active": "Active", "deactivated": "Deactivated"}
+
+
 @bp.route("/users")
 @roles_required(ADMIN)
 def users():
-    return render_template("admin/users.html", users=user_service.list_users())
+    """Everyone who can sign in (or could), 50 to a page by name: found by name or email, a role, or status."""
+    args = request.args
+    status = args.get("status") if args.get("status") in USER_STATUSES else "active"
+    role = args.get("role") if is_role(args.get("role")) else None
+    q = search_text(args.get("q"))
+    listing = ListPage("admin.users", {"q": q, "role": role, "status": None if status == "active" else status},
+                       "name", {"name": "Name, A to Z"}, "name")
+    found, total = user_service.page_of_users(active=status == "active", role=role, search=q, after=args.get("after"))
+    selected = listing.selected({"q": ("Search", q), "role": ("Role", role_label(role) if role else ""),
+                                 "status": ("Status", USER_STATUSES[status])})
+    pages = listing.pagination(found)
+    return render_template("admin/users.html", users=found.rows, total=total, counted_up_to=keyset.COUNTED_UP_TO,
+                           listing=listing, selected=selected, q=q, role=role, status=status, statuses=USER_STATUSES,
+                           roles=ROLES, pagination=dict(pages, landmarkLabel="Pages of users") if pages else None)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
-from diversion import audit, clock
+from diversion import audit, clock, keyset
 from diversion.domain import roles
 from diversion.domain.passwords import password_problems
 from diversion.errors import Conflict, NotFound, ValidationFailed
@@ -44,8 +44,24 @@ def find(user_id) -> User | None:
     return db.session.get(User, value) if valid_id(value) else None
 
 
-def list_users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.active.desc(), User.name, User.id)))
+USERS_PER_PAGE = 50
+BY_NAME = keyset.Sort("name", (User.name, User.id), False, lambda user: (user.name, user.id))
+
+
+def page_of_users(*, active: bool = True, role: str | None = None, search: str = "", after: str | None = None,
+                  size: int = USERS_PER_PAGE) -> tuple[keyset.Page, int]:
+    """One page of the users (active ones, or the deactivated), by name, from the cursor `after`; only `role`'s if
+    given, and only those whose name or email holds `search` (any case). With how many there are in all (up to
+    keyset.COUNTED_UP_TO + 1). A national service has thousands of staff: a page, never all of them."""
+    query = select(User).where(User.active.is_(active))
+    if roles.is_role(role):
+        query = query.where(User.role == role)
+    needle = (search or "").strip().lower()
+    if needle:
+        query = query.where(or_(func.lower(User.name).contains(needle, autoescape=True),
+                                func.lower(User.email).contains(needle, autoescape=True)))
+    total = db.session.scalar(keyset.bounded_count(query, User.id))
+    return keyset.page(query, BY_NAME, after, size, lambda statement: list(db.session.scalars(statement))), total
 
 
 def _check_email(email: str, fields: dict) -> str:

@@ -140,3 +140,46 @@ def test_an_admin_change_that_does_not_say_which_version_it_saw_changes_nothing(
     after = _user(app, user.email)
     assert (after.role, after.active, after.password_hash, after.version) == \
         ("navigator", True, user.password_hash, user.version)
+
+
+def _names(page) -> list[str]:
+    return [a.get_text(strip=True) for a in page.select("tbody tr td:first-child a")]
+
+
+def _status(page) -> str:
+    return page.select_one("p[role=status]").get_text(" ", strip=True)
+
+
+def test_the_users_are_pages_of_50_by_name_that_reach_everyone_once(signed_in, app):
+    # A national service has thousands of staff: the list is a page at a time, never all of them.
+    from tests import factories
+
+    client, admin = signed_in("admin", name="Aaron Admin")
+    with app.app_context():
+        made = [factories.user(name=f"Navigator {n:03d}").name for n in range(60)]
+        db.session.commit()
+    first = client.get_page("/admin/users")
+    assert _status(first) == "61 active users, 50 on this page."
+    assert _names(first) == sorted(_names(first)) and _names(first)[0] == "Aaron Admin"
+    second = client.get_page(first.select_one(".govuk-pagination__next a")["href"])
+    assert first.select_one("nav.govuk-pagination")["aria-label"] == "Pages of users"
+    seen = _names(first) + _names(second)
+    assert len(seen) == len(set(seen)) == 61 and set(made) <= set(seen)
+    assert second.select_one(".govuk-pagination__next") is None
+
+
+def test_users_are_found_by_name_or_email_in_any_case_by_role_and_by_status(signed_in, make_user):
+    client, _admin = signed_in("admin")
+    make_user("navigator", name="Siân O'Brien", email="sian.obrien@police.example")
+    make_user("manager", name="Kwame Mensah", email="k.mensah@police.example")
+    make_user("navigator", name="Former Colleague", email="left@police.example", active=False)
+    assert _names(client.get_page("/admin/users?q=SIAN.O")) == ["Siân O'Brien"]  # (by email)
+    assert _names(client.get_page("/admin/users?q=mensah")) == ["Kwame Mensah"]
+    assert _names(client.get_page("/admin/users?q=100%25")) == []  # a % is a character, not a wildcard
+    by_role = client.get_page("/admin/users?role=manager")
+    assert _names(by_role) == ["Kwame Mensah"] and _status(by_role) == "1 active user that matches these filters."
+    assert "Former Colleague" not in _names(client.get_page("/admin/users"))
+    gone = client.get_page("/admin/users?status=deactivated")
+    assert _names(gone) == ["Former Colleague"] and _status(gone) == "1 deactivated user."
+    assert [a.get_text(" ", strip=True) for a in gone.select(".moj-filter__tag")] == [
+        "Remove this filter: Deactivated"]
