@@ -278,3 +278,26 @@ def test_the_oldest_alerts_waiting_for_a_decision_are_chosen_before_they_are_joi
         before_the_page = {n.get("Index Name") or n.get("Relation Name") for n in plan_nodes(limits[0])
                            if n.get("Relation Name") == "people"}
         assert before_the_page <= {"ix_people_erased"}, explain_text(statement, parameters)
+
+
+def test_the_now_figures_read_the_active_contracts_counters_by_their_own_index(seeded):
+    # "Active now" and "overdue now" are one measure's counters (the active contracts, by deadline): read by the index
+    # that starts with the measure, not by the primary key, which would read every measure's counters before today.
+    from datetime import date
+
+    from diversion.extensions import db
+    from diversion.services import reports, rollups
+
+    app, _users = seeded
+    with app.app_context():
+        with db.engine.begin() as connection:
+            rollups.rebuild(connection, people=False)
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE report_counts"))
+    with _as(seeded, "manager"), captured() as seen:
+        report = reports.checkpoint(date(2016, 7, 1), date(2026, 6, 30), "navigator")
+        assert report["active_now"] > 0 and len(report["groups"]) == SIZE // 1000
+        (statement, parameters), = _the(seen, table="report_counts", has="UNION ALL")
+        plan = explain(statement, parameters)
+        used = {n.get("Index Name") for n in plan_nodes(plan)}
+        assert {"ix_report_counts_measure", "pk_report_counts"} <= used, explain_text(statement, parameters)
