@@ -51,7 +51,8 @@ BY_NAME = keyset.Sort("name", (User.name, User.id), False, lambda user: (user.na
 def page_of_users(*, active: bool = True, role: str | None = None, search: str = "", after: str | None = None,
                   size: int = USERS_PER_PAGE) -> tuple[keyset.Page, int]:
     """One page of the users (active ones, or the deactivated), by name, from the cursor `after`; only `role`'s if
-    given, and only those whose name or email holds `search` (any case). With how many there are in all (up to
+    given, and only those whose name or email holds `search` (any case; on SQLite, whose lower() folds only ASCII
+    letters, an accented capital matches only itself). With how many there are in all (up to
     keyset.COUNTED_UP_TO + 1). A national service has thousands of staff: a page, never all of them."""
     query = select(User).where(User.active.is_(active))
     if roles.is_role(role):

@@ -78,3 +78,25 @@ def test_the_days_appointments_leave_them_out_for_their_navigator_and_managers(a
                                   (db.session.get(User, manager.id), None)):
             listed = appointments.day(who, clock.today(), navigator_id=navigator_id)
             assert ids["contract"] not in [a.contract_id for a in listed], (who.role, navigator_id)
+
+
+def test_an_alert_on_an_erased_persons_contract_is_on_no_home_page(app, client, make_contract, make_user):
+    # Not a state the services make (an open contract's person is not erased), but the rule holds at each level of
+    # the alerts' statement (the page of alerts, then their contracts and people): set directly, it hides them.
+    from diversion.models import ContractAlert
+
+    navigator = make_user("navigator")
+    shown, hidden = (make_contract(navigator=navigator, referral_overrides={"person.family_name": name})
+                     for name in ("Stillhere", "Vanishingly"))
+    with app.app_context():
+        for contract_id in (hidden, shown):  # the erased person's alert is the older
+            db.session.add(ContractAlert(contract_id=contract_id, kind="new_referral", scheme="divert",
+                                         date=clock.today()))
+            db.session.flush()
+        person_id = db.session.get(Contract, hidden).person_id
+        db.session.execute(sa.update(Person).where(Person.id == person_id).values(erased_at=clock.now()))
+        db.session.commit()
+    for user in (navigator, make_user("manager")):
+        client.sign_in_as(user)
+        home = client.get_page("/").get_text(" ", strip=True)
+        assert "Stillhere" in home and "Vanishingly" not in home, user.role
