@@ -87,7 +87,9 @@ def contract(c, risk=None) -> dict:
     if c.outcome_date is not None:
         outcome = {"outcome": c.status, "date": _date(c.outcome_date), "reason": c.outcome_reason,
                    "details": c.outcome_details, "recorded_by": c.outcome_recorded_by_id,
-                   "recorded_at": c.outcome_recorded_at.isoformat()}
+                   # (None for an outcome recorded before the app kept the moment: migration 0012 dates those
+                   # by the row's last change for the breach pack, but says nothing it does not know here)
+                   "recorded_at": c.outcome_recorded_at.isoformat() if c.outcome_recorded_at is not None else None}
     return {
         "id": c.id, "reference": c.reference, "referral_id": c.referral_id, "person": person(c.person),
         "navigator_id": c.navigator_id,

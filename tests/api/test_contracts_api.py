@@ -265,3 +265,24 @@ def test_the_contract_list_costs_the_same_statements_for_three_contracts_as_for_
     for _ in range(9):
         another_contract()
     assert statements_for_a_page() == few
+
+
+def test_an_outcome_recorded_before_its_moment_was_kept_reads_as_null_not_a_server_error(api, app):
+    # Outcomes recorded before the app kept when (migration 0012 dates them by the row's last change for the
+    # breach pack) have no recorded_at: the contract and the list that holds it still answer.
+    import sqlalchemy as sa
+
+    from diversion.extensions import db
+    from diversion.models import Contract
+
+    contract = api.contract()
+    api.call("navigator", "POST", f"/api/v1/contracts/{contract['id']}/outcome",
+             {"outcome": "breached", "reason": "reoffended", "date": clock.today().isoformat(),
+              "version": contract["version"]}, 200)
+    with app.app_context():
+        db.session.execute(sa.update(Contract).where(Contract.id == contract["id"]).values(outcome_recorded_at=None))
+        db.session.commit()
+    one = api.call("manager", "GET", f"/api/v1/contracts/{contract['id']}", expected=200)
+    assert one["outcome"]["outcome"] == "breached" and one["outcome"]["recorded_at"] is None
+    listed = api.call("manager", "GET", "/api/v1/contracts?status=breached", expected=200)["items"]
+    assert [c["outcome"]["recorded_at"] for c in listed if c["id"] == contract["id"]] == [None]

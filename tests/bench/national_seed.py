@@ -51,14 +51,20 @@ FROM (SELECT n, CASE WHEN n > :count THEN {TODAY} - (n % 20)
 
 -- Contracts: ten years of them, about 36 in progress per navigator at any size.
 INSERT INTO contracts (id, referral_id, person_id, navigator_id, status, start_date, deadline, participant_consent,
-    warning_given, outcome_date, outcome_reason, prosecution_referred, created_at, updated_at, version)
+    warning_given, outcome_date, outcome_reason, prosecution_referred, outcome_recorded_at, outcome_recorded_by_id,
+    created_at, updated_at, version)
 SELECT n, n, n, 1 + (n - 1) % :navigators,
        CASE WHEN start_date + 130 > {TODAY} THEN 'active'
             WHEN n % 20 = 0 THEN 'breached' ELSE 'completed' END,
        start_date, start_date + 122, true, true,
        CASE WHEN start_date + 130 > {TODAY} THEN NULL WHEN n % 20 = 0 THEN start_date + 40 ELSE start_date + 125 END,
        CASE WHEN start_date + 130 > {TODAY} THEN NULL WHEN n % 20 = 0 THEN 'condition_failed' END,
-       n % 20 = 0, now(), now(), 1
+       n % 20 = 0,
+       CASE WHEN start_date + 130 > {TODAY} THEN NULL
+            ELSE ((CASE WHEN n % 20 = 0 THEN start_date + 40 ELSE start_date + 125 END)::timestamp
+                  + interval '16 hours') AT TIME ZONE 'UTC' END,
+       CASE WHEN start_date + 130 > {TODAY} THEN NULL ELSE 1 + (n - 1) % :navigators END,
+       now(), now(), 1
 FROM (SELECT n, date '2016-07-01' + ((n::bigint * 3650) / :count)::int AS start_date
       FROM generate_series(1, :count) AS n) AS s;
 
