@@ -1,5 +1,5 @@
-"""The alerts still waiting for a decision, oldest first, by index (issue 14): a manager's home page listed the first
-ten after joining every open alert in the country to its contract and person and sorting them all.
+"""The alerts still waiting for a decision, oldest first, by index (issue 14): a manager's home page listed the oldest
+fifty after joining every open alert in the country to its contract and person and sorting them all.
 
 Revision ID: 0018_open_alerts_oldest
 Revises: 0017_appointments_day_index
