@@ -15,7 +15,8 @@ from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.models import (CheckpointReferral, Condition, Contract, Note, Person, ProgressEntry,
                               User)
-from diversion.services import contract_records, identity, live_cases, need_to_know, officer_outcomes, parse, writes
+from diversion.services import (contract_records, identity, live_cases, need_to_know, officer_outcomes, parse,
+                                users, writes)
 from diversion.services.parse import Problems
 from diversion.services.retention import refresh_review_date
 
@@ -283,9 +284,11 @@ def check_outcome(contract: Contract, data: dict) -> tuple:
 
 
 def _contract_query(user: User, *, status: str | None = None, due_within_days: int | None = None,
-                    due_before=None, navigator_id: int | None = None, search: str | None = None):
+                    due_before=None, navigator_id: int | None = None, navigator_search: str | None = None,
+                    search: str | None = None):
     """Contracts this user may see (need to know), filtered. `status` is a shown status (overdue is active past
-    its deadline); `search` is a name (any words, accents ignored), a PNC id or a case reference."""
+    its deadline); `navigator_search` is part of a navigator's name or email (for those who see every navigator's
+    contracts); `search` is a name (any words, accents ignored), a PNC id or a case reference."""
     from datetime import timedelta
 
     from diversion.services import people, references
@@ -295,6 +298,8 @@ def _contract_query(user: User, *, status: str | None = None, due_within_days: i
     query = select(Contract).where(need_to_know.visible(access.CONTRACT, user))
     if navigator_id and user.role != NAVIGATOR:
         query = query.where(Contract.navigator_id == navigator_id)
+    if navigator_search and navigator_search.strip() and user.role != NAVIGATOR:
+        query = query.where(Contract.navigator_id.in_(users.navigators_holding(navigator_search)))
     if status == OPEN:
         query = query.where(Contract.status == rules.ACTIVE)
     elif status == rules.OVERDUE:

@@ -57,12 +57,24 @@ def page_of_users(*, active: bool = True, role: str | None = None, search: str =
     query = select(User).where(User.active.is_(active))
     if roles.is_role(role):
         query = query.where(User.role == role)
-    needle = (search or "").strip().lower()
-    if needle:
-        query = query.where(or_(func.lower(User.name).contains(needle, autoescape=True),
-                                func.lower(User.email).contains(needle, autoescape=True)))
+    if (search or "").strip():
+        query = query.where(holding(search))
     total = db.session.scalar(keyset.bounded_count(query, User.id))
     return keyset.page(query, BY_NAME, after, size, lambda statement: list(db.session.scalars(statement))), total
+
+
+def holding(search: str):
+    """The WHERE clause for users whose name or email holds `search` (trimmed, any case; `%`, `_` and `\\` are
+    themselves, not wildcards)."""
+    needle = search.strip().lower()
+    return or_(func.lower(User.name).contains(needle, autoescape=True),
+               func.lower(User.email).contains(needle, autoescape=True))
+
+
+def navigators_holding(search: str):
+    """The ids of the navigators (active or not: their contracts may still be theirs) whose name or email holds
+    `search`, as a subquery."""
+    return select(User.id).where(User.role == roles.NAVIGATOR, holding(search))
 
 
 def _check_email(email: str, fields: dict) -> str:

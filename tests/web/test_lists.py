@@ -74,6 +74,69 @@ def test_risk_filter_and_sort_are_offered_only_for_one_navigators_open_contracts
     assert client.get_page(f"/contracts?navigator={one.id}&status=all").select_one("#risk") is None
 
 
+def _selected_filters(page) -> list[tuple[str, str]]:
+    """(heading, the chosen value) of each selected filter, without the hidden "Remove this filter:"."""
+    return [(heading.get_text(strip=True), heading.find_next("a", class_="moj-filter__tag").get_text(" ", strip=True)
+             .removeprefix("Remove this filter:").strip())
+            for heading in page.select(".moj-filter__selected h4")]
+
+
+def test_managers_choose_among_a_few_navigators_from_a_select(signed_in, started, make_user):
+    priya, sam = make_user("navigator", name="Priya Shah"), make_user("navigator", name="Sam Jones")
+    make_user("navigator", name="Left Already", active=False)
+    mine = started(0, priya)
+    started(0, sam)
+    client, _ = signed_in("manager")
+    page = client.get_page("/contracts")
+    options = [o.get_text(strip=True) for o in page.select("select#navigator option")]
+    assert options == ["Every navigator", "Priya Shah", "Sam Jones"]  # active ones, by name
+    assert page.select_one("#navigator_name") is None
+    chosen = client.get_page(f"/contracts?navigator={priya.id}")
+    assert _ids(chosen) == [mine]
+    assert chosen.select_one("select#navigator option[selected]").get_text(strip=True) == "Priya Shah"
+    assert _selected_filters(chosen) == [("Navigator", "Priya Shah")]
+
+
+def test_beyond_a_select_of_navigators_managers_type_part_of_a_name_or_email(signed_in, started, make_user,
+                                                                            monkeypatch):
+    from diversion.checkpoint.casework import navigator_filter
+
+    monkeypatch.setattr(navigator_filter, "SELECT_UP_TO", 1)  # a national service: a thousand navigators
+    priya = make_user("navigator", name="Priya Shah", email="p.shah@force.example")
+    sam = make_user("navigator", name="Sam Jones", email="sam.jones@force.example")
+    left = make_user("navigator", name="Priya Left", active=False)
+    hers, his, theirs = started(0, priya), started(5, sam), started(10, left)
+    client, _ = signed_in("manager")
+    page = client.get_page("/contracts")
+    assert page.select_one("select#navigator") is None
+    box = page.select_one("input#navigator_name")
+    assert box["name"] == "navigator_name" and page.select_one("label[for=navigator_name]")
+    assert set(_ids(page)) == {hers, his, theirs}
+    assert set(_ids(client.get_page("/contracts?navigator_name=PRIYA"))) == {hers, theirs}  # any case; left too
+    found = client.get_page("/contracts?navigator_name=+sam.jones@+")  # an email, trimmed
+    assert _ids(found) == [his]
+    assert found.select_one("input#navigator_name")["value"] == "sam.jones@"
+    assert _selected_filters(found) == [("Navigator's name or email", "sam.jones@")]
+    for wildcard in ("%", "_", "\\"):  # themselves, not LIKE's wildcards: nobody's name or email holds them
+        assert _ids(client.get_page("/contracts", query_string={"navigator_name": wildcard})) == []
+    # A navigator chosen by id (the team page links to one) still works, and is named in the selected filters
+    chosen = client.get_page(f"/contracts?navigator={sam.id}")
+    assert _ids(chosen) == [his]
+    assert _selected_filters(chosen) == [("Navigator", "Sam Jones")]
+
+
+def test_a_navigator_has_no_navigator_filter_whatever_the_address_says(signed_in, started, make_user, monkeypatch):
+    from diversion.checkpoint.casework import navigator_filter
+
+    monkeypatch.setattr(navigator_filter, "SELECT_UP_TO", 0)
+    client, navigator = signed_in("navigator", name="Nav One")
+    mine = started(0, navigator)
+    started(0, make_user("navigator", name="Other Person"))
+    page = client.get_page("/contracts?navigator_name=other")
+    assert _ids(page) == [mine]
+    assert page.select_one("#navigator_name") is None and page.select_one("#navigator") is None
+
+
 def test_sorts_by_deadline_name_and_start_date_with_aria_sort(signed_in, started):
     client, navigator = signed_in("navigator")
     a = started(30, navigator, given="Zara", family="Adams")

@@ -1,6 +1,6 @@
 """The caseload page (MoJ filter, sortable table, GOV.UK pagination). A navigator's own contracts; managers and
-admins everyone's, by navigator. Filters: status, navigator, deadline within N days, breach risk (where it is
-bounded, see services/caseload.py), and one search box for a name, PNC ID or reference."""
+admins everyone's, by navigator. Filters: status, navigator (navigator_filter.py), deadline within N days, breach
+risk (where it is bounded, see services/caseload.py), and one search box for a name, PNC ID or reference."""
 from __future__ import annotations
 
 from flask import render_template, request
@@ -13,7 +13,7 @@ from diversion.domain.roles import NAVIGATOR
 from diversion.checkpoint.casework import navigator_filter
 from diversion.ids import valid_id
 from diversion.lists import ListPage, search_text, whole_number
-from diversion.services import caseload, contracts
+from diversion.services import caseload, contracts, users
 
 PER_PAGE = 25
 STATUS_CHOICES = [(contracts.OPEN, "Open (active or overdue)"), (rules.ACTIVE, "Active"),
@@ -21,13 +21,17 @@ STATUS_CHOICES = [(contracts.OPEN, "Open (active or overdue)"), (rules.ACTIVE, "
                   (rules.DISCONTINUED, "Discontinued"), ("all", "Any status")]
 
 
-def render(navigators):
+def render():
     args = request.args
+    everyone = current_user.role != NAVIGATOR  # (managers and admins: every navigator's contracts)
+    navigators = navigator_filter.choices() if everyone else None
     # By default the caseload is the open contracts (active or overdue); "all" shows every status.
     chosen = args.get("status") or contracts.OPEN
     status = chosen if chosen in rules.STATUS_LABELS or chosen == contracts.OPEN else None
-    navigator_id = args.get("navigator", type=int) if current_user.role != NAVIGATOR else None
+    navigator_id = args.get("navigator", type=int) if everyone else None
     navigator_id = navigator_id if valid_id(navigator_id) else None
+    # Where there are too many navigators for a select: part of a navigator's name or email
+    navigator_text = search_text(args.get("navigator_name")) if everyone and navigators is None else ""
     page_number = min(max(args.get("page", 1, type=int), 1), 100_000)
     due = whole_number(args.get("due"), low=1, high=3_650)
     q = search_text(args.get("q"))
@@ -37,18 +41,24 @@ def render(navigators):
     level = args.get("risk") if bounded and args.get("risk") in risk_rules.LEVELS else None
     found = caseload.page(current_user, sort=sort, risk_level=level, page_number=page_number,
                           after=args.get("after"), per_page=PER_PAGE,
-                          status=status, due_within_days=due, navigator_id=navigator_id, search=q)
-    listing = ListPage("casework.caseload", {"status": status or "all", "navigator": navigator_id, "q": q,
-                                             "due": due, "risk": level}, sort, offered, "deadline")
+                          status=status, due_within_days=due, navigator_id=navigator_id,
+                          navigator_search=navigator_text, search=q)
+    listing = ListPage("casework.caseload", {"status": status or "all", "navigator": navigator_id,
+                                             "navigator_name": navigator_text, "q": q, "due": due, "risk": level},
+                       sort, offered, "deadline")
     if listing.filters["status"] == contracts.OPEN:
         listing.filters["status"] = None  # the default: keep addresses short
-    names = {n.id: n.name for n in navigators}
+    names = {n.id: n.name for n in navigators or ()}
+    if navigator_id and navigator_id not in names:  # not in the select (a text box instead, or deactivated)
+        names = users.names([navigator_id])
     selected = listing.selected({
         "q": ("Search", q), "status": ("Status", dict(STATUS_CHOICES).get(status or "all", "")),
-        "navigator": ("Navigator", names.get(navigator_id, "")), "due": ("Deadline", f"Within {due} days"),
+        "navigator": ("Navigator", names.get(navigator_id, "")),
+        "navigator_name": ("Navigator's name or email", navigator_text), "due": ("Deadline", f"Within {due} days"),
         "risk": ("Breach risk", risk_rules.LEVEL_LABELS.get(level, ""))})
     return render_template("casework/caseload.html", contracts=found.rows, risks=found.risks, total=found.total,
                            page=page_number, status=status or "all", navigator_id=navigator_id, q=q, due=due,
+                           navigator_text=navigator_text if everyone and navigators is None else None,
                            level=level, bounded=bounded, listing=listing, selected=selected,
                            navigator_select=navigator_filter.select_html(navigators, navigator_id) if navigators else None,
                            statuses=STATUS_CHOICES, risk_labels=risk_rules.LEVEL_LABELS,

@@ -1,9 +1,12 @@
-"""The caseload's "Navigator" filter (managers and admins): a select of every active navigator.
+"""The caseload's "Navigator" filter (managers and admins).
 
-At national scale that is a thousand options: about 190 ms to render through the GOV.UK macro on every request, or
-60 ms just to key in the component cache (diversion/template_cache.py). The select depends only on the navigators'
-ids and names and on the one chosen (staff names, never case data), so each worker keeps the rendered select by
-exactly those, newest few only; building the key is one tuple of (id, name) pairs."""
+Where there are few navigators (up to SELECT_UP_TO), a select of them by name. A national service has a thousand:
+a select of every one made the page grow with the staff list (31 -> 85 kB, issue 14) and is no way to find one
+name among a thousand, so beyond SELECT_UP_TO the filter is a text box instead: part of a navigator's name or email
+(services/users.navigators_holding). A chosen navigator id (the team page links to one) works either way.
+
+The select depends only on the navigators' ids and names and on the one chosen (staff names, never case data), so
+each worker keeps the rendered select by exactly those, newest few only."""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -11,10 +14,25 @@ from threading import Lock
 
 from flask import current_app
 from markupsafe import Markup
+from sqlalchemy import select
 
+from diversion.domain.roles import NAVIGATOR
+from diversion.extensions import db
+from diversion.models import User
+
+SELECT_UP_TO = 50
 MAX_ENTRIES = 64
 _rendered: OrderedDict = OrderedDict()
 _lock = Lock()
+
+
+def choices() -> list | None:
+    """The active navigators' (id, name), by name, when there are at most SELECT_UP_TO of them; None when there are
+    more (the filter is then a text box). Reads at most SELECT_UP_TO + 1 rows."""
+    rows = list(db.session.execute(select(User.id, User.name)
+                                   .where(User.role == NAVIGATOR, User.active.is_(True))
+                                   .order_by(User.name, User.id).limit(SELECT_UP_TO + 1)))
+    return rows if len(rows) <= SELECT_UP_TO else None
 
 
 def select_html(navigators, chosen: int | None) -> Markup:

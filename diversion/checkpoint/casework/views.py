@@ -112,7 +112,7 @@ def _start_parts(form) -> dict:
 @bp.route("/contracts")
 @roles_required(*WORKERS)
 def caseload():
-    return caseload_page.render(_navigators() if current_user.role != NAVIGATOR else [])
+    return caseload_page.render()
 
 
 def _contract_page(contract_id: int, errors: PageErrors | None = None, values=None, status: int = 200,
