@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from diversion import maintenance_limits
 from diversion.domain import people_periods as pp
 from diversion.models import CheckpointReferral, Contract, DivertReferral, PeopleEventCount, PeoplePairCount, Person
 
@@ -332,8 +333,7 @@ def rebuild(connection) -> int:
     from it, then the months' and years' from the days'."""
     from diversion.services.counter_sql import _constant, _unit_start
 
-    if connection.dialect.name == "postgresql":  # long work by design (an upgrade, the CLI): no statement timeout
-        connection.execute(sa.text("SET LOCAL statement_timeout = 0"))
+    maintenance_limits.lift(connection)  # long work by design (an upgrade, the CLI): no request limits
     connection.execute(EVENTS.delete())
     connection.execute(PAIRS.delete())
     for stream in STREAMS:

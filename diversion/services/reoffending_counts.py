@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from diversion import maintenance_limits
 from diversion.domain import rollup_periods
 from diversion.extensions import db
 from diversion.models import ReportCount
@@ -112,7 +113,7 @@ def rebuild(connection) -> None:
     """Recompute the reoffending counters (only) from the cases, set-based: for the upgrade that adds them."""
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SET LOCAL jit = off"))  # compiling the facts' expressions took seconds
-        connection.execute(sa.text("SET LOCAL statement_timeout = 0"))  # an upgrade's work, not a web request's
+    maintenance_limits.lift(connection)  # an upgrade's work, not a web request's
     connection.execute(TABLE.delete().where(TABLE.c.scheme == facts.SCHEME))
     for kind in facts.KINDS:
         rollups._rebuild_days(connection, kind)

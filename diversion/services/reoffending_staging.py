@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from diversion import clock
+from diversion import clock, maintenance_limits
 from diversion.extensions import db
 from diversion.models.base import UTCDateTime
 from diversion.services import reoffending_import_counts as counters
@@ -43,10 +43,9 @@ def is_postgresql() -> bool:
 
 
 def no_statement_timeout() -> None:
-    """Lift the web requests' statement timeout (config.py) for this transaction: a command-line import of a large
-    extract runs longer than any page should, and its operator can stop it."""
-    if is_postgresql():
-        db.session.connection().execute(sa.text("SET LOCAL statement_timeout = 0"))
+    """Lift the web requests' limits (config.py) for this transaction: a command-line import of a large extract
+    runs longer than any page should, and its operator can stop it."""
+    maintenance_limits.lift(db.session.connection())
 
 
 def open_staging() -> None:

@@ -43,6 +43,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from diversion import maintenance_limits
 from diversion.domain import rollup_periods as periods
 from diversion.models import CheckpointReferral, Contract, DivertEvent, DivertReferral, Person, ReportCount
 from diversion.models import NeedsAssessment, NeedScore, OnwardReferral
@@ -281,10 +282,9 @@ def rebuild(connection, *, people: bool = True) -> int:
     """Recompute every counter from the cases (deleting the old ones), and with `people` the distinct-people
     counters too (services/people_counts.py); returns how many rows it wrote. Set-based: each kind's facts go once
     into a temporary table, then one INSERT ... SELECT ... GROUP BY per grouping and measure, then months and
-    years from the days. Maintenance, not a request: on PostgreSQL the statement timeout is lifted for this
+    years from the days. Maintenance, not a request: on PostgreSQL the requests' limits are lifted for this
     transaction (a national database's rebuild, in an upgrade too, takes minutes)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(sa.text("SET LOCAL statement_timeout = 0"))
+    maintenance_limits.lift(connection)
     connection.execute(TABLE.delete())
     for kind in (*KINDS, *reoffending_facts.KINDS):
         _rebuild_days(connection, kind)
