@@ -93,7 +93,8 @@ class Contract(Timestamped, Versioned, Base):
         # One navigator's contracts of every status, by deadline or start date (a caseload of "any status").
         Index("ix_contracts_navigator_deadline_id", "navigator_id", "deadline", "id"),
         Index("ix_contracts_navigator_start_date_id", "navigator_id", "start_date", "id"),
-        Index("ix_contracts_status_id", "status", "id"),
+        # By status in id order (the API's lists), carrying what their filters read (migration 0020).
+        Index("ix_contracts_status_id", "status", "id", postgresql_include=["deadline", "person_id"]),
         Index("ix_contracts_status_deadline_id", "status", "deadline", "id"),
         Index("ix_contracts_deadline_id", "deadline", "id"),
         Index("ix_contracts_start_date", "start_date"),

@@ -141,12 +141,23 @@ def test_the_api_lists_of_referrals_contracts_and_divert_referrals_by_status_wal
         contracts.listing(user, after_id=100, limit=51, status="breached")
         _check(*_the(seen, table="contracts")[0], index="ix_contracts_status_id")
         seen.clear()
-        # "active" is also "deadline not passed": either index, and never a sort of more than a page.
-        contracts.listing(user, after_id=100, limit=51, status="active")
-        _check(*_the(seen, table="contracts")[0], index=("ix_contracts_status_id", "ix_contracts_status_deadline_id"))
-        seen.clear()
         divert.listing(status="referred", after_id=None, limit=51, viewer=user)
         _check(*_the(seen, table="divert_referrals")[0], index="ix_divert_referrals_status_id")
+
+
+def test_the_api_lists_active_contracts_in_id_order_from_the_status_index_alone(seeded):
+    # "active" is also "deadline not passed", and people not erased. The planner, taking the deadline and the status
+    # as unrelated, thinks few active contracts are not yet due (557 of 33,151 at 1M) and would sort every one of them
+    # from another index. The status index carries the deadline and the person (migration 0020), so walking it in id
+    # order is cheap on the planner's reckoning too, and reads no table row for a contract it skips.
+    from diversion.services import contracts
+
+    with _as(seeded, "manager") as user, captured() as seen:
+        assert len(contracts.listing(user, after_id=100, limit=51, status="active")) == 51
+        statement, parameters = _the(seen, table="contracts")[0]
+        plan = _check(statement, parameters, index="ix_contracts_status_id", sorted_at_most=0)
+        walks = [n for n in plan_nodes(plan) if n.get("Index Name") == "ix_contracts_status_id"]
+        assert [n["Node Type"] for n in walks] == ["Index Only Scan"], explain_text(statement, parameters)
 
 
 # --- The provider's worklist --------------------------------------------------------------------------------

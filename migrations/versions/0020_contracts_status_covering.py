@@ -1,0 +1,30 @@
+"""Contracts by status in id order, with what their filters read (issue 14): the API's list of active contracts
+(active and not past the deadline, people not erased, by id) reads `status`, `id`, `deadline` and `person_id`. The
+index of (status, id) alone left the planner, misjudging how many active contracts are not yet due (it multiplies
+the two conditions' shares as if they were unrelated: 557 estimated, 33,151 at 1,000,000 contracts), sorting every
+active contract by id from another index: 10 ms. With the deadline and the person carried in the index (PostgreSQL's
+INCLUDE), it walks the active ones in id order and checks both in the index itself: 0.1 ms, 6 pages read; the index
+is 39 MB instead of 30 MB at 1,000,000 contracts. SQLite keeps the plain index.
+
+Revision ID: 0020_contracts_status_covering
+Revises: 0019_report_counts_active
+Create Date: 2026-11-27
+"""
+from alembic import op
+
+
+revision = '0020_contracts_status_covering'
+down_revision = '0019_report_counts_active'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.drop_index('ix_contracts_status_id', table_name='contracts')
+    op.create_index('ix_contracts_status_id', 'contracts', ['status', 'id'], unique=False,
+                    postgresql_include=['deadline', 'person_id'])
+
+
+def downgrade():
+    op.drop_index('ix_contracts_status_id', table_name='contracts')
+    op.create_index('ix_contracts_status_id', 'contracts', ['status', 'id'], unique=False)
