@@ -107,7 +107,7 @@ def _facts(contracts: list[Contract]) -> dict[int, dict]:
 def fact_columns() -> tuple:
     """The facts of a contract as scalar subqueries correlated to `Contract`, for a list that selects contracts'
     columns rather than records (the team page: every open contract of a page of navigators in one statement).
-    Read the rows with `for_fact_rows`."""
+    Read the rows with `for_fact_rows` (which reads the open alerts and conditions itself)."""
     def scalar(query, name):
         return query.scalar_subquery().label(name)
     return (
@@ -118,26 +118,32 @@ def fact_columns() -> tuple:
                "fact_last_attended"),
         scalar(select(func.max(Note.occurred_at)).where(Note.contract_id == Contract.id,
                                                         Note.kind.in_(CONTACT_NOTE_KINDS)), "fact_last_note"),
-        scalar(select(func.count()).where(ContractAlert.contract_id == Contract.id, ContractAlert.resolved_at.is_(None),
-                                          ContractAlert.kind == live_cases.NEW_REFERRAL), "fact_alerts"),
     )
 
 
 def for_fact_rows(rows, contracts_where, today: date | None = None) -> dict[int, rules.Risk]:
     """Each contract's risk, by id, from rows with `id`, `start_date`, `deadline`, `status` and the `fact_columns`;
-    their conditions are read in one statement, for the contracts `contracts_where` (a condition on Contract)
-    selects."""
+    their conditions, and their open new-referral alerts counted, are read in one statement each, for the contracts
+    `contracts_where` (a condition on Contract) selects. (The alerts are not a correlated subquery of each row: where
+    the open alerts are few, PostgreSQL read the whole alerts table once per contract rather than its index, 15 ms
+    for a page of 875 contracts at 100,000 contracts.)"""
     today = today or clock.today()
     open_rows = [r for r in rows if contract_rules.is_open(r.status)]
-    conditions = db.session.execute(
-        select(Condition.contract_id, Condition.community_kind, Condition.target_hours, Condition.hours_done,
-               Condition.status, Condition.type).join(Contract, Contract.id == Condition.contract_id)
-        .where(contracts_where)) if open_rows else []
+    conditions, alerts = [], []
+    if open_rows:
+        conditions = db.session.execute(
+            select(Condition.contract_id, Condition.community_kind, Condition.target_hours, Condition.hours_done,
+                   Condition.status, Condition.type).join(Contract, Contract.id == Condition.contract_id)
+            .where(contracts_where))
+        alerts = db.session.execute(
+            select(ContractAlert.contract_id, func.count()).join(Contract, Contract.id == ContractAlert.contract_id)
+            .where(contracts_where, ContractAlert.resolved_at.is_(None), ContractAlert.kind == live_cases.NEW_REFERRAL)
+            .group_by(ContractAlert.contract_id))
     wanted = {r.id for r in open_rows}
     facts = _gather(appointments=[(r.id, r.fact_missed, r.fact_last_attended) for r in open_rows],
                     notes=[(r.id, r.fact_last_note) for r in open_rows],
                     conditions=[row for row in conditions if row[0] in wanted],
-                    alerts=[(r.id, r.fact_alerts) for r in open_rows if r.fact_alerts])
+                    alerts=[(contract_id, count) for contract_id, count in alerts if contract_id in wanted])
     return {r.id: rules.assess(rules.Facts(
         today=today, start_date=r.start_date, deadline=r.deadline, is_open=contract_rules.is_open(r.status),
         **facts.get(r.id, {}))) for r in rows}
