@@ -123,6 +123,10 @@ def test_beyond_a_select_of_navigators_managers_type_part_of_a_name_or_email(sig
     chosen = client.get_page(f"/contracts?navigator={sam.id}")
     assert _ids(chosen) == [his]
     assert _selected_filters(chosen) == [("Navigator", "Sam Jones")]
+    # ... and stays chosen when the filter form is applied (a hidden field: there is no select to carry it)
+    form = chosen.select_one(".moj-filter form")
+    assert form.select_one("input[type=hidden][name=navigator]")["value"] == str(sam.id)
+    assert page.select_one(".moj-filter form input[name=navigator]") is None  # none chosen: none carried
 
 
 def test_a_navigator_has_no_navigator_filter_whatever_the_address_says(signed_in, started, make_user, monkeypatch):
