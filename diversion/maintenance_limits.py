@@ -1,6 +1,9 @@
-"""Maintenance work in one transaction (rebuilding the report counters, importing an extract, an upgrade's
-recount) is not a web request: on PostgreSQL the limits every connection starts with for requests (config.py:
-the statement timeout, and no parallel workers) are lifted for that transaction only."""
+"""Maintenance work in one transaction (rebuilding the report counters or checking them against a full recount,
+importing an extract, an upgrade's recount or index build) is not a web request: on PostgreSQL the limits every
+connection starts with for requests (config.py: the statement timeout, and no parallel workers) are lifted for that
+transaction only. Parallel workers go back to PostgreSQL's built-in default (two per step), not to a value a DBA
+set in postgresql.conf: a session that started with its own value cannot read the server's. The lock timeout
+stays: maintenance that cannot get its lock within it fails, rather than queueing every request behind it."""
 from __future__ import annotations
 
 import sqlalchemy as sa

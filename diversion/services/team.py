@@ -3,7 +3,8 @@ deep page costs what the first does), with their open contracts, how many are ov
 their booked appointments this week; below, the high-risk contracts of the navigators on the page. A fixed number of
 statements per page, whatever the number of navigators or contracts: the page of navigators and their total (2, and
 1 more for the previous page's cursor on a later page), their open contracts as plain values with the appointments
-booked this week and the breach-risk facts (1), those contracts' conditions (1), and the first HIGH_RISK_SHOWN
+booked this week and the breach-risk facts (1), those contracts' conditions (1) and open new-referral alerts (1),
+and the first HIGH_RISK_SHOWN
 high-risk ones with their people (1); each navigator's high-risk count links to their caseload filtered to it."""
 from __future__ import annotations
 

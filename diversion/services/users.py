@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 
 from diversion import audit, clock, keyset
 from diversion.domain import roles
@@ -65,8 +65,11 @@ def page_of_users(*, active: bool = True, role: str | None = None, search: str =
 
 def holding(search: str):
     """The WHERE clause for users whose name or email holds `search` (trimmed, any case; `%`, `_` and `\\` are
-    themselves, not wildcards)."""
+    themselves, not wildcards). No name or email holds a NUL character (none can be stored), and PostgreSQL refuses
+    one in a query: a search holding one matches nobody."""
     needle = search.strip().lower()
+    if "\x00" in needle:
+        return false()
     return or_(func.lower(User.name).contains(needle, autoescape=True),
                func.lower(User.email).contains(needle, autoescape=True))
 

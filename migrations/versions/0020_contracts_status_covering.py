@@ -12,6 +12,8 @@ Create Date: 2026-11-27
 """
 from alembic import op
 
+from diversion import maintenance_limits
+
 
 revision = '0020_contracts_status_covering'
 down_revision = '0019_report_counts_active'
@@ -20,6 +22,7 @@ depends_on = None
 
 
 def upgrade():
+    maintenance_limits.lift(op.get_bind())  # building the index at national scale takes longer than a request may
     op.drop_index('ix_contracts_status_id', table_name='contracts')
     op.create_index('ix_contracts_status_id', 'contracts', ['status', 'id'], unique=False,
                     postgresql_include=['deadline', 'person_id'])

@@ -182,6 +182,8 @@ def test_users_are_found_by_name_or_email_in_any_case_by_role_and_by_status(sign
     for wildcard in ("%25", "_", "%5C"):  # %, _ and \ are characters to find, not patterns: nobody's holds one
         nothing = client.get_page(f"/admin/users?q={wildcard}")
         assert _names(nothing) == [] and _status(nothing) == "No active users match these filters.", wildcard
+    with_nul = client.get_page("/admin/users?q=mens%00ah")  # no name holds a NUL (PostgreSQL refuses one): nobody
+    assert _names(with_nul) == [] and _status(with_nul) == "No active users match these filters."
     by_role = client.get_page("/admin/users?role=manager")
     assert _names(by_role) == ["Kwame Mensah"] and _status(by_role) == "1 active user that matches these filters."
     assert "Former Colleague" not in _names(client.get_page("/admin/users"))

@@ -95,6 +95,22 @@ def test_managers_choose_among_a_few_navigators_from_a_select(signed_in, started
     assert _ids(chosen) == [mine]
     assert chosen.select_one("select#navigator option[selected]").get_text(strip=True) == "Priya Shah"
     assert _selected_filters(chosen) == [("Navigator", "Priya Shah")]
+    assert chosen.select_one(".moj-filter form input[type=hidden][name=navigator]") is None  # the select carries it
+
+
+def test_a_navigator_chosen_by_id_outside_the_select_is_named_and_kept(signed_in, started, make_user):
+    make_user("navigator", name="Priya Shah")
+    left = make_user("navigator", name="Left Already", active=False)
+    theirs = started(0, left)
+    admin = make_user("admin", name="Ada Admin")
+    client, _ = signed_in("manager")
+    chosen = client.get_page(f"/contracts?navigator={left.id}")
+    assert _ids(chosen) == [theirs]
+    assert _selected_filters(chosen) == [("Navigator", "Left Already")]
+    assert chosen.select_one(".moj-filter form input[type=hidden][name=navigator]")["value"] == str(left.id)
+    # An id that is not a navigator's finds nothing, and no other staff member's name is shown for it
+    other = client.get_page(f"/contracts?navigator={admin.id}")
+    assert _ids(other) == [] and _selected_filters(other) == [("Navigator", "No such navigator")]
 
 
 def test_beyond_a_select_of_navigators_managers_type_part_of_a_name_or_email(signed_in, started, make_user,
@@ -117,6 +133,7 @@ def test_beyond_a_select_of_navigators_managers_type_part_of_a_name_or_email(sig
     assert _ids(found) == [his]
     assert found.select_one("input#navigator_name")["value"] == "sam.jones@"
     assert _selected_filters(found) == [("Navigator's name or email", "sam.jones@")]
+    assert _ids(client.get_page("/contracts", query_string={"navigator_name": "pri\x00ya"})) == []  # a NUL: nobody
     for wildcard in ("%", "_", "\\"):  # themselves, not LIKE's wildcards: nobody's name or email holds them
         assert _ids(client.get_page("/contracts", query_string={"navigator_name": wildcard})) == []
     # A navigator chosen by id (the team page links to one) still works, and is named in the selected filters

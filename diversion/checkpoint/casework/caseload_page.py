@@ -13,7 +13,7 @@ from diversion.domain.roles import NAVIGATOR
 from diversion.checkpoint.casework import navigator_filter
 from diversion.ids import valid_id
 from diversion.lists import ListPage, search_text, whole_number
-from diversion.services import caseload, contracts, users
+from diversion.services import caseload, contracts
 
 PER_PAGE = 25
 STATUS_CHOICES = [(contracts.OPEN, "Open (active or overdue)"), (rules.ACTIVE, "Active"),
@@ -49,8 +49,11 @@ def render():
     if listing.filters["status"] == contracts.OPEN:
         listing.filters["status"] = None  # the default: keep addresses short
     names = {n.id: n.name for n in navigators or ()}
-    if navigator_id and navigator_id not in names:  # not in the select (a text box instead, or deactivated)
-        names = users.names([navigator_id])
+    # A navigator chosen by id who is not among the select's options (there is a text box instead, or they were
+    # deactivated): named on its own, and carried by a hidden field so that applying the filters keeps them.
+    carried = navigator_id if navigator_id and navigator_id not in names else None
+    if carried:
+        names = {carried: navigator_filter.name_of(carried)}
     selected = listing.selected({
         "q": ("Search", q), "status": ("Status", dict(STATUS_CHOICES).get(status or "all", "")),
         "navigator": ("Navigator", names.get(navigator_id, "")),
@@ -59,6 +62,7 @@ def render():
     return render_template("casework/caseload.html", contracts=found.rows, risks=found.risks, total=found.total,
                            page=page_number, status=status or "all", navigator_id=navigator_id, q=q, due=due,
                            navigator_text=navigator_text if everyone and navigators is None else None,
+                           carried_navigator=carried,
                            level=level, bounded=bounded, listing=listing, selected=selected,
                            navigator_select=navigator_filter.select_html(navigators, navigator_id) if navigators else None,
                            statuses=STATUS_CHOICES, risk_labels=risk_rules.LEVEL_LABELS,

@@ -35,6 +35,12 @@ def choices() -> list | None:
     return rows if len(rows) <= SELECT_UP_TO else None
 
 
+def name_of(navigator_id: int) -> str:
+    """A navigator's name, active or not (for an id that is not a navigator's, no other staff name is shown)."""
+    return db.session.scalar(select(User.name).where(User.id == navigator_id, User.role == NAVIGATOR)) or \
+        "No such navigator"
+
+
 def select_html(navigators, chosen: int | None) -> Markup:
     """The rendered select for these (id, name) navigators with `chosen` selected."""
     key = (chosen, tuple((n.id, n.name) for n in navigators))
