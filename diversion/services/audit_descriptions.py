@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from diversion.domain import audit_wording as wording
+from diversion.domain.text import storable
 from diversion.extensions import db
 from diversion.ids import valid_id
 from diversion.models import AuditEvent, CheckpointReferral, Contract, DivertReferral, DrugTest, Person, User
@@ -134,6 +135,8 @@ def find_user(typed: str) -> tuple[int, str] | None | bool:
     from sqlalchemy import func, or_
 
     wanted = (typed or "").strip().lower()
+    if not storable(wanted):  # a NUL (which PostgreSQL refuses in a query) is in nobody's name or email
+        return None
     rows = db.session.execute(select(User.id, User.name).where(or_(func.lower(User.email) == wanted,
                                                                    func.lower(User.name) == wanted))
                               .order_by(User.id).limit(2)).all()

@@ -7,6 +7,7 @@ from sqlalchemy import false, func, or_, select
 from diversion import audit, clock, keyset
 from diversion.domain import roles
 from diversion.domain.passwords import password_problems
+from diversion.domain.text import storable
 from diversion.errors import Conflict, NotFound, ValidationFailed
 from diversion.extensions import db
 from diversion.hashing import hash_password, needs_rehash, verify_password
@@ -68,7 +69,7 @@ def holding(search: str):
     themselves, not wildcards). No name or email holds a NUL character (none can be stored), and PostgreSQL refuses
     one in a query: a search holding one matches nobody."""
     needle = search.strip().lower()
-    if "\x00" in needle:
+    if not storable(needle):
         return false()
     return or_(func.lower(User.name).contains(needle, autoescape=True),
                func.lower(User.email).contains(needle, autoescape=True))
