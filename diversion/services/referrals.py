@@ -1,7 +1,7 @@
 """Checkpoint referrals: create (screening eligibility), approve or refuse, decline, read."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 
 from diversion import audit, clock, keyset
 from diversion.domain import eligibility, need_to_know as access, needs as needs_rules, referrals as rules
@@ -227,14 +227,27 @@ def listing(viewer: User, *, status: str | None = None, order: str = "recorded",
 
     column, descending = ORDERS[order]
     descending = descending != reverse
-    query = _filtered(select(CheckpointReferral).options(joinedload(CheckpointReferral.person)), viewer,
-                      status=status, late_only=late_only, search=search, category=category)
-    if after is not None:
+    filters = {"status": status, "late_only": late_only, "search": search, "category": category}
+    sort = (column,) if column is CheckpointReferral.id else (column, CheckpointReferral.id)
+    ordered = [c.desc() if descending else c for c in sort]
+
+    def from_cursor(query):
+        if after is None:
+            return query
         here = CheckpointReferral.id if column is CheckpointReferral.id else tuple_(column, CheckpointReferral.id)
         there = after[1] if column is CheckpointReferral.id else tuple_(*after)
-        query = query.where(here < there if descending else here > there)
-    sort = (column,) if column is CheckpointReferral.id else (column, CheckpointReferral.id)
-    rows = list(db.session.scalars(query.order_by(*(c.desc() if descending else c for c in sort)).limit(limit)))
+        return query.where(here < there if descending else here > there)
+
+    query = from_cursor(_filtered(select(CheckpointReferral).options(joinedload(CheckpointReferral.person)), viewer,
+                                  **filters))
+    parts = need_to_know.visible_parts(access.CHECKPOINT_REFERRAL, viewer)
+    if len(parts) > 1:
+        # Each part of the rule's first page by its own index (need_to_know.visible_parts); the page is the first
+        # of their union, which holds it: every row of the page is among the first `limit` of the part it is in.
+        firsts = [from_cursor(_filtered(select(CheckpointReferral.id), viewer, visibility=part, **filters))
+                  .order_by(*ordered).limit(limit).subquery() for part in parts]
+        query = query.where(CheckpointReferral.id.in_(union_all(*(select(first.c.id) for first in firsts))))
+    rows = list(db.session.scalars(query.order_by(*ordered).limit(limit)))
     if audited:
         audit.record("checkpoint_referral.list", actor=viewer, object_type="checkpoint_referral",
                      details={"ids": [r.id for r in rows], "status": status})
@@ -251,9 +264,11 @@ def count(viewer: User, *, status: str | None = None, late_only: bool = False, s
                   category=category), CheckpointReferral.id))
 
 
-def _filtered(query, viewer: User, *, status, late_only, search, category):
+def _filtered(query, viewer: User, *, status, late_only, search, category, visibility=None):
+    """`query` with the filters, and the rows `viewer` may read (or, given `visibility`, one part of that rule)."""
     need_to_know.require(access.CHECKPOINT_REFERRAL, viewer)
-    query = query.where(need_to_know.visible(access.CHECKPOINT_REFERRAL, viewer))
+    query = query.where(visibility if visibility is not None else
+                        need_to_know.visible(access.CHECKPOINT_REFERRAL, viewer))
     if status:
         query = query.where(CheckpointReferral.status == status)
     if late_only:

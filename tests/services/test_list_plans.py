@@ -145,6 +145,23 @@ def test_the_api_lists_of_referrals_contracts_and_divert_referrals_by_status_wal
         _check(*_the(seen, table="divert_referrals")[0], index="ix_divert_referrals_status_id")
 
 
+def test_a_navigators_referrals_of_any_status_are_read_from_each_parts_index_not_by_walking_every_referral(seeded):
+    # Need to know lets a navigator read the queue and their own contracts' referrals. Asked whole, row by row, in id
+    # order, that rule had PostgreSQL walk every referral (the primary key) keeping a navigator's few; each part now
+    # gives its first page by its own index: the queue by status, their contracts by navigator (a navigator's own
+    # contracts are sorted: as many as they have held, whatever the service's size).
+    from diversion.services import referrals
+
+    with _as(seeded, "navigator") as user, captured() as seen:
+        assert len(referrals.listing(user, after=(100, 100), limit=51)) == 51
+        statement, parameters = _the(seen, table="checkpoint_referrals")[0]
+        plan = _check(statement, parameters, index="ix_checkpoint_referrals_status_id",
+                      sorted_at_most=SIZE // NAVIGATORS)
+        walks = [n for n in plan_nodes(plan) if n.get("Index Name") == "pk_checkpoint_referrals"
+                 and "Index Cond" not in n]
+        assert walks == [], explain_text(statement, parameters)
+
+
 def test_the_api_lists_active_contracts_in_id_order_from_the_status_index_alone(seeded):
     # "active" is also "deadline not passed", and people not erased. The planner, taking the deadline and the status
     # as unrelated, thinks few active contracts are not yet due (557 of 33,151 at 1M) and would sort every one of them
