@@ -19,7 +19,7 @@ class CheckpointReferral(Timestamped, Versioned, Base):
         Index("ix_checkpoint_referrals_status_id", "status", "id"),
         Index("ix_checkpoint_referrals_status_referral_date_id", "status", "referral_date", "id"),
         Index("ix_checkpoint_referrals_referral_date", "referral_date"),
-        Index("ix_checkpoint_referrals_created_by_id", "created_by_id"),
+        Index("ix_checkpoint_referrals_created_by_id_id", "created_by_id", "id"),  # a custody officer's, in order
         Index("ix_checkpoint_referrals_person_id", "person_id"),
         Index("ix_checkpoint_referrals_allocated_navigator_id", "allocated_navigator_id"),
         Index("ix_checkpoint_referrals_custody_suite_code_referral_date", "custody_suite_code", "referral_date"),

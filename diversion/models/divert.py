@@ -19,6 +19,7 @@ class DivertReferral(Timestamped, Versioned, Base):
         Index("ix_divert_referrals_status_referral_date_id", "status", "referral_date", "id"),
         Index("ix_divert_referrals_referral_date", "referral_date"),
         Index("ix_divert_referrals_person_id", "person_id"),
+        Index("ix_divert_referrals_created_by_id_id", "created_by_id", "id"),  # a custody officer's, in order
         Index("ix_divert_referrals_next_appointment_at", "next_appointment_at"),
     )
 

@@ -4,7 +4,8 @@ open caseload is about the same at every size, as it is in life), people, referr
 contracts of every status (about 36 in progress per navigator), two or three conditions each, three notes and two
 appointments per contract (some today), alerts, and two DIVERT referrals per contract with their events (for the
 same people: most people known to one scheme are known to the other). Parameters: :count (contracts), :navigators.
-The first navigator, the manager, the provider and the custody officer are users 1, :navigators + 1, + 2, + 3.
+The first navigator, the manager, the provider and the custody officer are users 1, :navigators + 1, + 2, + 3;
+the other custody officers (one per 250 contracts, each making a share of the referrals) :navigators + 101 on.
 """
 from __future__ import annotations
 
@@ -25,6 +26,16 @@ VALUES (:navigators + 1, 'manager@bench.example', 'Manager', 'manager', 'x', tru
        (:navigators + 3, 'custody@bench.example', 'Custody', 'custody_officer', 'x', true, now(), now(), now(), 1,
         false);
 
+-- More custody officers: each made a small share of the referrals, as nationally (one per 250 contracts; the first
+-- one above keeps a share).
+INSERT INTO users (id, email, name, role, password_hash, active, password_changed_at, created_at, updated_at,
+    version, must_change_password)
+SELECT :navigators + 100 + k, 'custody' || k || '@bench.example', 'Custody ' || lpad(k::text, 5, '0'),
+       'custody_officer', 'x', true, now(), now(), now(), 1, false
+FROM generate_series(1, greatest(1, :count / 250) - 1) AS k;
+
+SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users));
+
 INSERT INTO people (id, given_name, family_name, name_key, date_of_birth, gender, ethnicity, created_at,
     updated_at, version)
 SELECT n, 'Given' || n, 'Family' || (n % 5000),
@@ -44,7 +55,8 @@ INSERT INTO checkpoint_referrals (id, reference, person_id, person_as_recorded, 
 SELECT n, 'CP-B-' || n, n, '{{}}', 'new', CASE WHEN n > :count THEN 'awaiting_navigator' ELSE 'contracted' END,
        referral_date, (ARRAY['theft', 'criminal_damage', 'common_assault', 'public_order'])[1 + n % 4],
        'Benchmark offence', referral_date - 3, false, 'admitted', true, false, false, false, false, true, false,
-       0, true, 3, '[]', '[]', :navigators + 3, now(), now(), 1
+       0, true, 3, '[]', '[]',
+       CASE WHEN n % greatest(1, :count / 250) = 0 THEN :navigators + 3 ELSE :navigators + 100 + n % greatest(1, :count / 250) END, now(), now(), 1
 FROM (SELECT n, CASE WHEN n > :count THEN {TODAY} - (n % 20)
                      ELSE date '2016-07-01' + ((n::bigint * 3650) / :count)::int - 3 END AS referral_date
       FROM generate_series(1, :count + :count / 50) AS n) AS d;
@@ -110,7 +122,8 @@ INSERT INTO divert_referrals (id, reference, person_id, person_as_recorded, iden
 SELECT n, 'DV-B-' || n, 1 + n % (:count + :count / 50), '{{}}', 'new', status, referral_date,
        (ARRAY['street', 'custody'])[1 + n % 2],
        (ARRAY['cannabis', 'cannabis', 'cannabis', 'cocaine', 'ketamine'])[1 + n % 5], false, 'PC Bench', 1,
-       status IN ('assessed', 'completed'), '[]', :navigators + 3, now(), now(), 1,
+       status IN ('assessed', 'completed'), '[]',
+       CASE WHEN n % greatest(1, :count / 250) = 0 THEN :navigators + 3 ELSE :navigators + 100 + n % greatest(1, :count / 250) END, now(), now(), 1,
        CASE WHEN status = 'assessment_booked'
             THEN (referral_date + 14)::timestamp AT TIME ZONE 'UTC' + interval '10 hours' END,
        CASE WHEN status = 'referred' THEN referral_date ELSE referral_date + 3 END

@@ -63,7 +63,7 @@ def seeded():
     with seeded_database("diversion_plans", seed) as app:
         with app.app_context():
             users = {role: db.session.scalar(sa.select(User.id).where(User.role == role).order_by(User.id).limit(1))
-                     for role in ("navigator", "provider", "manager")}
+                     for role in ("navigator", "provider", "manager", "custody_officer")}
             db.session.remove()
         yield app, users
 
@@ -160,6 +160,21 @@ def test_a_navigators_referrals_of_any_status_are_read_from_each_parts_index_not
         walks = [n for n in plan_nodes(plan) if n.get("Index Name") == "pk_checkpoint_referrals"
                  and "Index Cond" not in n]
         assert walks == [], explain_text(statement, parameters)
+
+
+def test_a_custody_officers_referrals_are_walked_from_their_own_index_in_order(seeded):
+    # Need to know lets a custody officer read what they made: a list in id order walks (maker, id), not every
+    # referral in id order keeping one officer's (the seed has one officer per 250 contracts), and sorts nothing.
+    from diversion.services import divert, referrals
+
+    with _as(seeded, "custody_officer") as user, captured() as seen:
+        assert len(referrals.listing(user, after=(100, 100), limit=51)) == 51
+        _check(*_the(seen, table="checkpoint_referrals")[0], index="ix_checkpoint_referrals_created_by_id_id",
+               sorted_at_most=0)
+        seen.clear()
+        assert len(divert.listing(status=None, after_id=100, limit=51, viewer=user)) == 51
+        _check(*_the(seen, table="divert_referrals")[0], index="ix_divert_referrals_created_by_id_id",
+               sorted_at_most=0)
 
 
 def test_the_api_lists_active_contracts_in_id_order_from_the_status_index_alone(seeded):
