@@ -22,12 +22,20 @@ depends_on = None
 
 
 def upgrade():
-    maintenance_limits.lift(op.get_bind())  # building the index at national scale takes longer than a request may
-    op.drop_index('ix_contracts_status_id', table_name='contracts')
-    op.create_index('ix_contracts_status_id', 'contracts', ['status', 'id'], unique=False,
+    bind = op.get_bind()
+    maintenance_limits.lift(bind)  # building the index at national scale takes longer than a request may
+    if bind.dialect.name != 'postgresql':
+        return  # (SQLite: the plain index stays as it is)
+    # Built under another name first, the old one dropped last: dropping an index locks its table against reads too,
+    # until the upgrade commits, and that lock should not last through the build.
+    op.create_index('ix_contracts_status_id_covering', 'contracts', ['status', 'id'], unique=False,
                     postgresql_include=['deadline', 'person_id'])
+    op.drop_index('ix_contracts_status_id', table_name='contracts')
+    op.execute('ALTER INDEX ix_contracts_status_id_covering RENAME TO ix_contracts_status_id')
 
 
 def downgrade():
+    if op.get_bind().dialect.name != 'postgresql':
+        return
     op.drop_index('ix_contracts_status_id', table_name='contracts')
     op.create_index('ix_contracts_status_id', 'contracts', ['status', 'id'], unique=False)

@@ -21,10 +21,11 @@ depends_on = None
 
 def upgrade():
     maintenance_limits.lift(op.get_bind())  # building the indexes at national scale takes longer than a request may
-    op.drop_index('ix_checkpoint_referrals_created_by_id', table_name='checkpoint_referrals')
     op.create_index('ix_checkpoint_referrals_created_by_id_id', 'checkpoint_referrals', ['created_by_id', 'id'],
                     unique=False)
     op.create_index('ix_divert_referrals_created_by_id_id', 'divert_referrals', ['created_by_id', 'id'], unique=False)
+    # Dropped last: dropping an index locks its table against reads too, until the upgrade commits.
+    op.drop_index('ix_checkpoint_referrals_created_by_id', table_name='checkpoint_referrals')
 
 
 def downgrade():

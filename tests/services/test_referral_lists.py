@@ -2,8 +2,12 @@
 lets them read, page after page: the queue (not reserved for another navigator) and the referrals of the contracts
 they hold, merged in id order from each part's own first page (need_to_know.visible_parts)."""
 import pytest
+from sqlalchemy import or_, select
 
-from diversion.services import allocation, referrals
+from diversion.domain import need_to_know as access
+from diversion.extensions import db
+from diversion.models import CheckpointReferral
+from diversion.services import allocation, need_to_know, referrals
 from tests import factories
 
 
@@ -47,3 +51,13 @@ def test_newest_first_too(mixed):
     after = (page[-1].id, page[-1].id)
     assert [r.id for r in referrals.listing(ada, reverse=True, after=after, limit=4, audited=False)] == \
         expected[::-1][4:8]
+
+
+def test_the_parts_of_a_navigators_rule_are_exactly_the_rule(mixed):
+    ada, expected = mixed
+    parts = need_to_know.visible_parts(access.CHECKPOINT_REFERRAL, ada)
+    assert len(parts) == 2
+
+    def ids(clause):
+        return sorted(db.session.scalars(select(CheckpointReferral.id).where(clause)))
+    assert ids(or_(*parts)) == ids(need_to_know.visible(access.CHECKPOINT_REFERRAL, ada)) == expected

@@ -1,24 +1,49 @@
 """Whatever is typed or pasted into an address, a page answers without a server error: every page (and every API
-list) without a path argument, for every role it admits, with every query parameter any page reads set at once to a
-value holding a NUL character (which PostgreSQL refuses in a query) and then to an over-long one. Run on SQLite and on
-PostgreSQL."""
-import re
-from pathlib import Path
-from urllib.parse import urlencode
+list) without a path argument, for every role it admits, with each query parameter it reads set, one at a time, to a
+value holding a NUL character (which PostgreSQL refuses in a query) and to an over-long one. Run on SQLite and on
+PostgreSQL.
 
+The parameters are the ones the page is seen to read (every read of the address is recorded): first those a plain
+visit reads, then any more that an odd value of one of them leads it to read. One at a time, so that a parameter
+checked first (an API list's `limit`) cannot answer 422 for all the others. (A parameter read only behind another's
+particular value, like a report's custom dates behind `period=custom`, is not reached.)"""
 import pytest
+from werkzeug.datastructures import ImmutableMultiDict
 
 from diversion.domain.roles import ALL_ROLES
 from tests.api.conftest import bearer, issue_token  # noqa: F401  (the fixture)
 
-SOURCE = Path(__file__).resolve().parents[2] / "diversion"
-# The names pages read from the address (request.args), found in the code; and the parts of the dates a form of
-# filters sends (pages.date_parts: from-day, from-month, ...).
-PARAMETERS = sorted(
-    {name for path in SOURCE.rglob("*.py")
-     for name in re.findall(r'args(?:\.get|\.getlist)\(\s*"([A-Za-z_-]+)"', path.read_text(encoding="utf-8"))}
-    | {f"{end}-{part}" for end in ("from", "to") for part in ("day", "month", "year")})
 ODD_VALUES = {"nul": "a\x00b", "long": "x" * 5_000}
+READ: set[str] = set()  # the names of the parameters read during the last request
+
+
+class _Recording(ImmutableMultiDict):
+    """The address's parameters, noting each name read."""
+
+    def get(self, key, default=None, type=None):
+        READ.add(key)
+        return super().get(key, default, type)
+
+    def getlist(self, key, type=None):
+        READ.add(key)
+        return super().getlist(key, type)
+
+    def __getitem__(self, key):
+        READ.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        READ.add(key)
+        return super().__contains__(key)
+
+
+@pytest.fixture
+def recording(app):
+    class Recording(app.request_class):
+        parameter_storage_class = _Recording
+
+    app.request_class = Recording
+    return app
 
 
 def _pages(app, role, api=False):
@@ -30,36 +55,50 @@ def _pages(app, role, api=False):
             yield rule.rule
 
 
-def test_the_parameters_are_found():
-    assert {"q", "status", "after", "navigator_name", "sort", "period"} <= set(PARAMETERS)
-
-
-@pytest.mark.parametrize("odd", sorted(ODD_VALUES))
-@pytest.mark.parametrize("role", sorted(ALL_ROLES))
-def test_every_page_answers_odd_values_in_its_address_without_a_server_error(app, signed_in, role, odd):
-    client, _ = signed_in(role)
-    query = urlencode({name: ODD_VALUES[odd] for name in PARAMETERS})
-    pages = list(_pages(app, role))
-    assert pages
-    failures = {}
+def _server_errors(get, pages, odd) -> tuple[dict, int]:
+    """{(page, parameter): status} for every 5xx; and how many requests had an odd value."""
+    failures, tried = {}, 0
     for page in pages:
-        status = client.get(f"{page}?{query}").status_code
-        if status >= 500:
-            failures[page] = status
+        READ.clear()
+        get(page, {})
+        names, done = set(READ), set()
+        while names - done:
+            name = sorted(names - done)[0]
+            done.add(name)
+            READ.clear()
+            status = get(page, {name: odd}).status_code
+            tried += 1
+            names |= READ
+            if status >= 500:
+                failures[(page, name)] = status
+    return failures, tried
+
+
+@pytest.mark.parametrize("odd", sorted(ODD_VALUES))
+@pytest.mark.parametrize("role", sorted(ALL_ROLES))
+def test_every_page_answers_odd_values_in_its_address_without_a_server_error(recording, signed_in, role, odd):
+    client, _ = signed_in(role)
+    pages = list(_pages(recording, role))
+    failures, tried = _server_errors(lambda page, query: client.get(page, query_string=query), pages,
+                                     ODD_VALUES[odd])
+    assert pages and tried >= len(pages) // 2  # (most pages read some parameter)
     assert failures == {}
 
 
 @pytest.mark.parametrize("odd", sorted(ODD_VALUES))
 @pytest.mark.parametrize("role", sorted(ALL_ROLES))
-def test_every_api_list_answers_odd_values_in_its_address_without_a_server_error(app, issue_token, role, odd):
+def test_every_api_list_answers_odd_values_in_its_address_without_a_server_error(recording, issue_token, role, odd):
     token, _ = issue_token(role)
-    client = app.test_client()
-    query = urlencode({name: ODD_VALUES[odd] for name in PARAMETERS})
-    lists = list(_pages(app, role, api=True))
-    assert lists
-    failures = {}
-    for path in lists:
-        status = client.get(f"{path}?{query}", headers=bearer(token)).status_code
-        if status >= 500:
-            failures[path] = status
+    client = recording.test_client()
+    lists = list(_pages(recording, role, api=True))
+    failures, tried = _server_errors(
+        lambda path, query: client.get(path, query_string=query, headers=bearer(token)), lists, ODD_VALUES[odd])
+    assert lists and tried >= len(lists) // 2
     assert failures == {}
+
+
+def test_the_reads_are_recorded(recording, signed_in):
+    client, _ = signed_in("manager")
+    READ.clear()
+    client.get("/contracts")
+    assert {"q", "status", "navigator", "after", "sort"} <= READ
